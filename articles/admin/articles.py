@@ -1,0 +1,84 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from ..models import Article, ArticleAuthor, Caption
+from .photos import thumbnail_html
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    verbose_name = "byline author"
+    verbose_name_plural = "Byline (in order)"
+
+
+class CaptionInline(admin.StackedInline):
+    model = Caption
+    extra = 0
+    autocomplete_fields = ["photo"]
+    fields = ["photo", "preview", "role", "caption", "credit", "position"]
+    readonly_fields = ["preview"]
+    verbose_name = "photo"
+    verbose_name_plural = "Photos and captions"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("photo").prefetch_related("photo__renditions")
+
+    @admin.display(description="Preview")
+    def preview(self, caption):
+        return thumbnail_html(caption.photo if caption.photo_id else None)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "section", "status", "published_at", "source", "byline"]
+    list_filter = ["status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["headline", "dek", "body"]
+    date_hierarchy = "published_at"
+    list_select_related = ["section", "source"]
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "source"]
+    inlines = [ArticleAuthorInline, CaptionInline]
+    actions = ["publish_now", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        ("Filing", {"fields": ["section", "source", "dateline", "tags"]}),
+        ("Publishing", {"fields": ["status", "published_at", "embargo_until", "updated_at"]}),
+        ("Search and promotion", {"classes": ["collapse"], "fields": ["seo_description", "exclude_from_top_stories"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authorships__author")
+
+    @admin.display(description="Byline")
+    def byline(self, article):
+        return format_html_join(", ", "{}", ((a.name,) for a in article.ordered_authors)) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for article in queryset:
+            article.publish(at=article.published_at or timezone.now())
+            article.full_clean(exclude=["slug"])
+            article.save()
+            published += 1
+        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (kill) selected stories", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for article in queryset:
+            article.unpublish()
+            article.save()
+        self.message_user(request, f"Unpublished {queryset.count()} stories.", messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")

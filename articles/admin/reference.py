@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from ..models import Author, Section, Source
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "attribution", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "attribution"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "user"]
+    search_fields = ["name", "role", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]

@@ -1,0 +1,463 @@
+"""Content model: sections, sources, authors, articles, photos and their captions."""
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .storage import originals_storage
+
+
+def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
+    """A slug for `value` that no other row of `model` uses yet."""
+    base = slugify(value)[:max_length].strip("-") or "item"
+    candidate, n = base, 2
+    others = model._default_manager.all()
+    if instance is not None and instance.pk:
+        others = others.exclude(pk=instance.pk)
+    while others.filter(**{field: candidate}).exists():
+        suffix = f"-{n}"
+        candidate, n = base[: max_length - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in navigation.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "Wire agency"
+        STAFF = "staff", "Staff"
+        PARTNER = "partner", "Partner"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AGENCY)
+    attribution = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Shown in brackets after a story\'s body: "Yonhap" renders as "(Yonhap)". '
+        "Leave empty for no source line.",
+    )
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", args=[self.slug])
+
+    @property
+    def attribution_line(self):
+        return f"({self.attribution})" if self.attribution else ""
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150, help_text="The name as it appears in the byline.")
+    slug = models.SlugField(max_length=150, unique=True)
+    role = models.CharField(max_length=100, blank=True, help_text='For example "Staff reporter".')
+    bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="author"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What readers may see: published, due, and past any embargo. Every public surface uses this."""
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        )
+
+    def drafts(self):
+        return self.filter(status__in=[Article.Status.DRAFT, Article.Status.READY])
+
+    def scheduled(self, now=None):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def with_related(self):
+        """Everything a story card or page shows, in a constant number of queries."""
+        return self.select_related("section", "source").prefetch_related(
+            "tags",
+            models.Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
+            models.Prefetch(
+                "captions", queryset=Caption.objects.select_related("photo").prefetch_related("photo__renditions")
+            ),
+        )
+
+    def latest(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for editing"
+        PUBLISHED = "published", "Published"
+        KILLED = "killed", "Unpublished (killed)"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the story's address. Filled from the headline."
+    )
+    dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
+    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=True, blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Where the copy comes from; its attribution is printed after the body.",
+    )
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+    tags = TaggableManager(blank=True)
+    dateline = models.CharField(max_length=100, blank=True, help_text='Place the story was filed from, e.g. "SEOUL".')
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publish time", null=True, blank=True, help_text="A time in the future schedules the story."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text='Shown to readers as "Updated" when later than the publish time.'
+    )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text="Wire embargo: the story cannot be published before this time."
+    )
+    seo_description = models.CharField(
+        max_length=300, blank=True, help_text="For search engines and social cards. Falls back to the standfirst."
+    )
+    exclude_from_top_stories = models.BooleanField(
+        default=False, help_text='Keep this story out of the "Top 10 Stories" box.'
+    )
+
+    # Optimistic locking: every save bumps it; a form posting an older number is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    wire_guid = models.CharField(max_length=255, blank=True, default="", editable=False)
+    wire_version = models.CharField(max_length=50, blank=True, default="", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    # Kept current by a database trigger on PostgreSQL (see migration 0001); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "wire_guid"], condition=~Q(wire_guid=""), name="article_unique_wire_guid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, instance=self)
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at and not self.first_published_at:
+            self.first_published_at = self.published_at
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.embargo_until:
+            publish_time = self.published_at or timezone.now()
+            if publish_time < self.embargo_until:
+                raise ValidationError(
+                    {
+                        "published_at": "This story is under embargo until "
+                        f"{timezone.localtime(self.embargo_until):%Y-%m-%d %H:%M %Z}; "
+                        "it cannot be published before then."
+                    }
+                )
+
+    def is_published(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    def publish(self, at=None):
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or self.published_at or timezone.now()
+        if not self.first_published_at:
+            self.first_published_at = self.published_at
+
+    def unpublish(self):
+        self.status = self.Status.KILLED
+
+    def url_kwargs(self):
+        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": self.slug}
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    @property
+    def shows_updated(self):
+        return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
+
+    # The helpers below read prefetched data (see with_related) and issue no queries of their own.
+    @property
+    def ordered_authors(self):
+        return [a.author for a in sorted(self.authorships.all(), key=lambda a: a.position)]
+
+    @property
+    def ordered_captions(self):
+        return sorted(self.captions.all(), key=lambda c: (c.role != Caption.Role.LEAD, c.position, c.pk))
+
+    @property
+    def lead_caption(self):
+        return next((c for c in self.ordered_captions if c.role == Caption.Role.LEAD), None)
+
+    @property
+    def inline_captions(self):
+        return [c for c in self.ordered_captions if c.role == Caption.Role.INLINE]
+
+    @property
+    def summary(self):
+        return self.seo_description or self.dek
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="article_author_once")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+def file_sha256(file):
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def original_storage():
+    return originals_storage
+
+
+def original_upload_to(photo, filename):
+    digest = photo.sha256 or "unhashed"
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"originals/{digest[:2]}/{digest}.{ext}"
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        upload_to=original_upload_to, storage=original_storage, width_field="file_width", height_field="file_height"
+    )
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=255, blank=True, help_text='As printed, e.g. "AFP-Yonhap".')
+    photographer = models.CharField(max_length=255, blank=True)
+    copyright = models.CharField(max_length=255, blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos")
+    credit_sources = models.ManyToManyField(
+        Source, blank=True, related_name="credited_photos", help_text="The agencies the credit names."
+    )
+    headline = models.CharField(max_length=255, blank=True)
+    date_created = models.DateField(null=True, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    alt_text = models.CharField(max_length=300, blank=True, help_text="Describes the image for readers who cannot see it.")
+    # Display size after EXIF orientation is applied.
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    file_width = models.PositiveIntegerField(default=0, editable=False)
+    file_height = models.PositiveIntegerField(default=0, editable=False)
+    focal_x = models.PositiveIntegerField(null=True, blank=True, help_text="Focal point, in pixels from the left.")
+    focal_y = models.PositiveIntegerField(null=True, blank=True, help_text="Focal point, in pixels from the top.")
+    metadata = models.JSONField(default=dict, blank=True, editable=False, help_text="Everything read from the file.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.headline or self.caption[:80] or f"Photo {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.sha256 and self.image:
+            self.sha256 = file_sha256(self.image)
+        super().save(*args, **kwargs)
+
+    @property
+    def focal_point(self):
+        if self.focal_x is None or self.focal_y is None:
+            return None
+        return (self.focal_x, self.focal_y)
+
+    @property
+    def focal_key(self):
+        return hashlib.sha1(f"{self.focal_x},{self.focal_y}".encode()).hexdigest()[:8]
+
+    @property
+    def display_alt(self):
+        return self.alt_text or self.headline or self.caption[:200]
+
+
+def rendition_upload_to(rendition, filename):
+    return filename  # images.rendition_name() already made it deterministic
+
+
+class Rendition(models.Model):
+    """One derived, re-encoded image of a photo; the only image files readers ever receive."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=50)
+    focal_key = models.CharField(max_length=16, blank=True, default="")
+    file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "spec", "focal_key"], name="rendition_unique_spec"),
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.spec}"
+
+    @property
+    def url(self):
+        return self.file.url
+
+
+class Caption(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead photo"
+        INLINE = "inline", "Inline"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="captions")
+    caption = models.TextField(blank=True, help_text="Starts as the photo's own caption; edit it for this story.")
+    credit = models.CharField(max_length=255, blank=True, help_text="Starts as the photo's credit.")
+    position = models.PositiveIntegerField(default=0)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.INLINE)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article"], condition=Q(role="lead"), name="caption_one_lead_per_article"),
+        ]
+
+    def __str__(self):
+        return self.caption[:80] or str(self.photo)
+
+    def save(self, *args, **kwargs):
+        if not self.caption and self.photo_id:
+            self.caption = self.photo.caption
+        if not self.credit and self.photo_id:
+            self.credit = self.photo.credit
+        super().save(*args, **kwargs)
+
+
+class ArticleNote(models.Model):
+    """A correction, clarification or update appended to a story and shown to readers."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class StatusChange(models.Model):
+    """Who moved a story from one status to another, and when."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Article.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+
+class ArticleRedirect(models.Model):
+    """An old public path of a story, answered with a permanent redirect to its current URL."""
+
+    old_path = models.CharField(max_length=300, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.old_path

@@ -1,0 +1,122 @@
+"""Public pages. Every queryset here starts from Article.objects.published()."""
+from itertools import groupby
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from .models import Article, ArticleRedirect, Author, Section, Source
+from .top_stories import top_stories
+
+STORIES_PER_SECTION_ON_HOME = 4
+
+
+class PublishedArticlesMixin:
+    """The shared public queryset; staff previews widen it in one place (get_base_queryset)."""
+
+    def get_base_queryset(self):
+        return Article.objects.published()
+
+    def get_queryset(self):
+        return self.get_base_queryset().with_related().latest()
+
+
+class HomeView(PublishedArticlesMixin, TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = self.get_queryset().first()
+        ranked = (
+            self.get_base_queryset()
+            .exclude(pk=getattr(lead, "pk", None))
+            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
+            .filter(rank__lte=STORIES_PER_SECTION_ON_HOME)
+        )
+        latest = list(
+            Article.objects.filter(pk__in=[a.pk for a in ranked])
+            .with_related()
+            .order_by("section__position", "section__name", "-published_at")
+        )
+        context.update(
+            lead=lead,
+            sections=[(section, list(stories)) for section, stories in groupby(latest, key=lambda a: a.section)],
+            top_stories=top_stories(),
+        )
+        return context
+
+
+class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = self.find_redirect(request.path)
+            if moved:
+                return HttpResponsePermanentRedirect(moved)
+            raise
+        if request.path != self.object.get_absolute_url():
+            return redirect(self.object.get_absolute_url(), permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+
+    def find_redirect(self, path):
+        old = ArticleRedirect.objects.filter(old_path=path).select_related("article").first()
+        if old and old.article.is_published():
+            return old.article.get_absolute_url()
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context.update(
+            more_from_section=list(
+                self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).latest()[:5]
+            ),
+            top_stories=top_stories(),
+        )
+        return context
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    """A paginated list of stories narrowed to one section, tag, source or author."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+    model_for_slug = None
+    filter_field = None
+
+    def get_subject(self):
+        return get_object_or_404(self.model_for_slug, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        self.subject = self.get_subject()
+        return super().get_queryset().filter(**{self.filter_field: self.subject}).distinct()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)
+
+
+class SectionView(ArticleListView):
+    model_for_slug, filter_field, list_kind = Section, "section", "Section"
+
+
+class TagView(ArticleListView):
+    model_for_slug, filter_field, list_kind = Tag, "tags", "Tag"
+
+
+class SourceView(ArticleListView):
+    model_for_slug, filter_field, list_kind = Source, "source", "Source"
+
+
+class AuthorView(ArticleListView):
+    model_for_slug, filter_field, list_kind = Author, "authors", "Author"
