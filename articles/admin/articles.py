@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html_join
 
 from ..models import Article, ArticleAuthor, Caption
+from ..publishing import PublishError, publish_article, unpublish_article
 from .photos import thumbnail_html
 
 
@@ -67,18 +67,19 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_now(self, request, queryset):
         published = 0
         for article in queryset:
-            article.publish(at=article.published_at or timezone.now())
-            article.full_clean(exclude=["slug"])
-            article.save()
-            published += 1
-        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+            try:
+                publish_article(article, by=request.user)
+                published += 1
+            except PublishError as error:
+                self.message_user(request, f"“{article}”: {error.message}", messages.ERROR)
+        if published:
+            self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
 
     @admin.action(description="Unpublish (kill) selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
         for article in queryset:
-            article.unpublish()
-            article.save()
-        self.message_user(request, f"Unpublished {queryset.count()} stories.", messages.SUCCESS)
+            unpublish_article(article, by=request.user)
+        self.message_user(request, f"Unpublished {len(queryset)} stories.", messages.SUCCESS)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")

@@ -1,0 +1,44 @@
+"""Status changes of one story, with their history. Every path that makes a story public calls these."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, StatusChange
+
+
+class PublishError(ValidationError):
+    """The story cannot be published (embargo, missing permission); the message says why."""
+
+
+def change_status(article, to_status, *, by=None):
+    """Set a new status and record who changed it; the caller has already validated the move."""
+    previous = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
+    article.status = to_status
+    with transaction.atomic():
+        article.save()
+        if previous != to_status:
+            StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
+    return article
+
+
+def publish_article(article, *, by=None, at=None):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
+    if by is not None and not by.has_perm("articles.publish_article"):
+        raise PublishError("You do not have permission to publish stories.")
+    publish_time = at or article.published_at or timezone.now()
+    if article.status != Article.Status.PUBLISHED and not at and article.published_at is None:
+        publish_time = timezone.now()
+    if article.embargo_until and publish_time < article.embargo_until:
+        raise PublishError(
+            f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
+            "the story cannot be published before then."
+        )
+    article.publish(at=publish_time)
+    return change_status(article, Article.Status.PUBLISHED, by=by)
+
+
+def unpublish_article(article, *, by=None):
+    """Kill a story: it disappears from every public surface at once."""
+    if by is not None and not by.has_perm("articles.publish_article"):
+        raise PublishError("You do not have permission to unpublish stories.")
+    return change_status(article, Article.Status.KILLED, by=by)
