@@ -1,0 +1,82 @@
+"""The desk's roles: which Django permissions each group holds.
+
+The groups are created by migration 0002_roles; `manage.py sync_roles` re-applies this table
+after new models (and so new permissions) arrive.
+"""
+from django.contrib.auth.management import create_permissions
+
+VIEW = ["view"]
+EDIT = ["add", "change", "view"]
+ALL = ["add", "change", "delete", "view"]
+
+# role -> {(app_label, model): [actions] or "*"}; "*" on an app label grants the whole app.
+ROLES = {
+    "Reporter": {
+        ("articles", "article"): EDIT,
+        ("articles", "articleauthor"): ALL,
+        ("articles", "caption"): ALL,
+        ("articles", "photo"): EDIT,
+        ("articles", "author"): VIEW,
+        ("articles", "section"): VIEW,
+        ("articles", "source"): VIEW,
+        ("articles", "articlenote"): VIEW,
+        ("taggit", "tag"): EDIT,
+    },
+    "Editor": {
+        ("articles", "article"): EDIT + ["publish"],
+        ("articles", "articleauthor"): ALL,
+        ("articles", "caption"): ALL,
+        ("articles", "photo"): EDIT,
+        ("articles", "author"): EDIT,
+        ("articles", "section"): VIEW,
+        ("articles", "source"): VIEW,
+        ("articles", "articlenote"): ["add", "view"],
+        ("articles", "articleredirect"): VIEW,
+        ("taggit", "tag"): EDIT,
+    },
+    "Photo editor": {
+        # change_article is needed to reach a story's captions; workflow.can_edit_content keeps
+        # the story's own fields read-only for photo editors.
+        ("articles", "article"): ["change", "view"],
+        ("articles", "caption"): ALL,
+        ("articles", "photo"): ALL,
+        ("articles", "rendition"): ALL,
+        ("articles", "source"): VIEW,
+        ("taggit", "tag"): VIEW,
+    },
+    "Admin": {
+        ("articles", "*"): "*",
+        ("auth", "*"): "*",
+        ("taggit", "*"): "*",
+        ("reversion", "*"): "*",
+        ("sites", "*"): "*",
+    },
+}
+
+
+def _codename(action, model):
+    return "publish_article" if action == "publish" else f"{action}_{model}"
+
+
+def apply_roles(apps, roles=ROLES):
+    """Create the role groups and set their permissions exactly as in `roles`."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    # Permissions are normally created after migrate; make sure they exist before we hand them out.
+    for app_config in apps.get_app_configs():
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = original
+    for name, grants in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for (app_label, model), actions in grants.items():
+            in_app = Permission.objects.filter(content_type__app_label=app_label)
+            if model == "*":
+                permissions += list(in_app)
+                continue
+            codenames = [_codename(action, model) for action in actions]
+            found = list(in_app.filter(content_type__model=model, codename__in=codenames))
+            permissions += found
+        group.permissions.set(permissions)
