@@ -3,6 +3,7 @@ from django.utils.html import format_html_join
 
 from ..models import Article, ArticleAuthor, Caption
 from ..publishing import PublishError, publish_article, unpublish_article
+from .forms import ArticleAdminForm
 from .photos import thumbnail_html
 
 
@@ -39,6 +40,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
+    form = ArticleAdminForm
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "source"]
     inlines = [ArticleAuthorInline, CaptionInline]
@@ -46,7 +48,7 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        ("Filing", {"fields": ["section", "source", "dateline", "tags"]}),
+        ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "embargo_until", "updated_at"]}),
         ("Search and promotion", {"classes": ["collapse"], "fields": ["seo_description", "exclude_from_top_stories"]}),
     ]

@@ -1,0 +1,303 @@
+"""Demo content for `manage.py seed_demo`: written for Newsroom, shaped like a real desk's day."""
+import io
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from .models import Article, ArticleAuthor, Author, Caption, Photo, Section, Source, file_sha256
+
+SECTIONS = [
+    ("North Korea", "north-korea", "Politics, military and economy north of the border."),
+    ("Nation", "nation", "Politics and society at home."),
+    ("World", "world", "Foreign affairs and diplomacy."),
+    ("Business", "business", "Markets, companies and the economy."),
+    ("Culture", "culture", "Film, music, books and the arts."),
+    ("Sports", "sports", "Results and stories from the field."),
+]
+
+SOURCES = [
+    ("Yonhap", "yonhap", "Yonhap", "https://en.yna.co.kr/"),
+    ("AFP", "afp", "AFP", "https://www.afp.com/"),
+    ("AP", "ap", "AP", "https://apnews.com/"),
+    ("Reuters", "reuters", "Reuters", "https://www.reuters.com/"),
+]
+
+AUTHORS = [
+    ("Kim Min-ji", "kim-min-ji", "Diplomatic correspondent"),
+    ("Lee Joon-ho", "lee-joon-ho", "Business reporter"),
+    ("Park Soo-yeon", "park-soo-yeon", "Culture editor"),
+    ("Daniel Cho", "daniel-cho", "Sports reporter"),
+]
+
+ACCOUNTS = [
+    # username, password, group, is_superuser
+    ("admin", "newsroom-admin", "Admin", True),
+    ("editor", "newsroom-editor", "Editor", False),
+    ("reporter", "newsroom-reporter", "Reporter", False),
+]
+
+# The story shaped like the reference wire story: a Yonhap wire story with an
+# AFP photo distributed by Yonhap, a source line after the body, tagged.
+FEATURED = {
+    "slug": "seoul-and-washington-voice-alarm-over-arms-transfers-before-alliance-summit",
+    "headline": "Seoul and Washington voice alarm over arms transfers before alliance summit",
+    "dek": "Officials in both capitals said deepening military ties between Pyongyang and Moscow "
+    "would top the agenda when allied leaders meet this week.",
+    "section": "north-korea",
+    "source": "yonhap",
+    "dateline": "WASHINGTON",
+    "tags": ["North Korea", "Russia", "NATO", "Diplomacy"],
+    "body": (
+        "<p>A senior U.S. diplomat on Monday repeated Washington's \u201cserious concern\u201d over weapons "
+        "and technology moving between North Korea and Russia, days before allied leaders gather for a "
+        "summit in the American capital.</p>"
+        "<p>Speaking at a regular briefing, the official said the transfers were prolonging the war in "
+        "Ukraine and breaking a string of U.N. Security Council resolutions that bar arms trade with "
+        "the North.</p>"
+        "<blockquote><p>\u201cWe will keep working with our allies and partners to push back against this "
+        "relationship,\u201d the official told reporters.</p></blockquote>"
+        "<p>The summit follows a visit to Pyongyang last month at which the two countries signed a "
+        "partnership treaty that includes a pledge of mutual military assistance.</p>"
+        "<h2>Concern in Seoul</h2>"
+        "<p>South Korean officials say the pact raises the stakes on the Korean Peninsula as well as in "
+        "Europe, and have asked partners for closer intelligence sharing.</p>"
+    ),
+    "photo": {
+        "caption": "Giant portraits of the two leaders hang outside a stadium in Pyongyang, decorated "
+        "with banners celebrating their friendship, ahead of last month's summit.",
+        "credit": "AFP-Yonhap",
+        "photographer": "Staff photographer",
+        "copyright": "AFP",
+        "color": (150, 40, 40),
+        "label": "PYONGYANG",
+    },
+}
+
+TOPICS = {
+    "north-korea": [
+        ("Pyongyang test-fires short-range missiles into East Sea", "PYONGYANG"),
+        ("Unification ministry proposes talks on separated families", "SEOUL"),
+        ("Satellite images show new construction at northern port", "SEOUL"),
+        ("North Korea marks party anniversary with mass rally", "PYONGYANG"),
+    ],
+    "nation": [
+        ("Assembly passes budget after overnight session", "SEOUL"),
+        ("Heavy rain warnings issued for southern provinces", "GWANGJU"),
+        ("Government unveils plan to ease housing shortage", "SEOUL"),
+        ("Schools adopt four-day week in rural pilot", "GANGNEUNG"),
+        ("High-speed rail line to Busan reopens after repairs", "BUSAN"),
+    ],
+    "world": [
+        ("Foreign ministers meet to discuss Indo-Pacific security", "TOKYO"),
+        ("Leaders pledge new funds for climate adaptation", "GENEVA"),
+        ("Trade envoy visits Jakarta to widen supply deals", "JAKARTA"),
+        ("Ceasefire talks resume with new mediator", "DOHA"),
+        ("Envoys gather for regional security forum", "SINGAPORE"),
+    ],
+    "business": [
+        ("Chipmakers lift exports to a record in October", "SEOUL"),
+        ("Central bank holds key rate steady", "SEOUL"),
+        ("Battery maker breaks ground on plant in Georgia", "ATLANTA"),
+        ("Shipbuilders win orders for gas carriers", "ULSAN"),
+        ("Won strengthens as foreign investors return", "SEOUL"),
+    ],
+    "culture": [
+        ("Director's new film opens festival to standing ovation", "BUSAN"),
+        ("Palace night tours return for the autumn season", "SEOUL"),
+        ("Novelist wins international prize for translated work", "LONDON"),
+        ("Traditional music ensemble sets off on world tour", "SEOUL"),
+        ("Museum returns restored scrolls to temple", "GYEONGJU"),
+    ],
+    "sports": [
+        ("National team qualifies for Asian Cup knockout round", "DOHA"),
+        ("Marathon record falls on cool morning in Chuncheon", "CHUNCHEON"),
+        ("Baseball champions clinch title in game seven", "SEOUL"),
+        ("Archers sweep gold at world championships", "BERLIN"),
+        ("Figure skater lands quad in season opener", "GANGNEUNG"),
+    ],
+}
+
+SOURCE_ROTATION = ["yonhap", "yonhap", "afp", "ap", "reuters", None]
+CREDITS = {"yonhap": "Yonhap", "afp": "AFP-Yonhap", "ap": "AP-Yonhap", "reuters": "Reuters-Yonhap", None: "Newsroom"}
+SECTION_COLORS = {
+    "north-korea": (120, 30, 30),
+    "nation": (30, 70, 130),
+    "world": (30, 110, 90),
+    "business": (110, 90, 20),
+    "culture": (90, 40, 110),
+    "sports": (20, 110, 40),
+}
+
+
+def demo_image(color, label, size=(1600, 1067)):
+    """A deterministic JPEG (same bytes every run, so seeding twice reuses the photo)."""
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    for i in range(0, size[0], 80):
+        shade = tuple(min(255, c + (i * 40) // size[0]) for c in color)
+        draw.rectangle([i, 0, i + 79, size[1]], fill=shade)
+    draw.rectangle([60, size[1] - 200, size[0] - 60, size[1] - 60], fill=(245, 245, 240))
+    draw.text((100, size[1] - 150), label, fill=(20, 20, 20), font_size=64)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def ensure_photo(*, caption, credit, color, label, photographer="", copyright="", source=None):
+    content = ContentFile(demo_image(color, label), name=f"{label.lower()}.jpg")
+    sha = file_sha256(content)
+    photo = Photo.objects.filter(sha256=sha).first()
+    if photo:
+        return photo
+    photo = Photo(
+        caption=caption,
+        credit=credit,
+        photographer=photographer,
+        copyright=copyright,
+        source=source,
+        alt_text=caption[:300],
+        sha256=sha,
+    )
+    photo.image.save(content.name, content, save=False)
+    photo.width, photo.height = photo.file_width, photo.file_height
+    photo.save()
+    credited = [s for s in Source.objects.filter(name__in=credit.split("-"))]
+    photo.credit_sources.set(credited)
+    return photo
+
+
+def story_body(headline, dateline):
+    topic = headline[0].lower() + headline[1:]
+    return (
+        f"<p>Officials confirmed on Tuesday that {topic}, a development closely watched by analysts "
+        "and residents alike.</p>"
+        "<p>The announcement came after weeks of preparation, according to people familiar with the "
+        "matter who asked not to be named because they were not authorised to speak publicly.</p>"
+        f"<p>\u201cThis is a significant moment for everyone involved,\u201d one official said in {dateline.title()}, "
+        "adding that further details would be released later this week.</p>"
+        "<h2>What happens next</h2>"
+        "<p>Observers expect follow-up measures within a month, with a review scheduled for early next "
+        "year.</p>"
+    )
+
+
+def seed_demo(now=None, stdout=None):
+    """Create the demo newsroom; running it twice changes nothing. Returns the created accounts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sections = {}
+        for position, (name, slug, description) in enumerate(SECTIONS):
+            sections[slug], _ = Section.objects.get_or_create(
+                slug=slug, defaults={"name": name, "position": position, "description": description}
+            )
+        sources = {}
+        for name, slug, attribution, website in SOURCES:
+            sources[slug], _ = Source.objects.get_or_create(
+                slug=slug, defaults={"name": name, "attribution": attribution, "website": website}
+            )
+        sources[None], _ = Source.objects.get_or_create(
+            slug="newsroom-staff", defaults={"name": "Newsroom staff", "kind": Source.Kind.STAFF, "attribution": ""}
+        )
+        authors = []
+        for name, slug, role in AUTHORS:
+            author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name, "role": role})
+            authors.append(author)
+        accounts = ensure_accounts()
+
+        featured = FEATURED
+        photo_spec = featured["photo"]
+        photo = ensure_photo(
+            caption=photo_spec["caption"],
+            credit=photo_spec["credit"],
+            color=photo_spec["color"],
+            label=photo_spec["label"],
+            photographer=photo_spec["photographer"],
+            copyright=photo_spec["copyright"],
+            source=sources["afp"],
+        )
+        ensure_story(
+            slug=featured["slug"],
+            headline=featured["headline"],
+            dek=featured["dek"],
+            body=featured["body"],
+            section=sections[featured["section"]],
+            source=sources[featured["source"]],
+            dateline=featured["dateline"],
+            tags=featured["tags"],
+            published_at=now - timedelta(minutes=20),
+            photo=photo,
+            authors=[],
+        )
+
+        index = 0
+        for section_slug, topics in TOPICS.items():
+            for headline, dateline in topics:
+                index += 1
+                source_slug = SOURCE_ROTATION[index % len(SOURCE_ROTATION)]
+                photo = ensure_photo(
+                    caption=f"A scene from {dateline.title()} related to the story: {headline.lower()}.",
+                    credit=CREDITS[source_slug],
+                    color=SECTION_COLORS[section_slug],
+                    label=f"{dateline} {index:02d}",
+                    source=sources[source_slug],
+                )
+                ensure_story(
+                    slug=None,
+                    headline=headline,
+                    dek=f"The latest on a story our {sections[section_slug].name.lower()} desk is following.",
+                    body=story_body(headline, dateline),
+                    section=sections[section_slug],
+                    source=sources[source_slug],
+                    dateline=dateline,
+                    tags=[sections[section_slug].name, dateline.title()],
+                    published_at=now - timedelta(hours=index * 3),
+                    photo=photo,
+                    authors=[] if source_slug else [authors[index % len(authors)]],
+                )
+    return accounts
+
+
+def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):
+    from django.utils.text import slugify
+
+    slug = slug or slugify(headline)
+    if Article.objects.filter(slug=slug).exists():
+        return
+    article = Article.objects.create(
+        slug=slug,
+        headline=headline,
+        dek=dek,
+        body=body,
+        section=section,
+        source=source,
+        dateline=dateline,
+        status=Article.Status.PUBLISHED,
+        published_at=published_at,
+    )
+    article.tags.set(tags)
+    for position, author in enumerate(authors):
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
+    Caption.objects.create(article=article, photo=photo, role=Caption.Role.LEAD)
+
+
+def ensure_accounts():
+    User = get_user_model()
+    created = []
+    for username, password, group_name, is_superuser in ACCOUNTS:
+        user, was_created = User.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": True, "is_superuser": is_superuser, "email": f"{username}@newsroom.test"},
+        )
+        if was_created:
+            user.set_password(password)
+            user.save()
+        group = Group.objects.filter(name=group_name).first()
+        if group:
+            user.groups.add(group)
+        created.append((username, password))
+    return created
