@@ -1,56 +1,327 @@
 """Pillow code: turn a private original into public, re-encoded renditions.
 
-The wire-photo work extends this module (WebP/AVIF, focal crops, metadata); the
-interface stays `get_rendition(photo, spec)`.
+A rendition is one size/crop/format of a photo, named by a spec such as "w640" (JPEG, 640 wide),
+"w640.webp" or "16x9-w320.avif" (a 16:9 card crop around the focal point). All specs live in the
+SPECS dict. Renditions are decoded once at reduced size (JPEG draft mode), oriented by EXIF, carry
+no EXIF/GPS/comments, keep credit and copyright as XMP, and are stored under deterministic names
+through Django's default storage, never regenerated once they exist.
 """
+
 import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, features
 
-# spec name -> (max width, crop ratio or None)
-SPECS = {
-    "thumb": (240, None),
-    "w640": (640, None),
-    "w1200": (1200, None),
-}
-
-
-def rendition_name(photo, spec, ext="jpg"):
-    return f"renditions/{photo.sha256[:2]}/{photo.sha256[:16]}-{spec}-{photo.focal_key}.{ext}"
+WIDTHS = (320, 640, 960, 1200, 1600, 1920)
+CROP_WIDTHS = (320, 640, 960)
+CROPS = {"16x9": (16, 9), "1x1": (1, 1)}
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
+MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 
 
-def render_rendition(photo, spec):
-    """Re-encode the original at the spec's size; returns (bytes, width, height)."""
-    max_width, _ratio = SPECS[spec]
-    with photo.image.open("rb") as fh, Image.open(fh) as im:
-        im.draft("RGB", (max_width, max_width))
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        if im.width > max_width:
-            im = im.resize((max_width, round(im.height * max_width / im.width)), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        im.save(out, "JPEG", quality=82, optimize=True, progressive=True)
-        return out.getvalue(), im.width, im.height
+@dataclass(frozen=True)
+class Spec:
+    width: int
+    crop: str = ""  # a key of CROPS, or "" for the whole picture
+    format: str = "jpeg"
+
+    @property
+    def ratio(self):
+        return CROPS[self.crop] if self.crop else None
+
+
+def spec_name(width, crop="", fmt="jpeg"):
+    return f"{crop + '-' if crop else ''}w{width}{'' if fmt == 'jpeg' else '.' + fmt}"
+
+
+def build_specs():
+    specs = {"thumb": Spec(240)}
+    for fmt in EXTENSIONS:
+        for width in WIDTHS:
+            specs[spec_name(width, "", fmt)] = Spec(width, "", fmt)
+        for crop in CROPS:
+            for width in CROP_WIDTHS:
+                specs[spec_name(width, crop, fmt)] = Spec(width, crop, fmt)
+    return specs
+
+
+SPECS = build_specs()
+
+# The families pre-made on upload: (crop, largest width). Templates ask for these.
+STANDARD_FAMILIES = [("", 1920), ("16x9", 960), ("1x1", 640)]
+
+
+def modern_formats():
+    """Formats offered before the JPEG fallback, best first (AVIF only if Pillow writes it)."""
+    formats = []
+    if getattr(settings, "NEWSROOM_PHOTO_AVIF", True) and features.check("avif"):
+        formats.append("avif")
+    formats.append("webp")
+    return formats
+
+
+def family_widths(photo, crop, max_width):
+    """The widths worth making for `photo`: none larger than the picture, the full size included."""
+    full_width = (
+        crop_size((photo.width, photo.height), CROPS[crop] if crop else None)[0] or max_width
+    )
+    candidates = WIDTHS if not crop else CROP_WIDTHS
+    widths = [w for w in candidates if w <= max_width and w <= full_width]
+    larger = [w for w in candidates if w <= max_width and w > full_width]
+    if larger and (not widths or widths[-1] < full_width):
+        widths.append(larger[0])  # renders at the picture's own width
+    return widths or [min(candidates)]
+
+
+def family_specs(photo, crop="", max_width=1920):
+    """{format: [spec names, narrowest first]} for one <picture>; JPEG last as the fallback."""
+    widths = family_widths(photo, crop, max_width)
+    return {fmt: [spec_name(w, crop, fmt) for w in widths] for fmt in [*modern_formats(), "jpeg"]}
+
+
+def standard_specs(photo):
+    names = ["thumb"]
+    for crop, max_width in STANDARD_FAMILIES:
+        for specs in family_specs(photo, crop, max_width).values():
+            names.extend(specs)
+    return names
+
+
+def focal_key_for(photo, spec):
+    """Only crops depend on the focal point; moving it leaves whole-picture renditions valid."""
+    return photo.focal_key if SPECS[spec].crop else ""
+
+
+def rendition_name(photo, spec, focal_key=None):
+    parsed = SPECS[spec]
+    if focal_key is None:
+        focal_key = focal_key_for(photo, spec)
+    base = spec.split(".")[0]
+    suffix = f"-{focal_key}" if focal_key else ""
+    return f"{rendition_prefix(photo)}-{base}{suffix}.{EXTENSIONS[parsed.format]}"
+
+
+def rendition_prefix(photo):
+    return f"renditions/{photo.sha256[:2]}/{photo.sha256[:16]}"
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that turn the picture on its side
+
+
+def scale_needed(display_size, specs):
+    """The fraction of the full display size the largest of `specs` needs (1.0 = full size)."""
+    needed = 0.0
+    for spec in specs:
+        parsed = SPECS[spec]
+        box_width = crop_size(display_size, parsed.ratio)[0]
+        needed = max(needed, min(1.0, parsed.width / box_width) if box_width else 1.0)
+    return needed
+
+
+def decode(im, specs):
+    """Decode an opened original just large enough for `specs`, upright, in RGB or RGBA."""
+    orientation = im.getexif().get(0x0112, 1) if im.format in ("JPEG", "WEBP", "PNG", "AVIF") else 1
+    stored = im.size
+    display = (stored[1], stored[0]) if orientation in SWAPS_AXES else stored
+    scale = scale_needed(display, specs)
+    if im.format == "JPEG" and scale < 1:
+        # Draft mode lets libjpeg decode at 1/2, 1/4 or 1/8 size: far less work for big originals.
+        im.draft("RGB", (max(1, int(stored[0] * scale)), max(1, int(stored[1] * scale))))
+    im.load()
+    upright = ImageOps.exif_transpose(im)
+    if upright.mode not in ("RGB", "RGBA"):
+        has_alpha = upright.mode in ("LA", "PA") or "transparency" in upright.info
+        upright = upright.convert("RGBA" if has_alpha else "RGB")
+    upright.info = {}  # never carry comments, EXIF or other payloads into a rendition
+    return upright
+
+
+# --- cropping and resizing --------------------------------------------------------------------
+
+
+def crop_size(size, ratio):
+    width, height = size
+    if not ratio or not width or not height:
+        return width, height
+    rw, rh = ratio
+    if width * rh > height * rw:
+        return round(height * rw / rh), height
+    return width, round(width * rh / rw)
+
+
+def crop_box(size, ratio, focal=None):
+    """The largest box of `ratio` inside `size`, centred on `focal` as far as the edges allow."""
+    width, height = size
+    box_w, box_h = crop_size(size, ratio)
+    fx, fy = focal if focal else (width / 2, height / 2)
+    left = min(max(round(fx - box_w / 2), 0), width - box_w)
+    top = min(max(round(fy - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+def resize_for(image, spec, photo):
+    """Crop around the focal point and shrink a decoded image to one spec; never enlarges."""
+    parsed = SPECS[spec]
+    if parsed.ratio:
+        focal = None
+        if photo.focal_point and photo.width:
+            factor = image.width / photo.width
+            focal = (photo.focal_x * factor, photo.focal_y * factor)
+        image = image.crop(crop_box(image.size, parsed.ratio, focal))
+    if image.width > parsed.width:
+        height = max(1, round(image.height * parsed.width / image.width))
+        image = image.resize((parsed.width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image
+
+
+# --- encoding ---------------------------------------------------------------------------------
+
+
+def rights_xmp(photo):
+    """A small XMP packet carrying credit, creator and copyright, and nothing else."""
+    parts = []
+    if photo.photographer:
+        parts.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{escape(photo.photographer)}</rdf:li></rdf:Seq></dc:creator>"
+        )
+    if photo.copyright:
+        parts.append(
+            "<dc:rights><rdf:Alt><rdf:li xml:lang='x-default'>"
+            f"{escape(photo.copyright)}</rdf:li></rdf:Alt></dc:rights>"
+        )
+    if photo.credit:
+        parts.append(f"<photoshop:Credit>{escape(photo.credit)}</photoshop:Credit>")
+    if not parts:
+        return b""
+    return (
+        "<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        "<rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/'"
+        " xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'>"
+        f"{''.join(parts)}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
+
+
+def encode(image, fmt, xmp=b""):
+    """Bytes of `image` in `fmt`: pixels and the rights XMP only (no EXIF, GPS or comments)."""
+    out = io.BytesIO()
+    options = {"xmp": xmp} if xmp else {}
+    if fmt == "jpeg":
+        if image.mode != "RGB":
+            image = flatten(image)
+        image.save(out, "JPEG", quality=82, optimize=True, progressive=True, **options)
+    elif fmt == "webp":
+        image.save(out, "WEBP", quality=80, method=4, **options)
+    elif fmt == "avif":
+        image.save(out, "AVIF", quality=60, speed=8, **options)
+    else:
+        raise ValueError(f"unknown rendition format {fmt!r}")
+    return out.getvalue()
+
+
+def flatten(image):
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
+    return background
+
+
+def render_rendition(photo, spec, image=None):
+    """Re-encode the original (or a decoded `image`) for `spec`; returns (bytes, width, height)."""
+    if image is None:
+        with photo.image.open("rb") as fh, Image.open(fh) as im:
+            image = decode(im, [spec])
+    resized = resize_for(image, spec, photo)
+    return encode(resized, SPECS[spec].format, rights_xmp(photo)), resized.width, resized.height
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+def find_rendition(photo, spec, focal_key):
+    """A rendition already in the prefetched list, or None (no query)."""
+    cache = getattr(photo, "_prefetched_objects_cache", {})
+    if "renditions" not in cache:
+        return None
+    for rendition in cache["renditions"]:
+        if rendition.spec == spec and rendition.focal_key == focal_key:
+            return rendition
+    return None
 
 
 def get_rendition(photo, spec):
-    """The stored rendition for `spec`, made once and reused (prefetched renditions cost no query)."""
-    focal_key = photo.focal_key
-    for rendition in photo.renditions.all():
-        if rendition.spec == spec and rendition.focal_key == focal_key:
-            return rendition
+    """The stored rendition for `spec`, made once and reused (prefetched ones cost no query)."""
+    if spec not in SPECS:
+        raise ValueError(f"unknown rendition spec {spec!r}; see images.SPECS")
+    focal_key = focal_key_for(photo, spec)
+    found = find_rendition(photo, spec, focal_key)
+    if found:
+        return found
     from .models import Rendition
 
     existing = Rendition.objects.filter(photo=photo, spec=spec, focal_key=focal_key).first()
     if existing:
         return existing
-    data, width, height = render_rendition(photo, spec)
+    return store_rendition(photo, spec, focal_key, *render_rendition(photo, spec))
+
+
+def store_rendition(photo, spec, focal_key, data, width, height):
+    """Save the file under its deterministic name and add the row; a racing twin's row wins."""
+    from .models import Rendition
+
+    name = rendition_name(photo, spec, focal_key)
     rendition = Rendition(photo=photo, spec=spec, focal_key=focal_key, width=width, height=height)
-    rendition.file.save(rendition_name(photo, spec), ContentFile(data), save=False)
+    if default_storage.exists(name):
+        rendition.file.name = name  # the same name always holds the same pixels: reuse, never redo
+    else:
+        rendition.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
             rendition.save()
     except IntegrityError:  # another request made it first
+        if rendition.file.name != name:
+            default_storage.delete(rendition.file.name)
         return Rendition.objects.get(photo=photo, spec=spec, focal_key=focal_key)
+    cache = getattr(photo, "_prefetched_objects_cache", None)
+    if cache is not None and "renditions" in cache:
+        cache["renditions"] = [*cache["renditions"], rendition]
     return rendition
+
+
+def ensure_renditions(photo, specs=None, image=None):
+    """Make every missing rendition of `specs` (default: the standard set) from one decode."""
+    from .models import Rendition
+
+    specs = list(dict.fromkeys(specs if specs is not None else standard_specs(photo)))
+    have = {(r.spec, r.focal_key): r for r in Rendition.objects.filter(photo=photo, spec__in=specs)}
+    wanted = [(spec, focal_key_for(photo, spec)) for spec in specs]
+    missing = [(spec, key) for spec, key in wanted if (spec, key) not in have]
+    if missing:
+        if image is None:
+            with photo.image.open("rb") as fh, Image.open(fh) as im:
+                image = decode(im, [spec for spec, _ in missing])
+        for spec, key in missing:
+            have[(spec, key)] = store_rendition(
+                photo, spec, key, *render_rendition(photo, spec, image)
+            )
+    return [have[item] for item in wanted]
+
+
+def delete_rendition_files(photo):
+    """Remove every stored rendition file of `photo` (by its deterministic name prefix)."""
+    if not photo.sha256:
+        return
+    folder, prefix = rendition_prefix(photo).rsplit("/", 1)
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for filename in files:
+        if filename.startswith(prefix + "-"):
+            default_storage.delete(f"{folder}/{filename}")

@@ -1,0 +1,255 @@
+"""The photo upload pipeline: check a file by content, read metadata, store it, make renditions.
+
+Used by the admin's multi-file upload, `manage.py import_photos`, wire ingest and seed_demo.
+Nothing is written until the file has passed every check; a rejected file leaves no row and no file.
+"""
+
+import re
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+
+from . import images
+from .metadata import MetadataError, parse_date, read_metadata
+from .models import Photo, Source, file_sha256, unique_slug
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+if images.features.check("avif"):
+    ACCEPTED_FORMATS["AVIF"] = "avif"
+
+# Credits name agencies in their own language or house style; map them to one Source each.
+SOURCE_ALIASES = {
+    "연합뉴스": "Yonhap",
+    "연합": "Yonhap",
+    "yna": "Yonhap",
+    "reuters": "Reuters",
+    "associated press": "AP",
+    "agence france-presse": "AFP",
+    "epa": "EPA",
+}
+
+
+class PhotoRejected(Exception):
+    """A file that cannot become a photo; str() is the reason, written for editors."""
+
+
+def max_pixels():
+    return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
+
+
+def max_bytes():
+    return getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def file_size(file):
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    file.seek(0)
+    return size
+
+
+def describe_non_image(head):
+    """A specific reason for a file Pillow cannot identify, from its first bytes."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if (
+        text.startswith(b"<svg")
+        or (text.startswith(b"<?xml") and b"<svg" in text)
+        or b"<svg" in text[:512]
+    ):
+        return (
+            "it is an SVG drawing, not a photo; SVG files are not accepted (they can carry scripts)"
+        )
+    if text.startswith((b"<!doctype html", b"<html")) or b"<script" in text[:512]:
+        return "it is an HTML page, not an image"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not an image this system can read (accepted: JPEG, PNG, WebP)"
+    return "it is a text file, not an image"
+
+
+@dataclass
+class CheckedImage:
+    image: Image.Image  # decoded, upright, possibly at reduced size (enough for every rendition)
+    metadata: dict
+    extension: str
+    width: int  # display size of the full original, after EXIF orientation
+    height: int
+
+
+def inspect_image(file):
+    """Open and fully check an image without storing it; returns a CheckedImage.
+
+    Raises PhotoRejected with the reason when the file is not an acceptable photo.
+    """
+    size = file_size(file)
+    if size == 0:
+        raise PhotoRejected("The file is empty.")
+    if size > max_bytes():
+        raise PhotoRejected(
+            f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes() / 2**20:.0f} MB."
+        )
+    head = file.read(1024)
+    file.seek(0)
+    limit = max_pixels()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            # Opening reads only the header: dimensions are known before any pixel is decoded.
+            im = Image.open(file)
+        except Image.DecompressionBombError as exc:
+            raise PhotoRejected(bomb_message(exc)) from exc
+        except UnidentifiedImageError as exc:
+            raise PhotoRejected(f"Rejected: {describe_non_image(head)}.") from exc
+        with im:
+            if im.format not in ACCEPTED_FORMATS:
+                raise PhotoRejected(
+                    f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo."
+                )
+            width, height = im.size
+            if width * height > limit:
+                raise PhotoRejected(
+                    f"The image is {width}×{height} pixels "
+                    f"({width * height / 1e6:.0f} megapixels); "
+                    f"the limit is {limit / 1e6:.0f} megapixels."
+                )
+            if getattr(im, "n_frames", 1) > 1:
+                raise PhotoRejected(
+                    "Animated images are not accepted; upload a single still photo."
+                )
+            try:
+                metadata = read_metadata(im)
+            except MetadataError as exc:
+                raise PhotoRejected(f"The photo's metadata cannot be read: {exc}.") from exc
+            width, height = (
+                (height, width) if metadata["orientation"] in images.SWAPS_AXES else (width, height)
+            )
+            try:
+                decoded = images.decode(
+                    im, images.standard_specs(Photo(width=width, height=height))
+                )
+            except Image.DecompressionBombError as exc:
+                raise PhotoRejected(bomb_message(exc)) from exc
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise PhotoRejected(
+                    f"The image is damaged or incomplete and cannot be decoded ({exc})."
+                ) from exc
+            extension = ACCEPTED_FORMATS[im.format]
+    file.seek(0)
+    return CheckedImage(decoded, metadata, extension, width, height)
+
+
+def bomb_message(exc):
+    return (
+        "The image declares far more pixels than a photo needs (a possible decompression bomb); "
+        f"the limit is {max_pixels() / 1e6:.0f} megapixels."
+    )
+
+
+def source_for_name(name):
+    """The Source a credit or source field names, created (as an agency) if it is new."""
+    name = name.strip(" .()")
+    if not name:
+        return None
+    canonical = SOURCE_ALIASES.get(name.lower(), SOURCE_ALIASES.get(name, name))
+    found = (
+        Source.objects.filter(name__iexact=canonical).first()
+        or Source.objects.filter(slug=slugify(canonical)).first()
+        or Source.objects.filter(attribution__iexact=canonical).first()
+    )
+    if found:
+        return found
+    source = Source(name=canonical[:100], kind=Source.Kind.AGENCY, attribution=canonical[:100])
+    source.slug = unique_slug(Source, canonical, max_length=100)
+    source.save()
+    return source
+
+
+def credit_source_names(credit):
+    """'AFP-Yonhap' -> ['AFP', 'Yonhap']; 'Reuters/Yonhap' -> ['Reuters', 'Yonhap']."""
+    credit = credit.strip()
+    if not credit:
+        return []
+    if credit.lower() in SOURCE_ALIASES or Source.objects.filter(name__iexact=credit).exists():
+        return [credit]
+    parts = [p.strip(" .()") for p in re.split(r"\s*(?:/|,|;|\bvia\b|-(?=[^\s]))\s*", credit)]
+    return [p for p in parts if p]
+
+
+def link_credit_sources(photo):
+    """Point the photo's credit_sources at the agencies its credit names."""
+    sources = [source_for_name(name) for name in credit_source_names(photo.credit)]
+    photo.credit_sources.set([s for s in sources if s])
+
+
+def photo_fields(metadata):
+    return {
+        "caption": metadata["caption"],
+        "credit": metadata["credit"][:255],
+        "photographer": metadata["byline"][:255],
+        "copyright": metadata["copyright"][:255],
+        "headline": metadata["headline"][:255] or metadata["object_name"][:255],
+        "date_created": parse_date(metadata["date_created"]),
+        "city": metadata["city"][:100],
+        "country": metadata["country"][:100],
+        "keywords": metadata["keywords"],
+        "metadata": metadata,
+    }
+
+
+def import_photo(file, *, filename=None, uploaded_by=None, source=None):
+    """Turn a file into a Photo with its metadata and renditions; returns (photo, created).
+
+    The same bytes uploaded again give back the existing photo. A file that is not an acceptable
+    photo raises PhotoRejected and leaves nothing behind.
+    """
+    filename = filename or getattr(file, "name", None) or "photo"
+    digest = file_sha256(file)
+    existing = Photo.objects.filter(sha256=digest).first()
+    if existing:
+        return existing, False
+    checked = inspect_image(file)
+    metadata = checked.metadata
+    photo = Photo(
+        sha256=digest,
+        uploaded_by=uploaded_by,
+        width=checked.width,
+        height=checked.height,
+        **photo_fields(metadata),
+    )
+    stored_name = f"{digest}.{checked.extension}"
+    try:
+        with transaction.atomic():
+            photo.image.save(stored_name, File(file, name=stored_name), save=False)
+            photo.source = source or (
+                source_for_name(metadata["source"]) if metadata["source"] else None
+            )
+            photo.save()
+            link_credit_sources(photo)
+            images.ensure_renditions(photo, image=checked.image)
+    except IntegrityError:
+        # The same file was imported concurrently: keep theirs, drop ours.
+        discard_photo_files(photo, renditions=False)
+        existing = Photo.objects.filter(sha256=digest).first()
+        if existing:
+            return existing, False
+        raise
+    except BaseException:
+        discard_photo_files(photo)
+        raise
+    return photo, True
+
+
+def discard_photo_files(photo, *, renditions=True):
+    """Delete the stored original and any rendition files (after a rolled-back transaction)."""
+    if photo.image and photo.image.name:
+        photo.image.storage.delete(photo.image.name)
+    if renditions:
+        images.delete_rendition_files(photo)
