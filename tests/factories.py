@@ -11,9 +11,14 @@ from PIL import Image
 from articles.models import Article, ArticleAuthor, Author, Caption, Photo, Section, Source
 
 
-def image_file(name="photo.jpg", size=(800, 533), color=(40, 90, 160), fmt="JPEG"):
+def image_file(name="photo.jpg", size=(800, 533), color=(40, 90, 160), fmt="JPEG", marker=0):
+    """An in-memory image; a different `marker` gives different pixels (and so a different SHA-256)."""
+    image = Image.new("RGB", size, color)
+    for bit in range(16):  # the marker's bits as black/white squares along the top edge
+        shade = 255 if marker >> bit & 1 else 0
+        image.paste((shade, shade, shade), (bit * 16, 0, bit * 16 + 16, 16))
     buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, fmt)
+    image.save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
@@ -89,7 +94,7 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Photo
 
-    image = factory.Sequence(lambda n: image_file(f"photo{n}.jpg", color=(n % 255, 80, 120)))
+    image = factory.Sequence(lambda n: image_file(f"photo{n}.jpg", marker=n))
     caption = "Workers unload containers at the harbour on Monday."
     credit = "AFP-Yonhap"
     width = 800

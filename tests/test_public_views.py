@@ -1,0 +1,115 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import (
+    ArticleAuthorFactory,
+    ArticleFactory,
+    AuthorFactory,
+    CaptionFactory,
+    SectionFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wire_story():
+    """A story shaped like the reference: Yonhap copy, an AFP photo credited AFP-Yonhap, tags."""
+    story = ArticleFactory(
+        headline="Allies raise alarm over arms transfers",
+        source=SourceFactory(name="Yonhap"),
+        dateline="WASHINGTON",
+        tags=["North Korea", "NATO"],
+    )
+    CaptionFactory(article=story, caption="Portraits outside the stadium.", credit="AFP-Yonhap")
+    return story
+
+
+def test_story_page_shows_caption_and_credit_once_and_source_line_once(client, wire_story):
+    html = client.get(wire_story.get_absolute_url()).content.decode()
+    assert html.count("Portraits outside the stadium.") == 1
+    assert html.count("<figcaption>") == 1
+    assert html.count("AFP-Yonhap") == 1
+    assert html.count("(Yonhap)") == 1
+    assert "WASHINGTON" in html
+
+
+def test_story_page_links_its_tags(client, wire_story):
+    html = client.get(wire_story.get_absolute_url()).content.decode()
+    assert f'href="{reverse("articles:tag", args=["north-korea"])}"' in html
+    assert f'href="{reverse("articles:tag", args=["nato"])}"' in html
+
+
+def test_story_page_has_canonical_link(client, wire_story, settings):
+    html = client.get(wire_story.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="{settings.NEWSROOM_SITE_URL}{wire_story.get_absolute_url()}">' in html
+
+
+def test_byline_names_authors_in_order_else_the_source(client):
+    story = ArticleFactory(source=SourceFactory(name="AFP", slug="afp"))
+    ArticleAuthorFactory(article=story, author=AuthorFactory(name="Second Writer"), position=2)
+    ArticleAuthorFactory(article=story, author=AuthorFactory(name="First Writer"), position=1)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.index("First Writer") < html.index("Second Writer")
+    no_byline = ArticleFactory(source=SourceFactory(name="AP", slug="ap"))
+    assert 'href="/source/ap/">AP</a>' in client.get(no_byline.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("traits", [{"draft": True}, {"scheduled": True}, {"killed": True}])
+def test_unpublished_story_is_404_for_readers(client, traits):
+    story = ArticleFactory(**traits, slug="not-yet")
+    url = reverse("articles:detail", kwargs={**story.url_kwargs(), "slug": "not-yet"})
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "couldn't find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize("traits", [{"draft": True}, {"scheduled": True}, {"killed": True}])
+def test_unpublished_story_is_on_no_listing(client, traits):
+    section, source, author = SectionFactory(name="World"), SourceFactory(), AuthorFactory()
+    hidden = ArticleFactory(**traits, headline="Secret plan", section=section, source=source, tags=["Leak"])
+    ArticleAuthorFactory(article=hidden, author=author)
+    ArticleFactory(section=section, source=source, tags=["Leak"])
+    for url in ["/", section.get_absolute_url(), source.get_absolute_url(), author.get_absolute_url(),
+                reverse("articles:tag", args=["leak"])]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Secret plan" not in response.content.decode(), url
+
+
+def test_wrong_date_redirects_to_canonical_url(client):
+    story = ArticleFactory(slug="moved")
+    response = client.get("/2001/01/01/moved/")
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_listing_pages_are_paginated(client):
+    section = SectionFactory(name="Business")
+    ArticleFactory.create_batch(25, section=section)
+    first = client.get(section.get_absolute_url())
+    assert len(first.context["articles"]) == 20
+    assert 'rel="next"' in first.content.decode()
+    assert len(client.get(section.get_absolute_url() + "?page=2").context["articles"]) == 5
+
+
+def test_home_shows_lead_sections_and_top_stories(client):
+    lead = ArticleFactory(headline="Lead story of the day")
+    CaptionFactory(article=lead)
+    others = ArticleFactory.create_batch(3, section=SectionFactory(name="Culture"))
+    html = client.get("/").content.decode()
+    assert "Lead story of the day" in html and "Top 10 Stories" in html and "Sign up for eNewsletter" in html
+    assert all(story.headline in html for story in others)
+
+
+def test_unknown_pages_are_friendly_404s(client):
+    for url in ["/section/nope/", "/tag/nope/", "/source/nope/", "/author/nope/", "/nothing-here/"]:
+        assert client.get(url).status_code == 404
+
+
+def test_story_without_photo_or_source_renders(client):
+    story = ArticleFactory(source=None)
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert Article.objects.published().count() == 1

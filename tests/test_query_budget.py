@@ -1,0 +1,58 @@
+"""Query counts per page are constant, whatever the number of tags, authors, photos and stories."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    ArticleAuthorFactory,
+    ArticleFactory,
+    CaptionFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 8
+
+
+def story_with(n):
+    story = ArticleFactory(tags=[f"tag {i}" for i in range(n)])
+    for i in range(n):
+        ArticleAuthorFactory(article=story, position=i)
+        CaptionFactory(article=story, role="lead" if i == 0 else "inline", position=i)
+    return story
+
+
+def count_queries(client, url):
+    client.get(url)  # renditions are made on first view; count a steady-state view
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_article_page_query_count_is_constant_and_within_budget(client):
+    small = count_queries(client, story_with(1).get_absolute_url())
+    large = count_queries(client, story_with(6).get_absolute_url())
+    assert small == large
+    assert large <= ARTICLE_PAGE_BUDGET
+
+
+def test_home_page_query_count_does_not_grow_with_stories(client):
+    for _ in range(2):
+        story_with(2)
+    few = count_queries(client, "/")
+    for name in ["World", "Business", "Culture"]:
+        for _ in range(5):
+            CaptionFactory(article=ArticleFactory(section=SectionFactory(name=name), tags=["a", "b", "c"]))
+    assert count_queries(client, "/") == few
+
+
+def test_section_page_query_count_does_not_grow_with_stories(client):
+    section = SectionFactory(name="Nation")
+    CaptionFactory(article=ArticleFactory(section=section))
+    few = count_queries(client, section.get_absolute_url())
+    for _ in range(8):
+        story = story_with(3)
+        story.section = section
+        story.save()
+    assert count_queries(client, section.get_absolute_url()) == few
