@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "wire",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,471 @@
+"""Turning parsed wire items into stories: one transaction per item, safe to run twice."""
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, Section, unique_slug
+from ..photos import PhotoRejected, discard_photo_files, import_photo, source_for_name
+from ..publishing import PublishError, publish_article, unpublish_article
+from .items import IngestError, WireItem, WirePackage
+from .newsml import parse_newsml
+from .ninjs import parse_ninjs
+from .resolvers import FolderResolver, NoFiles
+
+IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED = "imported", "updated", "unchanged", "ignored", "failed"
+STATUSES = (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)
+WIRE_SUFFIXES = {".json", ".xml"}
+WITHDRAWN = {"canceled", "cancelled", "withheld"}
+# "Yonhap News Agency" and "Example Wire Ltd" are the agencies "Yonhap" and "Example Wire".
+_CORPORATE_SUFFIX = re.compile(
+    r"[\s,]+(news agency|press agency|agency|ltd\.?|limited|inc\.?|co\.?|corp\.?|corporation|plc)$", re.I
+)
+
+
+def max_item_bytes():
+    return getattr(settings, "NEWSROOM_INGEST_MAX_ITEM_BYTES", 5 * 1024 * 1024)
+
+
+@dataclass
+class IngestResult:
+    """What happened to one item; the command's --json line and the admin's result row."""
+
+    file: str
+    guid: str = ""
+    version: str = ""
+    status: str = FAILED
+    article_id: int | None = None
+    url: str = ""
+    error: str = ""
+    photo_ids: list[int] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class IngestOptions:
+    """Batch-wide choices: where stories are filed, who is ingesting, whether to publish."""
+
+    publish: bool = False
+    by: object = None
+    section: Section | None = None
+    source_name: str = ""
+
+    def get_section(self):
+        if self.section is None:
+            slug = getattr(settings, "NEWSROOM_INGEST_SECTION", "wire")
+            self.section = Section.objects.filter(slug=slug).first() or Section.objects.create(
+                name=slug.replace("-", " ").title(), slug=slug, position=1000
+            )
+        return self.section
+
+
+# Parsing ---------------------------------------------------------------------------------------
+
+
+def parse_bytes(data, *, filename="", resolver=None):
+    """The items in one wire file's bytes, by content (JSON is ninjs, XML is NewsML-G2)."""
+    if len(data) > max_item_bytes():
+        raise IngestError(f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item.")
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    resolver = resolver or NoFiles()
+    if start[:1] in (b"{", b"["):
+        return parse_ninjs(data, filename=filename, resolver=resolver)
+    if start[:1] == b"<":
+        return parse_newsml(data, filename=filename, resolver=resolver)
+    if not start:
+        raise IngestError("The file is empty.")
+    raise IngestError("Not a wire item: expected ninjs JSON or NewsML-G2 XML.")
+
+
+def read_wire_file(path):
+    """The bytes of a wire file, refusing oversized ones before reading them into memory."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > max_item_bytes():
+            raise IngestError(
+                f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item."
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"The file cannot be read: {error.strerror or error}.") from error
+
+
+def wire_files(paths):
+    """Wire files under `paths` (files, or folders searched recursively), in a stable order."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WIRE_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+# Ingesting -------------------------------------------------------------------------------------
+
+
+def ingest_paths(paths, *, options=None, progress=None):
+    """Ingest wire files and folders; returns one IngestResult per item, failures included."""
+    parsed = []
+    for path in wire_files(paths):
+        try:
+            entries = parse_bytes(read_wire_file(path), filename=str(path), resolver=FolderResolver(path.parent))
+        except IngestError as error:
+            entries = [error]
+        parsed.append((str(path), entries))
+    return ingest_parsed(parsed, options=options, progress=progress)
+
+
+def ingest_uploads(files, *, options=None, resolver=None, progress=None):
+    """Ingest uploaded wire files (admin page); pictures are looked up among the uploads."""
+    parsed = []
+    for upload in files:
+        try:
+            if upload.size > max_item_bytes():
+                raise IngestError(
+                    f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item."
+                )
+            entries = parse_bytes(upload.read(), filename=upload.name, resolver=resolver)
+        except IngestError as error:
+            entries = [error]
+        parsed.append((upload.name, entries))
+    return ingest_parsed(parsed, options=options, progress=progress)
+
+
+def ingest_parsed(parsed, *, options=None, progress=None):
+    """Ingest [(file name, items or an IngestError)] as one batch; pictures are matched up first."""
+    options = options or IngestOptions()
+    work = assemble(parsed)
+    results = []
+    for filename, entry in work:
+        if isinstance(entry, Exception):
+            results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
+        else:
+            results.append(ingest_item(entry, options=options))
+        if progress:
+            progress(results[-1])
+    return results
+
+
+def assemble(parsed):
+    """Attach pictures to the text items that point at them (links, packages, a shared newsMessage).
+
+    Returns [(file name, WireItem or IngestError)]: the text items, the pictures nobody claimed
+    (they go to the photo library on their own) and the files that could not be read.
+    """
+    pictures, texts, packages, work = {}, {}, [], []
+    for filename, entries in parsed:
+        if isinstance(entries, Exception):
+            work.append((filename, entries))
+            continue
+        for entry in entries:
+            if isinstance(entry, WirePackage):
+                packages.append(entry)
+            elif entry.kind == "picture":
+                pictures.setdefault(entry.guid, entry)
+            else:
+                texts.setdefault(entry.guid, entry)
+            work.append((filename, entry))
+    for package in packages:
+        members = [texts[ref] for ref in package.item_refs if ref in texts]
+        if not members:
+            work.append((package.filename, IngestError(
+                f"Package {package.guid} refers to no text item in this batch; send them together."
+            )))
+        for text in members:
+            text.picture_refs.extend(r for r in package.item_refs if r in pictures and r not in text.picture_refs)
+    claimed = set()
+    for text in texts.values():
+        for ref in text.picture_refs:
+            if ref in pictures:
+                text.pictures.extend(pictures[ref].pictures)
+                claimed.add(ref)
+    return [
+        (filename, entry)
+        for filename, entry in work
+        if not isinstance(entry, WirePackage)
+        and not (isinstance(entry, WireItem) and entry.kind == "picture" and entry.guid in claimed)
+    ]
+
+
+def ingest_item(item, *, options=None):
+    """Create or update the story for one wire item, all or nothing; returns an IngestResult."""
+    options = options or IngestOptions()
+    options.get_section()  # outside the item's transaction, so a failure does not undo it
+    result = IngestResult(file=item.filename, guid=item.guid, version=item.version)
+    new_photos = []
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                if item.kind == "picture":
+                    _ingest_picture(item, options, result, new_photos)
+                else:
+                    _ingest_story(item, options, result, new_photos)
+            return result
+        except IntegrityError as error:
+            _discard(new_photos)
+            # Another process created the same story a moment ago: the second try updates it.
+            if attempt == 0 and "article_unique_wire_guid" in str(error):
+                continue
+            return _failed(result, f"Database refused the item: {error}")
+        except (IngestError, PhotoRejected, PublishError) as error:
+            _discard(new_photos)
+            return _failed(result, _message(error))
+        except (DatabaseError, ValidationError) as error:
+            _discard(new_photos)
+            return _failed(result, f"Database refused the item: {_message(error)}")
+        except BaseException:
+            _discard(new_photos)
+            raise
+    return result
+
+
+def _failed(result, message):
+    result.status, result.error, result.article_id, result.url, result.photo_ids = FAILED, message, None, "", []
+    return result
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _discard(photos):
+    for photo in photos:
+        discard_photo_files(photo)
+    photos.clear()
+
+
+def _ingest_story(item, options, result, new_photos):
+    if not item.headline:
+        raise IngestError("The item has no headline.")
+    article = Article.objects.select_for_update().filter(wire_guid=item.guid).order_by("pk").first()
+    if article is None:
+        if item.pub_status in WITHDRAWN:
+            result.status, result.message = IGNORED, f"The agency has {item.pub_status} this item; nothing to import."
+            return
+        _create_story(item, options, result, new_photos)
+    else:
+        _update_story(article, item, options, result, new_photos)
+
+
+def _create_story(item, options, result, new_photos):
+    article = Article(
+        section=options.get_section(),
+        status=Article.Status.READY,
+        created_by=options.by,
+        wire_guid=item.guid,
+    )
+    _apply_fields(article, item, options)
+    base = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
+    article.slug = unique_slug(Article, base)
+    with reversion.create_revision():
+        reversion.set_comment(f"Imported from the wire: {item.guid} version {item.version or '?'}.")
+        if options.by is not None:
+            reversion.set_user(options.by)
+        article.save()
+        _apply_relations(article, item, options, result, new_photos, created=True)
+        _publish_if_asked(article, options, result)
+    result.status = IMPORTED
+    _finish(result, article)
+
+
+def _update_story(article, item, options, result, new_photos):
+    last = article.wire_versions.order_by("-ingested_at", "-pk").first()
+    order = compare_versions(item.version, item.version_created, article.wire_version,
+                             last.version_created if last else None)
+    _finish(result, article)
+    if order == 0:
+        result.status = UNCHANGED
+        return
+    if order < 0:
+        result.status = IGNORED
+        result.message = (f"Version {item.version or '?'} is older than version "
+                          f"{article.wire_version or '?'} already imported; nothing changed.")
+        return
+    was_published = article.status == Article.Status.PUBLISHED
+    _apply_fields(article, item, options)
+    with reversion.create_revision():
+        reversion.set_comment(f"Updated from the wire: version {item.version or '?'} of {item.guid}.")
+        if options.by is not None:
+            reversion.set_user(options.by)
+        if was_published:
+            article.updated_at = timezone.now()
+        article.save()
+        _apply_relations(article, item, options, result, new_photos, created=False)
+        if was_published and item.pub_status in WITHDRAWN:
+            unpublish_article(article, by=options.by)
+            ArticleNote.objects.create(
+                article=article, kind=ArticleNote.Kind.UPDATE, created_by=options.by,
+                text=f"This story was withdrawn by {_agency(article)}.",
+            )
+            result.message = "The agency withdrew the item: the story is unpublished."
+        elif was_published:
+            ArticleNote.objects.create(
+                article=article, kind=ArticleNote.Kind.UPDATE, created_by=options.by,
+                text=f"This story has been updated with a new version from {_agency(article)}.",
+            )
+        elif item.pub_status not in WITHDRAWN:
+            _publish_if_asked(article, options, result)
+    result.status = UPDATED
+    _finish(result, article)
+
+
+def _agency(article):
+    return article.source.name if article.source_id else "the agency"
+
+
+def compare_versions(new, new_time, old, old_time):
+    """1 if `new` is newer than `old`, 0 if the same, -1 if older (numbers, else version times)."""
+    if new == old:
+        return 0
+    if new.isdigit() and old.isdigit():
+        return 1 if int(new) > int(old) else -1
+    if new_time and old_time and new_time != old_time:
+        return 1 if new_time > old_time else -1
+    return 1 if new > old else -1
+
+
+def _apply_fields(article, item, options):
+    article.headline = item.headline[:255]
+    article.dek = item.dek
+    article.body = item.body_html
+    article.dateline = item.dateline[:100]
+    article.embargo_until = item.embargo_until
+    article.wire_version = item.version[:50]
+    source = _source(item, options)
+    if source is not None:
+        article.source = source
+
+
+def _source(item, options):
+    name = options.source_name or item.source_name or item.copyright_holder
+    name = _CORPORATE_SUFFIX.sub("", name.strip()).strip()
+    return source_for_name(name) if name else None
+
+
+def _apply_relations(article, item, options, result, new_photos, *, created):
+    from wire.models import WireVersion
+
+    authors = [_author(name) for name in dict.fromkeys(item.byline) if name]
+    if not created:
+        article.authorships.all().delete()
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, author=author, position=i) for i, author in enumerate(authors)
+    )
+    if created:
+        if item.tags:
+            article.tags.add(*item.tags)
+    else:
+        article.tags.set(item.tags)
+    _attach_pictures(article, item, options, result, new_photos)
+    WireVersion.objects.create(
+        article=article,
+        guid=item.guid,
+        version=item.version[:50],
+        version_created=item.version_created,
+        embargo_until=item.embargo_until,
+        copyright_holder=item.copyright_holder[:255],
+        copyright_notice=item.copyright_notice,
+        filename=Path(item.filename).name[:255],
+        ingested_by=options.by,
+    )
+
+
+def _author(name):
+    name = name[:150]
+    author = Author.objects.filter(name__iexact=name).order_by("pk").first()
+    if author is None:
+        author = Author(name=name)
+        author.slug = unique_slug(Author, name if slugify(name) else "author", max_length=150)
+        author.save()
+    return author
+
+
+def _import_picture(picture, options, new_photos):
+    if picture.resolver is None:
+        raise IngestError(f"Picture {picture.href!r} cannot be found.")
+    name, file = picture.resolver.open(picture.href)
+    try:
+        photo, created = import_photo(file, filename=name, uploaded_by=options.by)
+    except PhotoRejected as error:
+        raise IngestError(f"Picture {name}: {error}") from error
+    if created:
+        new_photos.append(photo)
+        # The agency's own text about the picture fills whatever the file's metadata left empty.
+        changed = []
+        for attr, value in (("caption", picture.caption), ("credit", picture.credit),
+                            ("headline", picture.headline), ("photographer", picture.byline),
+                            ("copyright", picture.copyright)):
+            if value and not getattr(photo, attr):
+                setattr(photo, attr, value)
+                changed.append(attr)
+        if changed:
+            photo.save(update_fields=changed)
+    return photo
+
+
+def _attach_pictures(article, item, options, result, new_photos):
+    if not item.pictures:
+        return
+    existing = {c.photo_id: c for c in article.captions.all()}
+    photos = []
+    for picture in item.pictures:
+        photo = _import_picture(picture, options, new_photos)
+        if photo.pk not in (p.pk for p, _ in photos):
+            photos.append((photo, picture))
+    # The wire's first picture leads; an older lead from the wire's earlier version steps down.
+    Caption.objects.filter(article=article, role=Caption.Role.LEAD).exclude(photo=photos[0][0]).update(
+        role=Caption.Role.INLINE
+    )
+    for position, (photo, picture) in enumerate(photos):
+        caption = existing.get(photo.pk) or Caption(article=article, photo=photo)
+        caption.caption = picture.caption or photo.caption
+        caption.credit = (picture.credit or photo.credit)[:255]
+        caption.position = position
+        caption.role = Caption.Role.LEAD if position == 0 else Caption.Role.INLINE
+        caption.save()
+        result.photo_ids.append(photo.pk)
+
+
+def _publish_if_asked(article, options, result):
+    if not options.publish or article.status == Article.Status.PUBLISHED:
+        return
+    now = timezone.now()
+    if article.embargo_until and article.embargo_until > now:
+        # Respect the embargo: schedule the story for the moment it lifts.
+        publish_article(article, by=options.by, at=article.embargo_until)
+        result.message = (f"Embargoed: scheduled to publish at "
+                          f"{timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}.")
+    else:
+        publish_article(article, by=options.by, at=now)
+        result.message = "Published."
+
+
+def _ingest_picture(item, options, result, new_photos):
+    """A picture item nobody in the batch claimed goes to the photo library on its own."""
+    if not item.pictures:
+        raise IngestError("The picture item has no file to import.")
+    picture = item.pictures[0]
+    picture.caption = picture.caption or item.headline
+    photo = _import_picture(picture, options, new_photos)
+    result.photo_ids.append(photo.pk)
+    result.status = IMPORTED if new_photos else UNCHANGED
+    result.url = settings.NEWSROOM_SITE_URL + reverse("admin:articles_photo_change", args=[photo.pk])
+    result.message = "Added to the photo library." if new_photos else "Already in the photo library."
+
+
+def _finish(result, article):
+    result.article_id = article.pk
+    result.url = settings.NEWSROOM_SITE_URL + article.get_absolute_url()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WireConfig(AppConfig):
+    name = "wire"
+    verbose_name = "Wire ingest"
+    default_auto_field = "django.db.models.BigAutoField"
