@@ -4,7 +4,7 @@ from django.utils.html import format_html_join
 from ..models import Article, ArticleAuthor, Caption
 from ..publishing import PublishError, publish_article, unpublish_article
 from .forms import ArticleAdminForm
-from .photos import thumbnail_html
+from .photos import photo_preview_html
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -25,12 +25,15 @@ class CaptionInline(admin.StackedInline):
     verbose_name = "photo"
     verbose_name_plural = "Photos and captions"
 
+    class Media:
+        js = ["articles/photo-keywords.js"]  # photo keywords -> "New tags"
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo").prefetch_related("photo__renditions")
 
     @admin.display(description="Preview")
     def preview(self, caption):
-        return thumbnail_html(caption.photo if caption.photo_id else None)
+        return photo_preview_html(caption.photo if caption.photo_id else None)
 
 
 @admin.register(Article)

@@ -1,8 +1,33 @@
-from django.contrib import admin
-from django.utils.html import format_html
+"""The photo desk: multi-file upload of wire photos, the photo list, and each photo's metadata."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from ..images import get_rendition
 from ..models import Photo
+from ..photos import PhotoRejected, import_photo, inspect_image
+
+# What the metadata panel shows, in order: (key in Photo.metadata, label)
+METADATA_LABELS = [
+    ("caption", "Caption"),
+    ("headline", "Headline"),
+    ("object_name", "Object name"),
+    ("credit", "Credit"),
+    ("byline", "Photographer (by-line)"),
+    ("copyright", "Copyright"),
+    ("source", "Source"),
+    ("datetime_created", "Created"),
+    ("city", "City"),
+    ("country", "Country"),
+    ("keywords", "Keywords"),
+    ("orientation", "EXIF orientation"),
+    ("has_gps", "GPS in original (never published)"),
+    ("blocks", "Metadata blocks found"),
+]
 
 
 def thumbnail_html(photo):
@@ -17,24 +42,199 @@ def thumbnail_html(photo):
     )
 
 
+def photo_preview_html(photo):
+    """Thumbnail plus the photo's keywords offered as tags for the story it is attached to."""
+    thumb = thumbnail_html(photo)
+    if not photo or not photo.keywords:
+        return thumb
+    buttons = format_html_join(
+        " ",
+        '<button type="button" class="button photo-keyword" data-tag="{}">+ {}</button>',
+        ((k, k) for k in photo.keywords),
+    )
+    return format_html(
+        '{}<div class="photo-keywords"><p class="help">Photo keywords; click to add as tags:</p>{}</div>',
+        thumb,
+        buttons,
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if not files:
+            raise ValidationError("Choose one or more photo files.")
+        return files
+
+
+class PhotoUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Photo files",
+        help_text="JPEG, PNG or WebP. Caption, credit and photographer are read from each file.",
+    )
+
+
+class PhotoAddForm(forms.ModelForm):
+    """The single-photo add form: the file is checked by content before anything is stored."""
+
+    # A plain file field: our own check gives the specific reason (Django's would say "invalid image").
+    image = forms.FileField(label="Photo file", help_text="JPEG, PNG or WebP.")
+
+    class Meta:
+        model = Photo
+        fields = ["image"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        try:
+            inspect_image(image)
+        except PhotoRejected as rejected:
+            raise ValidationError(str(rejected)) from rejected
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "credit", "source", "created_at"]
-    list_filter = ["source", "credit_sources"]
-    search_fields = ["caption", "credit", "photographer", "headline"]
-    readonly_fields = ["thumbnail", "sha256", "width", "height", "created_at"]
+    list_display = ["thumbnail", "caption_excerpt", "credit", "source", "date_created", "created_at"]
+    list_display_links = ["thumbnail", "caption_excerpt"]
+    list_filter = ["source", "credit_sources", "date_created"]
+    search_fields = ["caption", "credit", "photographer", "headline", "copyright"]
+    readonly_fields = ["thumbnail", "file_metadata", "sha256", "width", "height", "created_at"]
     autocomplete_fields = ["source"]
     filter_horizontal = ["credit_sources"]
+    date_hierarchy = "created_at"
+    change_list_template = "admin/articles/photo/change_list.html"
     fieldsets = [
         (None, {"fields": ["thumbnail", "image", "caption", "credit", "alt_text"]}),
         ("Rights", {"fields": ["photographer", "copyright", "source", "credit_sources"]}),
         ("Details", {"fields": ["headline", "date_created", "city", "country", "keywords"]}),
-        ("Crop", {"fields": ["focal_x", "focal_y", "width", "height", "sha256", "created_at"]}),
+        (
+            "Crop",
+            {
+                "fields": ["focal_x", "focal_y", "width", "height"],
+                "description": "Card crops (16:9 and 1:1) are centred on the focal point, "
+                "measured in pixels of the upright picture.",
+            },
+        ),
+        ("Read from the file", {"classes": ["collapse"], "fields": ["file_metadata", "sha256", "created_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source").prefetch_related("renditions")
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            # Credits such as "AFP-Yonhap" are also found through the agencies they name.
+            queryset |= self.model.objects.filter(
+                Q(credit_sources__name__icontains=search_term) | Q(source__name__icontains=search_term)
+            )
+            may_have_duplicates = True
+        return queryset, may_have_duplicates
+
+    # --- adding -------------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PhotoAddForm
+            kwargs["fields"] = ["image"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            note = (
+                "Caption, credit, photographer, copyright and keywords are read from the file; "
+                "correct them on the next page. To add many photos at once, use “Upload wire photos”."
+            )
+            return [(None, {"fields": ["image"], "description": note})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        photo, created = import_photo(
+            form.cleaned_data["image"], filename=form.cleaned_data["image"].name, uploaded_by=request.user
+        )
+        if not created:
+            messages.info(request, f"This file was uploaded before; showing the existing photo “{photo}”.")
+        for field in Photo._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(photo, field.attname))
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    # --- multi-file upload --------------------------------------------------------------------
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_photo_upload")
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        """Import many files at once; each good file becomes a photo, each reject is listed with its reason."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        results = []
+        form = PhotoUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                try:
+                    photo, created = import_photo(upload, filename=upload.name, uploaded_by=request.user)
+                except PhotoRejected as rejected:
+                    results.append({"name": upload.name, "status": "rejected", "error": str(rejected)})
+                else:
+                    status = "imported" if created else "duplicate"
+                    results.append({"name": upload.name, "status": status, "photo": photo})
+            imported = sum(r["status"] == "imported" for r in results)
+            rejected = sum(r["status"] == "rejected" for r in results)
+            level = messages.WARNING if rejected else messages.SUCCESS
+            messages.add_message(request, level, f"{imported} imported, {rejected} rejected.")
+            form = PhotoUploadForm()
+        for result in results:
+            if "photo" in result:
+                result["url"] = reverse("admin:articles_photo_change", args=[result["photo"].pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Upload wire photos",
+            "form": form,
+            "results": results,
+        }
+        return TemplateResponse(request, "admin/articles/photo/upload.html", context)
+
+    # --- columns and read-only panels ---------------------------------------------------------
+
     @admin.display(description="Preview")
     def thumbnail(self, photo):
         return thumbnail_html(photo)
+
+    @admin.display(description="Caption", ordering="caption")
+    def caption_excerpt(self, photo):
+        return photo.caption[:120] or photo.headline or "—"
+
+    @admin.display(description="Metadata read from the file")
+    def file_metadata(self, photo):
+        if not photo.metadata:
+            return "—"
+        rows = []
+        for key, label in METADATA_LABELS:
+            value = photo.metadata.get(key)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            rows.append((label, value))
+        return format_html(
+            "<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
+        )

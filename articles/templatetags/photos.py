@@ -1,8 +1,11 @@
 from django import template
 
-from ..images import get_rendition
+from ..images import MIME_TYPES, get_rendition, picture_renditions
 
 register = template.Library()
+
+# How wide the picture is drawn, for the browser to pick from srcset before layout.
+DEFAULT_SIZES = "(min-width: 64rem) 44rem, 100vw"
 
 
 @register.simple_tag
@@ -10,6 +13,25 @@ def rendition(photo, spec):
     return get_rendition(photo, spec)
 
 
+def srcset(renditions):
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
 @register.inclusion_tag("articles/includes/picture.html")
-def picture(photo, spec="w1200", lead=False):
-    return {"photo": photo, "image": get_rendition(photo, spec), "lead": lead}
+def picture(photo, spec="w1200", lead=False, sizes=DEFAULT_SIZES):
+    """A responsive <picture>: AVIF/WebP sources, a JPEG <img> with width and height set.
+
+    `spec` names the largest size and the crop ("w1200", "16x9-w640"); the lead photo loads
+    eagerly, every other one lazily.
+    """
+    by_format = picture_renditions(photo, spec)
+    jpegs = by_format.pop("jpeg")
+    fallback = jpegs[-1]
+    return {
+        "photo": photo,
+        "image": fallback,
+        "sources": [{"type": MIME_TYPES[fmt], "srcset": srcset(r)} for fmt, r in by_format.items()],
+        "srcset": srcset(jpegs),
+        "sizes": sizes,
+        "lead": lead,
+    }
