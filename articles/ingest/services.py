@@ -121,7 +121,7 @@ def ingest_paths(paths, *, options=None, progress=None):
         try:
             entries = parse_bytes(read_wire_file(path), filename=str(path), resolver=FolderResolver(path.parent))
         except IngestError as error:
-            entries = [error]
+            entries = error
         parsed.append((str(path), entries))
     return ingest_parsed(parsed, options=options, progress=progress)
 
@@ -137,7 +137,7 @@ def ingest_uploads(files, *, options=None, resolver=None, progress=None):
                 )
             entries = parse_bytes(upload.read(), filename=upload.name, resolver=resolver)
         except IngestError as error:
-            entries = [error]
+            entries = error
         parsed.append((upload.name, entries))
     return ingest_parsed(parsed, options=options, progress=progress)
 
