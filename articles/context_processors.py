@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .models import Section
+from .public_cache import cached_public
 
 
 def site(request):
@@ -8,5 +9,6 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_url": settings.NEWSROOM_SITE_URL,
-        "nav_sections": Section.objects.all(),
+        # Cached: saving a Section drops it (articles.public_cache), so navigation costs no query.
+        "nav_sections": cached_public("nav-sections", lambda: list(Section.objects.all())),
     }

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .models import Article, ArticleRedirect, Author, Section, Source
+from .related import related_articles
 from .top_stories import top_stories
 
 STORIES_PER_SECTION_ON_HOME = 4
@@ -81,6 +82,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             more_from_section=list(
                 self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).latest()[:5]
             ),
+            related=related_articles(article),
             top_stories=top_stories(),
         )
         return context

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "readership",
+    "newsletter",
     "wire",
 ]
 

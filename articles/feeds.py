@@ -1,0 +1,183 @@
+"""RSS 2.0 and Atom feeds: latest stories, and per section, tag, source and author.
+
+Every feed starts from Article.objects.published(). Links are absolute on NEWSROOM_SITE_URL, each
+item carries the byline, publish and update times, tags, and the lead photo both as an
+<enclosure> and as Media RSS <media:content> with its size and credit.
+"""
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from . import images
+from .models import Article, Author, Section, Source
+from .seo import absolute_url, modified_time
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+FEED_IMAGE_SPEC = "w1200"
+FEED_LENGTH = 30
+
+
+def add_media_elements(handler, item):
+    media = item.get("media")
+    if not media:
+        return
+    handler.startElement(
+        "media:content",
+        {
+            "url": media["url"],
+            "medium": "image",
+            "type": media["type"],
+            "width": str(media["width"]),
+            "height": str(media["height"]),
+        },
+    )
+    if media["description"]:
+        handler.addQuickElement("media:description", media["description"])
+    if media["credit"]:
+        handler.addQuickElement("media:credit", media["credit"])
+    handler.endElement("media:content")
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_elements(handler, item)
+
+
+class MediaAtomFeed(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_elements(handler, item)
+
+
+def feed_image(article):
+    """(rendition, caption) of the lead photo for feeds, or (None, None)."""
+    caption = article.lead_caption
+    if caption is None:
+        return None, None
+    return images.get_rendition(caption.photo, FEED_IMAGE_SPEC), caption
+
+
+def image_mime_type(spec):
+    fmt = getattr(images.SPECS.get(spec), "format", "jpeg")
+    return getattr(images, "MIME_TYPES", {}).get(fmt, "image/jpeg")
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published stories; subclasses narrow them to one section, tag, source or author."""
+
+    kind = "latest"
+    feed_type = MediaRssFeed
+    format_name = "rss"
+    subject_model = None
+    filter_field = None
+
+    def get_object(self, request, slug=None):
+        if self.subject_model is None:
+            return None
+        return get_object_or_404(self.subject_model, slug=slug)
+
+    def items(self, subject):
+        articles = Article.objects.published()
+        if subject is not None:
+            articles = articles.filter(**{self.filter_field: subject})
+        return articles.with_related().latest()[:FEED_LENGTH]
+
+    def title(self, subject):
+        return f"{settings.NEWSROOM_SITE_NAME}: {subject or 'latest stories'}"
+
+    def description(self, subject):
+        return f"The latest stories{f' in {subject}' if subject else ''}."
+
+    subtitle = description
+
+    def link(self, subject):
+        return absolute_url(subject.get_absolute_url() if subject else reverse("articles:home"))
+
+    def feed_url(self, subject):
+        args = [subject.slug] if subject else []
+        return absolute_url(reverse(f"reader:feed-{self.kind}-{self.format_name}", args=args))
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    def item_guid(self, article):
+        return self.item_link(article)
+
+    item_guid_is_permalink = True
+
+    def item_author_name(self, article):
+        names = [author.name for author in article.ordered_authors]
+        if names:
+            return ", ".join(names)
+        return article.source.name if article.source else None
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return modified_time(article)
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+    def item_enclosures(self, article):
+        rendition, _caption = feed_image(article)
+        if rendition is None:
+            return []
+        return [Enclosure(absolute_url(rendition.url), str(rendition.file.size), image_mime_type(rendition.spec))]
+
+    def item_extra_kwargs(self, article):
+        rendition, caption = feed_image(article)
+        if rendition is None:
+            return {}
+        return {
+            "media": {
+                "url": absolute_url(rendition.url),
+                "type": image_mime_type(rendition.spec),
+                "width": rendition.width,
+                "height": rendition.height,
+                "description": caption.caption,
+                "credit": caption.credit,
+            }
+        }
+
+
+class SectionFeed(LatestArticlesFeed):
+    kind, subject_model, filter_field = "section", Section, "section"
+
+
+class TagFeed(LatestArticlesFeed):
+    kind, subject_model, filter_field = "tag", Tag, "tags"
+
+
+class SourceFeed(LatestArticlesFeed):
+    kind, subject_model, filter_field = "source", Source, "source"
+
+
+class AuthorFeed(LatestArticlesFeed):
+    kind, subject_model, filter_field = "author", Author, "authors"
+
+
+FEED_CLASSES = [LatestArticlesFeed, SectionFeed, TagFeed, SourceFeed, AuthorFeed]
+
+
+def feed_for(feed_class, format_name):
+    """An instance of `feed_class` speaking RSS 2.0 ("rss") or Atom ("atom")."""
+    feed_type = MediaAtomFeed if format_name == "atom" else MediaRssFeed
+    return type(f"{feed_class.__name__}_{format_name}", (feed_class,), {"feed_type": feed_type, "format_name": format_name})()

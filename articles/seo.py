@@ -1,0 +1,127 @@
+"""Search-engine and social metadata for a story: one source for OpenGraph, Twitter and JSON-LD."""
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+
+from . import images
+
+# Preferred social-card renditions, best first; the first one images.SPECS knows is used.
+SOCIAL_SPECS = ("16x9-w1200", "16x9-w960", "w1200")
+
+
+def absolute_url(path):
+    """`path` on the public site (NEWSROOM_SITE_URL), for feeds, sitemaps and metadata."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.NEWSROOM_SITE_URL}{path}"
+
+
+def social_spec():
+    return next((spec for spec in SOCIAL_SPECS if spec in images.SPECS), "w1200")
+
+
+def lead_image(article, spec=None):
+    """The lead photo's rendition for `spec` (default: the social card), or None without a lead photo."""
+    caption = article.lead_caption
+    if caption is None:
+        return None
+    return images.get_rendition(caption.photo, spec or social_spec())
+
+
+def iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def modified_time(article):
+    """The time the page shows as "Updated", else the publish time: metadata agrees with the page."""
+    return article.updated_at if article.shows_updated else article.published_at
+
+
+def publisher():
+    logo = getattr(settings, "NEWSROOM_PUBLISHER_LOGO", "img/logo.png")
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": absolute_url("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(logo)),
+            "width": int(getattr(settings, "NEWSROOM_PUBLISHER_LOGO_WIDTH", 600)),
+            "height": int(getattr(settings, "NEWSROOM_PUBLISHER_LOGO_HEIGHT", 60)),
+        },
+    }
+
+
+def article_metadata(article):
+    """Everything the story's <head> says about it (reads prefetched data only, plus one rendition)."""
+    url = absolute_url(article.get_absolute_url())
+    image = lead_image(article)
+    caption = article.lead_caption
+    return {
+        "url": url,
+        "title": article.headline,
+        "description": article.summary,
+        "image": image and {
+            "url": absolute_url(image.url),
+            "width": image.width,
+            "height": image.height,
+            "alt": caption.photo.display_alt,
+        },
+        "published": iso(article.published_at),
+        "modified": iso(modified_time(article)),
+        "section": article.section.name,
+        "tags": [tag.name for tag in article.tags.all()],
+        "authors": article.ordered_authors,
+    }
+
+
+def article_json_ld(article, meta=None):
+    """[NewsArticle, BreadcrumbList] for the story, as plain data ready for json.dumps."""
+    meta = meta or article_metadata(article)
+    news = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": meta["url"]},
+        "url": meta["url"],
+        "headline": article.headline[:110],
+        "description": meta["description"],
+        "datePublished": meta["published"],
+        "dateModified": meta["modified"],
+        "articleSection": meta["section"],
+        "keywords": meta["tags"],
+        "inLanguage": settings.LANGUAGE_CODE,
+        "isAccessibleForFree": True,
+        "publisher": publisher(),
+    }
+    if meta["image"]:
+        news["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": meta["image"]["url"],
+                "width": meta["image"]["width"],
+                "height": meta["image"]["height"],
+            }
+        ]
+    if meta["authors"]:
+        news["author"] = [
+            {"@type": "Person", "name": a.name, "url": absolute_url(a.get_absolute_url())} for a in meta["authors"]
+        ]
+    elif article.source:
+        news["sourceOrganization"] = {"@type": "Organization", "name": article.source.name}
+        news["author"] = {"@type": "Organization", "name": article.source.name}
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": settings.NEWSROOM_SITE_NAME, "item": absolute_url(reverse("articles:home"))},
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": article.section.name,
+                "item": absolute_url(article.section.get_absolute_url()),
+            },
+            {"@type": "ListItem", "position": 3, "name": article.headline, "item": meta["url"]},
+        ],
+    }
+    return [news, breadcrumbs]

@@ -1,0 +1,110 @@
+"""Sending one edition of the brief: each confirmed subscriber at most once, even across crashes.
+
+A recipient is *claimed* (a Delivery row, unique per edition and subscriber) before the mail is
+handed to the email backend and marked sent afterwards. A rerun skips every claimed recipient, so
+nobody gets an edition twice; a crash between claim and send leaves that one recipient unsent,
+which the command reports (at most once, never twice).
+"""
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from articles.models import Article
+from articles.top_stories import rank_top_stories
+
+from .models import Delivery, Edition, Subscriber
+from .signup import unsubscribe_headers, unsubscribe_url
+
+
+class SendError(Exception):
+    """Sending stopped; already-sent recipients stay recorded and a rerun continues."""
+
+
+def edition_key(now=None):
+    return timezone.localdate(now or timezone.now()).isoformat()
+
+
+def get_or_create_edition(key, limit=10):
+    """The edition named `key`; its stories are chosen (most read, then latest) the first time only."""
+    edition = Edition.objects.filter(key=key).first()
+    if edition is not None:
+        return edition
+    stories = rank_top_stories(limit)
+    subject = f"{settings.NEWSROOM_SITE_NAME} eNewsletter: top stories for {key}"
+    try:
+        with transaction.atomic():
+            return Edition.objects.create(key=key, subject=subject, article_ids=[a.pk for a in stories])
+    except IntegrityError:  # a parallel run created it first
+        return Edition.objects.get(key=key)
+
+
+def edition_articles(edition):
+    """The edition's stories that are still published, in the edition's order."""
+    published = Article.objects.published().filter(pk__in=edition.article_ids).select_related("section")
+    by_id = {article.pk: article for article in published}
+    return [by_id[pk] for pk in edition.article_ids if pk in by_id]
+
+
+def build_message(edition, articles, subscriber, connection=None):
+    context = {
+        "edition": edition,
+        "articles": articles,
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "site_url": settings.NEWSROOM_SITE_URL,
+        "unsubscribe_url": unsubscribe_url(subscriber),
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("newsletter/email/edition_subject.txt", context).strip(),
+        body=render_to_string("newsletter/email/edition.txt", context),
+        to=[subscriber.email],
+        headers=unsubscribe_headers(subscriber),
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string("newsletter/email/edition.html", context), "text/html")
+    return message
+
+
+def pending_recipients(edition):
+    return Subscriber.objects.confirmed().exclude(deliveries__edition=edition).order_by("pk")
+
+
+def interrupted_deliveries(edition):
+    return edition.deliveries.filter(sent_at__isnull=True)
+
+
+def send_edition(edition, *, progress=None, batch_size=500):
+    """Send `edition` to every confirmed subscriber not yet claimed; returns the number sent."""
+    articles = edition_articles(edition)
+    if not articles:
+        raise SendError("None of this edition's stories is published any more; nothing to send.")
+    total = pending_recipients(edition).count()
+    sent = 0
+    connection = get_connection()
+    with connection:
+        while True:
+            batch = list(pending_recipients(edition)[:batch_size])
+            if not batch:
+                break
+            for subscriber in batch:
+                try:
+                    delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
+                except IntegrityError:  # a parallel run claimed this recipient
+                    continue
+                try:
+                    build_message(edition, articles, subscriber, connection).send()
+                except (smtplib.SMTPException, OSError) as error:
+                    delivery.delete()  # not sent: let the rerun try this recipient again
+                    raise SendError(f"Stopped after {sent} of {total}: {error}. Rerun to continue.") from error
+                delivery.sent_at = timezone.now()
+                delivery.save(update_fields=["sent_at"])
+                sent += 1
+                if progress:
+                    progress(sent, total)
+    if not pending_recipients(edition).exists():
+        edition.completed_at = timezone.now()
+        edition.save(update_fields=["completed_at"])
+    return sent
