@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps, features
 
 WIDTHS = (320, 640, 960, 1200, 1600, 1920)
-CROP_WIDTHS = (320, 640, 960)
+CROP_WIDTHS = (320, 640, 960, 1200)
 CROPS = {"16x9": (16, 9), "1x1": (1, 1)}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
@@ -53,7 +53,7 @@ def build_specs():
 SPECS = build_specs()
 
 # The families pre-made on upload: (crop, largest width). Templates ask for these.
-STANDARD_FAMILIES = [("", 1920), ("16x9", 960), ("1x1", 640)]
+STANDARD_FAMILIES = [("", 1920), ("16x9", 1200), ("1x1", 640)]
 
 
 def modern_formats():
