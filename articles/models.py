@@ -1,6 +1,7 @@
 """Content model: sections, sources, authors, articles, photos and their captions."""
 import hashlib
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -117,6 +118,7 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch(
                 "captions", queryset=Caption.objects.select_related("photo").prefetch_related("photo__renditions")
             ),
+            "notes",
         )
 
     def latest(self):
@@ -207,6 +209,10 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at and not self.first_published_at:
             self.first_published_at = self.published_at
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -461,3 +467,10 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+# Revision history (django-reversion): a story's revision also holds its byline, captions and notes.
+reversion.register(ArticleAuthor)
+reversion.register(Caption)
+reversion.register(ArticleNote)
+reversion.register(Article, exclude=["search_vector"], follow=["authorships", "captions", "notes"])

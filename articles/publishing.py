@@ -21,18 +21,22 @@ def change_status(article, to_status, *, by=None):
     return article
 
 
-def publish_article(article, *, by=None, at=None):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
+def check_publishable(article, *, by=None, at=None):
+    """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
     if by is not None and not by.has_perm("articles.publish_article"):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
-    if article.status != Article.Status.PUBLISHED and not at and article.published_at is None:
-        publish_time = timezone.now()
     if article.embargo_until and publish_time < article.embargo_until:
         raise PublishError(
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
         )
+    return publish_time
+
+
+def publish_article(article, *, by=None, at=None):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
+    publish_time = check_publishable(article, by=by, at=at)
     article.publish(at=publish_time)
     return change_status(article, Article.Status.PUBLISHED, by=by)
 

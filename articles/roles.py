@@ -3,11 +3,17 @@
 The groups are created by migration 0002_roles; `manage.py sync_roles` re-applies this table
 after new models (and so new permissions) arrive.
 """
+
 from django.contrib.auth.management import create_permissions
 
 VIEW = ["view"]
 EDIT = ["add", "change", "view"]
 ALL = ["add", "change", "delete", "view"]
+
+# Permissions no model declares: (app_label, model, codename, name).
+EXTRA_PERMISSIONS = [
+    ("articles", "caption", "edit_any_caption", "Can edit photos, captions and credits on any story"),
+]
 
 # role -> {(app_label, model): [actions] or "*"}; "*" on an app label grants the whole app.
 ROLES = {
@@ -38,7 +44,7 @@ ROLES = {
         # change_article is needed to reach a story's captions; workflow.can_edit_content keeps
         # the story's own fields read-only for photo editors.
         ("articles", "article"): ["change", "view"],
-        ("articles", "caption"): ALL,
+        ("articles", "caption"): ALL + ["edit_any"],
         ("articles", "photo"): ALL,
         ("articles", "rendition"): ALL,
         ("articles", "source"): VIEW,
@@ -55,7 +61,11 @@ ROLES = {
 
 
 def _codename(action, model):
-    return "publish_article" if action == "publish" else f"{action}_{model}"
+    if action == "publish":
+        return "publish_article"
+    if action == "edit_any":
+        return f"edit_any_{model}"
+    return f"{action}_{model}"
 
 
 def apply_roles(apps, roles=ROLES):
@@ -68,6 +78,10 @@ def apply_roles(apps, roles=ROLES):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = original
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for app_label, model, codename, name in EXTRA_PERMISSIONS:
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        Permission.objects.update_or_create(content_type=content_type, codename=codename, defaults={"name": name})
     for name, grants in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = []

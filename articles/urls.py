@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import preview, views
 
 
 class FourDigitYear:
@@ -34,4 +34,6 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("preview/<int:pk>/", preview.StaffPreviewView.as_view(), name="preview"),
+    path("preview/shared/<str:token>/", preview.SharedPreviewView.as_view(), name="share"),
 ]

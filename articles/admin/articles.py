@@ -5,6 +5,7 @@ from ..models import Article, ArticleAuthor, Caption
 from ..publishing import PublishError, publish_article, unpublish_article
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
+from .workflow import EditorialAdminMixin
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -37,7 +38,9 @@ class CaptionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
+    """Roles, status moves, edit conflicts, history and previews come from EditorialAdminMixin."""
+
     list_display = ["headline", "section", "status", "published_at", "source", "byline"]
     list_filter = ["status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
@@ -47,7 +50,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "source"]
     inlines = [ArticleAuthorInline, CaptionInline]
-    actions = ["publish_now", "unpublish"]
+    actions = ["publish_now", "unpublish", "submit_for_editing"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),

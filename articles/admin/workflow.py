@@ -1,0 +1,346 @@
+"""The editorial workflow in the story admin: roles, status moves, conflict-safe saves, history,
+corrections, previews and share links. The rules live in articles.workflow / publishing /
+revisions / preview; this module only asks them."""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import preview, revisions, workflow
+from ..models import Article, ArticleNote
+from ..publishing import change_status, publish_article, unpublish_article
+
+Status = Article.Status
+
+
+class NoteInline(admin.TabularInline):
+    """Corrections and updates are appended, never edited: readers have already seen them."""
+
+    model = ArticleNote
+    extra = 0
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    verbose_name = "correction or update"
+    verbose_name_plural = "Corrections and updates (shown to readers with the time)"
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EditorialForm:
+    """Mixed into the admin's story form: status moves by role, embargo, and optimistic locking."""
+
+    user = None
+    conflict = None
+    content_locked = False
+
+    def _save_m2m(self):
+        if self.content_locked:
+            # Only the captions inline changes; skip m2m handling (tags) of the story itself.
+            return forms.ModelForm._save_m2m(self)
+        return super()._save_m2m()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_status(cleaned)
+        self._check_version(cleaned)
+        return cleaned
+
+    def _check_status(self, cleaned):
+        if "status" not in self.fields or "status" not in cleaned:
+            return
+        current = self.instance.status if self.instance.pk else None
+        target = cleaned["status"]
+        try:
+            workflow.check_status_change(self.user, current, target)
+        except ValidationError as error:
+            self.add_error("status", error)
+            return
+        if target == Status.PUBLISHED and "published_at" in self.fields and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()  # "Published" with no time means now
+        # The embargo is checked by Article.clean() when the form validates the instance.
+
+    def _check_version(self, cleaned):
+        if not self.instance.pk:
+            return
+        stored = Article.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            # Hold the row until this save commits, so two saves cannot both pass the check.
+            stored = stored.select_for_update()
+        current = stored.values_list("version", flat=True).first()
+        started_from = cleaned.get("base_version")
+        if current is None or started_from == current:
+            return
+        self.conflict = describe_conflict(self.instance.pk, started_from, cleaned)
+        # Show the saved version number from now on: saving again is a deliberate choice to
+        # replace the other editor's text, made after seeing what they changed.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current
+        who = self.conflict["who"]
+        raise ValidationError(
+            f"{who} saved this story at {self.conflict['when']:%H:%M:%S} while you were editing it. "
+            "Your changes have NOT been saved; your text is still in the form below. "
+            "Compare with their changes (shown above), then save again to replace their version "
+            "with yours, or reload the page to start from theirs.",
+            code="edit_conflict",
+        )
+
+
+def describe_conflict(article_id, started_from, cleaned):
+    """Who saved since `started_from`, when, and a readable diff of what they changed."""
+    saved = Article.objects.prefetch_related("captions").get(pk=article_id)
+    latest = revisions.versions_of(saved).first()
+    who = (latest and latest.revision.user) or "Someone"
+    when = timezone.localtime(latest.revision.date_created if latest else saved.modified_at)
+    base = revisions.version_with_number(saved, started_from) if started_from else None
+    now = revisions.snapshot_of_article(saved)
+    if base is not None:
+        changes, basis = revisions.compare(revisions.snapshot_of_version(base), now), "theirs"
+    else:
+        # No revision of the version this editor opened (for example a wire update): show how the
+        # saved story differs from what they are trying to save.
+        yours = revisions.Snapshot(
+            cleaned.get("headline", saved.headline),
+            cleaned.get("dek", saved.dek),
+            revisions.body_text(cleaned.get("body", saved.body)),
+            now.captions,
+        )
+        changes, basis = revisions.compare(yours, now), "yours"
+    return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}
+
+
+class ShareLinkForm(forms.Form):
+    hours = forms.IntegerField(
+        min_value=1,
+        initial=preview.default_share_hours,
+        help_text="The link stops working after this many hours, or as soon as the story is published or killed.",
+    )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours > preview.max_share_hours():
+            raise ValidationError(f"At most {preview.max_share_hours()} hours.")
+        return hours
+
+
+class EditorialAdminMixin:
+    """Put first in ArticleAdmin's bases."""
+
+    change_form_template = "admin/articles/article/change_form.html"
+
+    # -- who may see and change what ---------------------------------------------------------
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit_photos(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not workflow.can_edit_content(request.user, obj):
+            # Photo editors reach a story for its captions only.
+            model_fields = {f.name for f in Article._meta.get_fields()}
+            readonly += [f for f in flatten_fieldsets(self.fieldsets) if f in model_fields and f not in readonly]
+        elif not workflow.can_publish(request.user):
+            readonly += ["published_at", "updated_at"]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and not workflow.can_edit_content(request.user, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        if obj is not None and not workflow.can_edit_content(request.user, obj):
+            model_fields = {f.name for f in Article._meta.get_fields()}
+            for _, options in fieldsets:
+                options["fields"] = [f for f in options["fields"] if f in model_fields]
+        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version"]
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return inlines + [NoteInline] if obj is not None else inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base_version = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=obj.version if obj else None
+        )
+        locked = type(
+            "EditorialArticleForm", (EditorialForm, kwargs.pop("form", self.form)), {"base_version": base_version}
+        )
+        form = super().get_form(request, obj, change, form=locked, **kwargs)
+        form.user = request.user
+        if obj is not None and not workflow.can_edit_content(request.user, obj):
+            form.content_locked = True
+            for name in [n for n in form.base_fields if n != "base_version"]:
+                del form.base_fields[name]
+        if "status" in form.base_fields:
+            # Offer only the moves this user may make; the form still checks whatever is posted.
+            allowed = workflow.allowed_statuses(request.user, obj.status if obj else None)
+            status = form.base_fields["status"]
+            status.widget.choices = [(value, label) for value, label in status.choices if value in allowed]
+        return form
+
+    # -- saving --------------------------------------------------------------------------------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
+    def save_model(self, request, obj, form, change):
+        """Every status move goes through publishing.py, which records who made it."""
+        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        with workflow.keeping_old_url(obj):
+            if obj.status == Status.PUBLISHED and previous != Status.PUBLISHED:
+                publish_article(obj, by=request.user, at=obj.published_at)
+            elif obj.status == Status.KILLED and previous != Status.KILLED:
+                unpublish_article(obj, by=request.user)
+            elif obj.status != previous:
+                change_status(obj, obj.status, by=request.user)
+            else:
+                obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ArticleNote:
+            return super().save_formset(request, form, formset, change)
+        new_notes = formset.save(commit=False)
+        for note in formset.deleted_objects:
+            note.delete()
+        for note in new_notes:
+            workflow.append_note(form.instance, kind=note.kind, text=note.text, by=request.user)
+
+    # -- list actions --------------------------------------------------------------------------
+    @admin.action(description="Submit selected drafts for editing", permissions=["change"])
+    def submit_for_editing(self, request, queryset):
+        submitted = 0
+        for article in queryset:
+            try:
+                workflow.submit_for_editing(article, by=request.user)
+                submitted += 1
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+        if submitted:
+            self.message_user(request, f"Submitted {submitted} stories for editing.", messages.SUCCESS)
+
+    # -- history, compare, restore, preview and share -----------------------------------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/history/compare/", wrap(self.compare_view), name="articles_article_compare"),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
+        ] + super().get_urls()
+
+    def _article_or_404(self, request, object_id):
+        article = get_object_or_404(Article.objects.prefetch_related("captions"), pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article_or_404(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {article}",
+            "opts": self.opts,
+            "object": article,
+            "versions": list(revisions.versions_of(article)),
+            "status_changes": article.status_changes.select_related("changed_by"),
+            "can_restore": workflow.can_edit_content(request.user, article),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def compare_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        versions = revisions.versions_of(article)
+
+        def pick(name):
+            value = request.GET.get(name, "current")
+            if value == "current":
+                return "Current story", revisions.snapshot_of_article(article)
+            version = get_object_or_404(versions, pk=value)
+            user = version.revision.user or "the wire"
+            return f"{timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} by {user}", (
+                revisions.snapshot_of_version(version)
+            )
+
+        (old_label, old), (new_label, new) = pick("old"), pick("new")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare revisions: {article}",
+            "opts": self.opts,
+            "object": article,
+            "old_label": old_label,
+            "new_label": new_label,
+            "changes": revisions.compare(old, new),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return require_POST(lambda r: None)(request)
+        article = self._article_or_404(request, object_id)
+        if not workflow.can_edit_content(request.user, article):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        try:
+            revisions.restore_version(article, version, by=request.user)
+        except IntegrityError:
+            self.message_user(
+                request, "That revision cannot be restored: a photo or author it uses has been deleted.", messages.ERROR
+            )
+        else:
+            self.message_user(
+                request, "The revision was restored; the restore is itself a new revision.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def share_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        link = None
+        form = ShareLinkForm(request.POST or None)
+        if article.status not in preview.SHAREABLE_STATUSES:
+            form = None
+        elif request.method == "POST" and form.is_valid():
+            link = request.build_absolute_uri(preview.share_url(article, hours=form.cleaned_data["hours"]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Share a preview: {article}",
+            "opts": self.opts,
+            "object": article,
+            "form": form,
+            "link": link,
+        }
+        return TemplateResponse(request, "admin/articles/article/share.html", context)

@@ -1,0 +1,107 @@
+"""Previews of unpublished stories: staff see any story; share links let a guest read one draft.
+
+A share link carries a signed token (django.core.signing) holding the story's id and an expiry
+time. It stops working when it expires, when the story is published or killed, or when the
+SECRET_KEY changes.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+
+from .models import Article
+from .views import ArticleDetailView
+
+SALT = "articles.preview.share"
+SHAREABLE_STATUSES = {Article.Status.DRAFT, Article.Status.READY}
+
+
+def default_share_hours():
+    return int(getattr(settings, "NEWSROOM_SHARE_LINK_HOURS", 48))
+
+
+def max_share_hours():
+    return int(getattr(settings, "NEWSROOM_SHARE_LINK_MAX_HOURS", 24 * 14))
+
+
+class ShareLinkError(Exception):
+    """The share link cannot be used; `str(error)` is shown to the reader."""
+
+    status = 404
+
+
+class ShareLinkGone(ShareLinkError):
+    status = 410
+
+
+def make_share_token(article, *, hours=None, now=None):
+    """A signed token for `article` that works until `hours` from now."""
+    hours = default_share_hours() if hours is None else hours
+    if not 0 < hours <= max_share_hours():
+        raise ValueError(f"A share link lasts between 1 and {max_share_hours()} hours.")
+    expires = (now or timezone.now()) + timedelta(hours=hours)
+    return signing.dumps({"a": article.pk, "e": int(expires.timestamp())}, salt=SALT)
+
+
+def share_url(article, **kwargs):
+    return reverse("articles:share", args=[make_share_token(article, **kwargs)])
+
+
+def article_for_share_token(token, *, now=None):
+    """The story a share link opens, or ShareLinkError saying why it no longer does."""
+    try:
+        payload = signing.loads(token, salt=SALT)
+        article_id, expires = int(payload["a"]), int(payload["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ShareLinkError("This preview link is not valid.") from None
+    if (now or timezone.now()).timestamp() >= expires:
+        raise ShareLinkGone("This preview link has expired. Ask the editor for a new one.")
+    article = Article.objects.with_related().filter(pk=article_id).first()
+    if article is None:
+        raise ShareLinkError("This preview link is not valid.")
+    if article.status not in SHAREABLE_STATUSES:
+        raise ShareLinkGone("This preview link no longer works: the story has been published or withdrawn.")
+    return article
+
+
+class PreviewMixin:
+    """Render one story on the public template, marked as a preview, whatever its status.
+
+    Only the story itself is widened: "more from section" and the sidebars stay published-only.
+    """
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_preview_object()
+        response = self.render_to_response(self.get_context_data(object=self.object, is_preview=True))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+@method_decorator([never_cache, staff_member_required], name="dispatch")
+class StaffPreviewView(PreviewMixin, ArticleDetailView):
+    def get_preview_object(self):
+        if not self.request.user.has_perm("articles.view_article"):
+            raise Http404
+        return get_object_or_404(Article.objects.with_related(), pk=self.kwargs["pk"])
+
+
+@method_decorator(never_cache, name="dispatch")
+class SharedPreviewView(PreviewMixin, ArticleDetailView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ShareLinkError as error:
+            response = render(request, "articles/share_link_error.html", {"message": str(error)}, status=error.status)
+            response["Cache-Control"] = "no-store"
+            return response
+
+    def get_preview_object(self):
+        return article_for_share_token(self.kwargs["token"])

@@ -1,0 +1,165 @@
+"""A story's revision history (django-reversion): readable diffs between revisions, and restore.
+
+Article, its byline, captions and notes are registered with reversion in models.py; every admin
+save and every ingest update made inside ``reversion.create_revision()`` records a revision.
+"""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+
+import nh3
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from reversion.models import Version
+
+from .models import Article, ArticleAuthor, Caption
+
+# Story fields a restore brings back. Status, publish time, slug and embargo are left alone:
+# rolling back the text must never publish, unpublish or move a story.
+RESTORED_FIELDS = ["headline", "dek", "body", "dateline", "section_id", "source_id", "seo_description"]
+BLOCK_END = re.compile(r"(</(p|h[1-6]|li|blockquote|figcaption|pre)>|<br\s*/?>)", re.IGNORECASE)
+
+
+def body_text(body):
+    """The story body as plain paragraphs, one per line, for comparing."""
+    marked = BLOCK_END.sub("\n", body or "")
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def caption_line(caption_fields):
+    role = "Lead photo" if caption_fields.get("role") == Caption.Role.LEAD else "Photo"
+    credit = f" ({caption_fields['credit']})" if caption_fields.get("credit") else ""
+    return f"{role} {caption_fields.get('photo_id')}: {caption_fields.get('caption', '')}{credit}"
+
+
+@dataclass
+class Snapshot:
+    """The parts of a story people compare: headline, standfirst, body text and captions."""
+
+    headline: str
+    dek: str
+    body: str
+    captions: str
+    version: int | None = None
+
+    LABELS = {"headline": "Headline", "dek": "Standfirst", "body": "Body", "captions": "Captions"}
+
+
+def _captions_text(rows):
+    rows = sorted(rows, key=lambda c: (c.get("role") != Caption.Role.LEAD, c.get("position", 0), c.get("id") or 0))
+    return "\n".join(caption_line(row) for row in rows)
+
+
+def snapshot_of_article(article):
+    captions = [
+        {
+            "id": c.pk,
+            "photo_id": c.photo_id,
+            "caption": c.caption,
+            "credit": c.credit,
+            "role": c.role,
+            "position": c.position,
+        }
+        for c in article.captions.all()
+    ]
+    return Snapshot(article.headline, article.dek, body_text(article.body), _captions_text(captions), article.version)
+
+
+def snapshot_of_version(version):
+    fields = version.field_dict
+    caption_type = ContentType.objects.get_for_model(Caption)
+    captions = [v.field_dict for v in version.revision.version_set.filter(content_type=caption_type)]
+    return Snapshot(
+        fields.get("headline", ""),
+        fields.get("dek", ""),
+        body_text(fields.get("body", "")),
+        _captions_text(captions),
+        fields.get("version"),
+    )
+
+
+def diff_html(old, new):
+    """Word-level diff of two texts as HTML with <del> and <ins>; paragraphs become line breaks."""
+    tokenize = re.compile(r"\n|[^\S\n]+|[^\s]+").findall
+    a, b = tokenize(old or ""), tokenize(new or "")
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("", "".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(("del", "".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            parts.append(("ins", "".join(b[j1:j2])))
+    rendered = []
+    for tag, text in parts:
+        lines = text.split("\n")
+        chunk = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+        rendered.append(format_html("<{0}>{1}</{0}>", tag, chunk) if tag else chunk)
+    return format_html_join("", "{}", ((piece,) for piece in rendered))
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    html: str
+
+
+def compare(old, new):
+    """The fields that differ between two snapshots, each with a readable diff."""
+    return [
+        FieldDiff(label, diff_html(getattr(old, name), getattr(new, name)))
+        for name, label in Snapshot.LABELS.items()
+        if getattr(old, name) != getattr(new, name)
+    ]
+
+
+def versions_of(article):
+    """The story's revisions, newest first, with who made them."""
+    return (
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def version_with_number(article, number):
+    """The revision that saved edit `number` of the story (the optimistic-locking version), if any."""
+    for version in versions_of(article):
+        if version.field_dict.get("version") == number:
+            return version
+    return None
+
+
+def _revert_related(version, model):
+    """Make the story's rows of `model` (byline, captions) exactly those stored in the revision."""
+    content_type = ContentType.objects.get_for_model(model)
+    model.objects.filter(article_id=version.object_id).delete()
+    for related in version.revision.version_set.filter(content_type=content_type):
+        related.revert()
+
+
+def restore_version(article, version, *, by=None):
+    """Bring back the text, byline and captions of `version` as a new revision; returns the article."""
+    if str(version.object_id) != str(article.pk):
+        raise ValueError("That revision belongs to another story.")
+    fields = version.field_dict
+    when = timezone.localtime(version.revision.date_created)
+    author = version.revision.user or "the wire"
+    with transaction.atomic(), reversion.create_revision():
+        for name in RESTORED_FIELDS:
+            if name in fields:
+                setattr(article, name, fields[name])
+        _revert_related(version, ArticleAuthor)
+        _revert_related(version, Caption)
+        article.save()
+        reversion.set_user(by)
+        reversion.set_comment(f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}.")
+    return Article.objects.get(pk=article.pk)
