@@ -184,8 +184,9 @@ class PhotoAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         results = []
-        form = PhotoUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = PhotoUploadForm(request.POST, request.FILES) if posted else PhotoUploadForm()
+        if posted and form.is_valid():
             for upload in form.cleaned_data["files"]:
                 try:
                     photo, created = import_photo(upload, filename=upload.name, uploaded_by=request.user)

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--source", help="Name of the Source (agency) the photos come from.")
 
-    def handle(self, *files, **options):
+    def handle(self, *args, **options):
+        files = options["files"]
         source = None
         if options["source"]:
             source = Source.objects.filter(name__iexact=options["source"]).first()
