@@ -119,7 +119,9 @@ def test_replica_url_adds_the_replica_alias_and_router():
 
 def test_s3_storage_is_a_settings_change():
     values = loaded_settings(
-        production_env(NEWSROOM_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="news-media", AWS_PRIVATE_BUCKET_NAME="news-originals")
+        production_env(
+            NEWSROOM_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="news-media", AWS_PRIVATE_BUCKET_NAME="news-originals"
+        )
     )
     assert values["STORAGES"]["default"] == "storages.backends.s3.S3Storage"
     assert values["STORAGES"]["originals"] == "storages.backends.s3.S3Storage"
