@@ -101,7 +101,9 @@ class LatestArticlesFeed(Feed):
     subtitle = description
 
     def link(self, subject):
-        return absolute_url(subject.get_absolute_url() if subject else reverse("articles:home"))
+        if subject is None:
+            return absolute_url(reverse("articles:home"))
+        return absolute_url(reverse(f"articles:{self.kind}", args=[subject.slug]))
 
     def feed_url(self, subject):
         args = [subject.slug] if subject else []

@@ -40,7 +40,9 @@ def signup(request):
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
     if not ratelimit.hit("newsletter-signup", client_ip(request), limit=signup_limit(), period=3600):
-        return render(request, "newsletter/rate_limited.html", status=429, headers={"Retry-After": "3600"})
+        response = render(request, "newsletter/rate_limited.html", status=429)
+        response["Retry-After"] = "3600"
+        return response
     request_subscription(form.cleaned_data["email"])
     return redirect("newsletter:check-email")
 

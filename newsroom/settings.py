@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "readership",
+    "newsletter",
     "newsroom",  # ops commands: `manage.py release`
     "readership",
     "newsletter",

@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..models import Article
-from ..seo import absolute_url, article_json_ld, article_metadata as build_metadata
-from ..seo import lead_image
+from ..seo import absolute_url, article_json_ld, lead_image
+from ..seo import article_metadata as build_metadata
 
 register = template.Library()
 
@@ -25,9 +25,12 @@ def article_metadata(article):
 
 @register.simple_tag
 def json_ld(article, meta=None):
-    """<script type="application/ld+json"> with the story's NewsArticle and BreadcrumbList."""
-    data = json.dumps(article_json_ld(article, meta), ensure_ascii=False).translate(JSON_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
+    """One <script type="application/ld+json"> each for the story's NewsArticle and BreadcrumbList."""
+    blocks = []
+    for data in article_json_ld(article, meta):
+        text = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+        blocks.append(format_html('<script type="application/ld+json">{}</script>', mark_safe(text)))
+    return mark_safe("\n".join(blocks))
 
 
 @register.simple_tag

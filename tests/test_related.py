@@ -1,0 +1,54 @@
+"""'More on this': stories sharing tags, most shared first, then newest; published only."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.related import related_articles
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def hours_ago(n):
+    return timezone.now() - timedelta(hours=n)
+
+
+def test_stories_sharing_more_tags_come_first_then_newer_ones():
+    story = ArticleFactory(tags=["rail", "budget", "seoul"])
+    one_tag_new = ArticleFactory(tags=["rail"], published_at=hours_ago(1))
+    two_tags_old = ArticleFactory(tags=["rail", "budget"], published_at=hours_ago(20))
+    one_tag_old = ArticleFactory(tags=["seoul"], published_at=hours_ago(30))
+    ArticleFactory(tags=["weather"])
+    assert related_articles(story) == [two_tags_old, one_tag_new, one_tag_old]
+
+
+def test_story_is_not_related_to_itself_and_untagged_story_has_none():
+    story = ArticleFactory(tags=["rail"])
+    assert related_articles(story) == []
+    assert related_articles(ArticleFactory()) == []
+
+
+@pytest.mark.parametrize("trait", ["draft", "scheduled", "killed"])
+def test_unpublished_stories_are_never_related(trait):
+    story = ArticleFactory(tags=["rail"])
+    ArticleFactory(tags=["rail"], **{trait: True})
+    assert related_articles(story) == []
+
+
+def test_related_stories_cost_one_query_however_many_tags(django_assert_num_queries):
+    story = ArticleFactory(tags=[f"t{n}" for n in range(12)])
+    for n in range(12):
+        ArticleFactory(tags=[f"t{n}"])
+    story = Article.objects.prefetch_related("tags").get(pk=story.pk)
+    with django_assert_num_queries(1):
+        assert len(related_articles(story, limit=5)) == 5
+
+
+def test_story_page_shows_more_on_this(client):
+    story = ArticleFactory(tags=["rail"])
+    ArticleFactory(headline="Rail fares frozen", tags=["rail"])
+    html = client.get(story.get_absolute_url()).content.decode()
+    section = html.split('id="related-title"')[1].split("</section>")[0]
+    assert "Rail fares frozen" in section
