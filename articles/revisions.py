@@ -89,21 +89,34 @@ def diff_html(old, new):
     """Word-level diff of two texts as HTML with <del> and <ins>; paragraphs become line breaks."""
     tokenize = re.compile(r"\n|[^\S\n]+|[^\s]+").findall
     a, b = tokenize(old or ""), tokenize(new or "")
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(("", "".join(a[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            parts.append(("del", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(("ins", "".join(b[j1:j2])))
+    raw = [
+        ("".join(a[i1:i2]), "".join(b[j1:j2]), op != "equal")
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ]
+    # Join changes separated only by a space, so several replaced words read as one edit.
+    segments = []
+    for index, (removed, added, is_change) in enumerate(raw):
+        follows_change = segments and segments[-1][2]
+        is_gap = not is_change and not removed.strip() and index + 1 < len(raw) and raw[index + 1][2]
+        if follows_change and (is_change or is_gap):
+            segments[-1][0] += removed
+            segments[-1][1] += added
+        else:
+            segments.append([removed, added, is_change])
     rendered = []
-    for tag, text in parts:
-        lines = text.split("\n")
-        chunk = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
-        rendered.append(format_html("<{0}>{1}</{0}>", tag, chunk) if tag else chunk)
+    for removed, added, is_change in segments:
+        if not is_change:
+            rendered.append(_lines_html(removed))
+            continue
+        if removed:
+            rendered.append(format_html("<del>{}</del>", _lines_html(removed)))
+        if added:
+            rendered.append(format_html("<ins>{}</ins>", _lines_html(added)))
     return format_html_join("", "{}", ((piece,) for piece in rendered))
+
+
+def _lines_html(text):
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in text.split("\n")))
 
 
 @dataclass

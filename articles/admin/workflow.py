@@ -121,6 +121,17 @@ def describe_conflict(article_id, started_from, cleaned):
     return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}
 
 
+def record_baseline(object_id):
+    """Give a story made outside the admin (wire, scripts) a first revision before anyone edits it,
+    so history and edit conflicts can show what each save changed."""
+    article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
+    if article is None or revisions.versions_of(article).exists():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(article)
+        reversion.set_comment("As the story stood before its first recorded edit.")
+
+
 class ShareLinkForm(forms.Form):
     hours = forms.IntegerField(
         min_value=1,
@@ -198,6 +209,8 @@ class EditorialAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id:
+            record_baseline(object_id)
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,183 @@
+"""Statuses, scheduling across the publish time, embargoes, status history and edit conflicts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from articles.models import Article
+from articles.publishing import PublishError, publish_article
+from articles.workflow import allowed_statuses, check_status_change, submit_for_editing
+from tests.factories import ArticleFactory
+from tests.workflow_helpers import desk_user, form_data, form_errors, open_change_form, save_change_form
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def editor():
+    return desk_user("Editor")
+
+
+@pytest.fixture
+def reporter():
+    return desk_user("Reporter")
+
+
+def test_reporter_moves_between_draft_and_ready_only(reporter, editor):
+    assert allowed_statuses(reporter, "draft") == {"draft", "ready"}
+    assert allowed_statuses(reporter, "published") == {"published"}
+    assert allowed_statuses(editor, "ready") == {"ready", "draft", "published"}
+    assert allowed_statuses(editor, "published") == {"published", "killed"}
+    with pytest.raises(ValidationError, match="You cannot publish"):
+        check_status_change(reporter, "ready", "published")
+    with pytest.raises(ValidationError, match="cannot go from"):
+        check_status_change(editor, "published", "ready")
+
+
+def test_submitting_a_draft_records_who_and_when(reporter):
+    story = ArticleFactory(draft=True, created_by=reporter)
+    with time_machine.travel(NOON, tick=False):
+        submit_for_editing(story, by=reporter)
+    change = story.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by, change.changed_at) == (
+        "draft",
+        "ready",
+        reporter,
+        NOON,
+    )
+
+
+def test_scheduled_story_appears_exactly_at_its_publish_time(client, editor):
+    story = ArticleFactory(draft=True, created_by=editor)
+    with time_machine.travel(NOON - timedelta(hours=2), tick=False):
+        publish_article(story, by=editor, at=NOON)
+        assert story.status == "published"
+    url = story.get_absolute_url()
+    with time_machine.travel(NOON - timedelta(seconds=1), tick=False):
+        assert not Article.objects.published().filter(pk=story.pk).exists()
+        assert client.get(url).status_code == 404
+        assert story.headline not in client.get("/").content.decode()
+    with time_machine.travel(NOON, tick=False):
+        assert Article.objects.published().filter(pk=story.pk).exists()
+        assert client.get(url).status_code == 200
+        assert story.headline in client.get("/").content.decode()
+
+
+def test_editor_schedules_through_the_form(client, editor):
+    story = ArticleFactory(draft=True, created_by=editor)
+    client.force_login(editor)
+    with time_machine.travel(NOON - timedelta(hours=1), tick=False):
+        data = open_change_form(client, story)
+        local = timezone.localtime(NOON)
+        response = save_change_form(
+            client,
+            story,
+            data,
+            status="published",
+            published_at_0=local.strftime("%Y-%m-%d"),
+            published_at_1=local.strftime("%H:%M:%S"),
+        )
+        assert response.status_code == 302, form_errors(response)
+        story.refresh_from_db()
+        assert story.published_at == NOON
+        assert not story.is_published()
+    with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
+        assert story.is_published()
+
+
+def test_publishing_before_the_embargo_is_refused_with_a_clear_message(editor):
+    story = ArticleFactory(draft=True, embargo_until=NOON)
+    with time_machine.travel(NOON - timedelta(minutes=5), tick=False):
+        with pytest.raises(PublishError, match="Embargoed until"):
+            publish_article(story, by=editor)
+        story.refresh_from_db()
+        assert story.status == "draft"
+        publish_article(story, by=editor, at=NOON)  # scheduling for the embargo time is fine
+        assert not Article.objects.published().filter(pk=story.pk).exists()
+    with time_machine.travel(NOON, tick=False):
+        assert Article.objects.published().filter(pk=story.pk).exists()
+
+
+def test_embargo_refusal_in_the_form_keeps_the_story_unpublished(client, editor):
+    story = ArticleFactory(draft=True, embargo_until=NOON)
+    client.force_login(editor)
+    with time_machine.travel(NOON - timedelta(hours=1), tick=False):
+        response = save_change_form(client, story, open_change_form(client, story), status="published")
+    assert response.status_code == 200
+    assert "embargo" in str(form_errors(response)).lower()
+    story.refresh_from_db()
+    assert story.status == "draft"
+
+
+def test_embargo_refusal_in_the_list_action(client, editor):
+    story = ArticleFactory(draft=True, embargo_until=datetime(2099, 1, 1, tzinfo=UTC))
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/", {"action": "publish_now", "_selected_action": [story.pk]}, follow=True
+    )
+    assert "Embargoed until" in response.content.decode()
+    story.refresh_from_db()
+    assert story.status == "draft"
+
+
+def test_every_save_bumps_the_version():
+    story = ArticleFactory()
+    assert story.version == 1
+    story.save()
+    story.save(update_fields=["headline"])
+    story.refresh_from_db()
+    assert story.version == 3
+
+
+def test_second_editor_is_refused_shown_the_changes_and_keeps_their_text(client, editor):
+    story = ArticleFactory(headline="Storm closes ports", body="<p>Ports shut on Monday.</p>")
+    first, second = client, type(client)()
+    first.force_login(editor)
+    second.force_login(desk_user("Editor", "second-editor"))
+    first_form, second_form = open_change_form(first, story), open_change_form(second, story)
+
+    response = save_change_form(first, story, first_form, body="<p>Ports shut on Monday and Tuesday.</p>")
+    assert response.status_code == 302, form_errors(response)
+    response = save_change_form(second, story, second_form, headline="Storm shuts every port")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "saved this story" in html and "Your changes have NOT been saved" in html
+    assert "editor saved this story" in html  # who
+    assert "What they changed since you opened the story" in html
+    assert "<del>Monday.</del><ins>Monday and Tuesday.</ins>" in html
+    assert 'value="Storm shuts every port"' in html  # the second editor's text is still in the form
+    story.refresh_from_db()
+    assert story.headline == "Storm closes ports" and "Tuesday" in story.body
+
+
+def test_after_seeing_the_conflict_the_second_editor_may_save_deliberately(client, editor):
+    story = ArticleFactory(headline="Storm closes ports")
+    first, second = client, type(client)()
+    first.force_login(editor)
+    second.force_login(desk_user("Editor", "second-editor"))
+    first_form, second_form = open_change_form(first, story), open_change_form(second, story)
+    save_change_form(first, story, first_form, dek="New standfirst.")
+    refused = save_change_form(second, story, second_form, headline="Storm shuts every port")
+    assert refused.status_code == 200
+    again = form_data(refused.content.decode())
+    assert again["headline"] == "Storm shuts every port"
+    response = save_change_form(second, story, again)
+    assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    assert story.headline == "Storm shuts every port"
+
+
+def test_a_stale_list_action_does_not_block_the_next_form_save(client, editor):
+    story = ArticleFactory(draft=True)
+    client.force_login(editor)
+    data = open_change_form(client, story)
+    publish_article(story, by=editor)  # someone publishes meanwhile: the open form is now stale
+    response = save_change_form(client, story, data, headline="Late edit")
+    assert response.status_code == 200
+    assert "Your changes have NOT been saved" in response.content.decode()
