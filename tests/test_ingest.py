@@ -235,3 +235,12 @@ def test_withdrawn_item_unpublishes_a_published_story(tmp_path):
     assert result.status == "updated"
     assert Article.objects.get().status == Article.Status.KILLED
     assert not Article.objects.published().exists()
+
+
+def test_import_revision_holds_the_byline_and_captions():
+    [result] = ingest(SUMMIT_V1)
+
+    revision = Version.objects.get_for_object_reference(Article, result.article_id).first().revision
+    models = {v.content_type.model for v in revision.version_set.all()}
+    assert {"article", "articleauthor", "caption"} <= models
+    assert revision.comment.startswith("Imported from the wire")

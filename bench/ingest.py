@@ -1,0 +1,168 @@
+"""Wire ingest throughput: items per second, without and with a photo each, against in-run baselines.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom .venv/bin/python bench/ingest.py [--items N] [--photos N]
+
+Runs in a throwaway test database (test_<name>) and a temporary media folder; nothing real is touched.
+Figures are printed, never asserted: compare the ratios, which hold across machines better than rates.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from PIL import Image  # noqa: E402
+
+TARGET_PER_SECOND = 300
+WORDS = "harbour council budget ferry school election rail market storm festival bridge river".split()
+
+
+def ninjs_item(n, *, photo=None):
+    rng = random.Random(n)
+    item = {
+        "uri": f"urn:bench:ninjs:{n}",
+        "version": "1",
+        "type": "text",
+        "versioncreated": "2026-03-02T08:00:00Z",
+        "headlines": [{"role": "main", "value": f"{' '.join(rng.sample(WORDS, 5)).capitalize()} {n}"}],
+        "bodies": [{"role": "main", "contenttype": "text/html",
+                    "value": "".join(f"<p>{' '.join(rng.choices(WORDS, k=40))}.</p>" for _ in range(8))}],
+        "by": f"By Reporter {n % 20}",
+        "located": "Busan",
+        "copyrightholder": "Bench Wire",
+        "subjects": [{"name": w} for w in rng.sample(WORDS, 3)],
+    }
+    if photo:
+        item["associations"] = [{"name": "featureimage", "type": "picture",
+                                 "descriptions": [{"role": "caption", "value": f"Picture {n}."}],
+                                 "renditions": [{"name": "original", "href": photo}]}]
+    return json.dumps(item)
+
+
+def newsml_item(n):
+    rng = random.Random(n)
+    paragraphs = "".join(f"<p>{' '.join(rng.choices(WORDS, k=40))}.</p>" for _ in range(8))
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:bench:g2:{n}" version="1" standard="NewsML-G2">
+  <rightsInfo><copyrightHolder><name>Bench Wire</name></copyrightHolder></rightsInfo>
+  <itemMeta><itemClass qcode="ninat:text"/><provider><name>Bench Wire</name></provider>
+    <versionCreated>2026-03-02T08:00:00Z</versionCreated></itemMeta>
+  <contentMeta><located><name>Seoul</name></located><creator><name>Reporter {n % 20}</name></creator>
+    <subject qcode="medtop:04000000"><name>economy</name></subject><keyword>{rng.choice(WORDS)}</keyword>
+    <headline>{' '.join(rng.sample(WORDS, 5)).capitalize()} {n}</headline></contentMeta>
+  <contentSet><inlineXML contenttype="application/xhtml+xml">
+    <html xmlns="http://www.w3.org/1999/xhtml"><body>{paragraphs}</body></html></inlineXML></contentSet>
+</newsItem>"""
+
+
+def write_items(folder, count, *, photos=False, offset=0):
+    folder.mkdir(parents=True)
+    for n in range(offset, offset + count):
+        if photos:
+            image = Image.new("RGB", (1200, 800), (n * 7 % 256, n * 13 % 256, n * 29 % 256))
+            image.putpixel((n % 1200, 0), (255, 255, 255))  # distinct bytes: no SHA-256 reuse
+            image.save(folder / f"p{n}.jpg", quality=85)
+            (folder / f"{n:05d}.json").write_text(ninjs_item(n, photo=f"p{n}.jpg"))
+        elif n % 2:
+            (folder / f"{n:05d}.xml").write_text(newsml_item(n))
+        else:
+            (folder / f"{n:05d}.json").write_text(ninjs_item(n))
+
+
+def timed(label, count, run):
+    start = time.perf_counter()
+    results = run()
+    elapsed = time.perf_counter() - start
+    failed = [r for r in results if getattr(r, "status", "") == "failed"] if results else []
+    if failed:
+        sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
+    rate = count / elapsed
+    print(f"{label:<46} {count:>5} items {elapsed:7.2f} s {rate:9.1f} items/s")
+    return rate
+
+
+def direct_orm(count, offset):
+    """Baseline: the same stories written straight through the ORM (no parsing, no versions, no revisions)."""
+    from articles.models import Article, ArticleAuthor, Author, Section, unique_slug
+
+    section = Section.objects.get_or_create(slug="bench", defaults={"name": "Bench"})[0]
+    author = Author.objects.get_or_create(slug="bench-reporter", defaults={"name": "Bench reporter"})[0]
+    for n in range(offset, offset + count):
+        with transaction.atomic():
+            headline = f"Direct story {n}"
+            article = Article.objects.create(
+                headline=headline, slug=unique_slug(Article, headline), section=section,
+                body="".join(f"<p>{' '.join(WORDS)}.</p>" for _ in range(8)), status=Article.Status.READY,
+            )
+            ArticleAuthor.objects.create(article=article, author=author)
+            article.tags.add("economy", "harbour", "ferry")
+    return []
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=600, help="items without photos (default 600)")
+    parser.add_argument("--photos", type=int, default=30, help="items with one photo each (default 30)")
+    args = parser.parse_args()
+
+    from articles.ingest import IngestOptions, ingest_paths
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp, override_settings(
+            MEDIA_ROOT=Path(tmp) / "media",
+            STORAGES={
+                **settings.STORAGES,
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"location": Path(tmp) / "media"}},
+                "originals": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                              "OPTIONS": {"location": Path(tmp) / "private", "base_url": None}},
+            },
+        ):
+            plain, pictures = Path(tmp) / "plain", Path(tmp) / "pictures"
+            write_items(plain, args.items)
+            write_items(pictures, args.photos, photos=True)
+            print(f"PostgreSQL {connection.pg_version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+            direct_orm(20, 10**6)  # warm up connections, content types and caches
+            baseline = timed("baseline: same stories via the ORM directly", args.items,
+                             lambda: direct_orm(args.items, 0))
+            first = timed("ingest, no photos (half ninjs, half NewsML-G2)", args.items,
+                          lambda: ingest_paths([plain], options=IngestOptions()))
+            synced = Path(tmp) / "synced"
+            write_items(synced, args.items, offset=10**5)
+            with override_settings(NEWSROOM_INGEST_ASYNC_COMMIT=False):
+                sync = timed("ingest, waiting for each commit's disk flush", args.items,
+                             lambda: ingest_paths([synced], options=IngestOptions()))
+            again = timed("ingest again, same versions (unchanged)", args.items,
+                          lambda: ingest_paths([plain], options=IngestOptions()))
+            photos = timed("ingest, one new photo each (with renditions)", args.photos,
+                           lambda: ingest_paths([pictures], options=IngestOptions()))
+            print()
+            print(f"ingest / direct ORM:            {first / baseline:5.2f}x")
+            print(f"async commit / synchronous:     {first / sync:5.2f}x")
+            print(f"repeat (no-op) / first ingest:  {again / first:5.2f}x")
+            print(f"with photo / without photo:     {photos / first:5.3f}x")
+            verdict = "met" if first >= TARGET_PER_SECOND else "NOT met"
+            print(f"target {TARGET_PER_SECOND} items/s without photos: {verdict} ({first:.0f} items/s)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

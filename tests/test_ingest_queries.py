@@ -1,0 +1,47 @@
+"""Ingest cost per item stays constant however many tags and byline names an item carries."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.ingest import IngestOptions, ingest_paths
+
+from .ingest_helpers import ninjs, write_json
+
+pytestmark = pytest.mark.django_db
+
+TAGS = [{"name": t} for t in ("transport", "ports", "weather", "busan", "ferries", "tourism", "islands", "rail")]
+BYLINE = "Han Ji-woo, Oh Se-ri and Park Dae-ho"
+
+
+def queries_for(tmp_path, item, options):
+    path = write_json(tmp_path, f"{item['uri'].rsplit(':', 1)[-1]}-{item['version']}.json", item)
+    with CaptureQueriesContext(connection) as ctx:
+        [result] = ingest_paths([str(path)], options=options)
+    assert result.status in {"imported", "updated"}, result.error
+    return len(ctx.captured_queries)
+
+
+def test_new_story_query_count_does_not_grow_with_tags_or_authors(tmp_path):
+    options = IngestOptions()
+    queries_for(tmp_path, ninjs(guid="urn:test:warm", headline="Warm-up", subjects=TAGS, by=BYLINE), options)
+
+    small = queries_for(tmp_path, ninjs(guid="urn:test:small", headline="Small", subjects=TAGS[:1],
+                                        by="Han Ji-woo"), options)
+    large = queries_for(tmp_path, ninjs(guid="urn:test:large", headline="Large", subjects=TAGS, by=BYLINE), options)
+
+    assert small == large
+    assert large <= 22
+
+
+def test_update_query_count_does_not_grow_with_tags_or_authors(tmp_path):
+    options = IngestOptions()
+    queries_for(tmp_path, ninjs(guid="urn:test:a", headline="A", subjects=TAGS[:1], by="Han Ji-woo"), options)
+    queries_for(tmp_path, ninjs(guid="urn:test:b", headline="B", subjects=TAGS, by=BYLINE), options)
+
+    small = queries_for(tmp_path, ninjs(guid="urn:test:a", version="2", headline="A2", subjects=TAGS[1:2],
+                                        by="Oh Se-ri"), options)
+    large = queries_for(tmp_path, ninjs(guid="urn:test:b", version="2", headline="B2", subjects=TAGS[::-1],
+                                        by=BYLINE), options)
+
+    assert small == large
+    assert large <= 26
