@@ -1,0 +1,230 @@
+"""The web container's entrypoint run natively against PostgreSQL and Redis, behind the real nginx config.
+
+CI has no Docker engine, so this is the closest to `docker compose up`: a fresh database, the static
+files collected as the image build does, two `release` runs racing (the advisory lock keeps the
+migrations apart), gunicorn started by the entrypoint, and nginx rendered from our template.
+"""
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port, path, method="GET", headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def wait_for(port, path, deadline=60):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            return request(port, path)
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered on port {port} within {deadline}s")
+
+
+def admin_connection():
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
+        dbname="postgres", autocommit=True,
+    )
+
+
+def database_url(name):
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+def render_nginx(tmp, web_port, nginx_port, max_upload_mb):
+    """Our template as the nginx image would render it, with local paths instead of the volumes."""
+    conf = (ROOT / "docker" / "nginx" / "default.conf.template").read_text()
+    for old, new in {
+        "${MAX_UPLOAD_MB}": str(max_upload_mb),
+        "listen 80 default_server;": f"listen 127.0.0.1:{nginx_port} default_server;",
+        "http://web:8000": f"http://127.0.0.1:{web_port}",
+        "/srv/static/": f"{tmp}/published_static/",
+        "/srv/media/renditions/": f"{tmp}/media/renditions/",
+    }.items():
+        assert conf.count(old) == 1, old
+        conf = conf.replace(old, new)
+    assert "${" not in conf
+    (tmp / "nginx").mkdir()
+    (tmp / "nginx" / "default.conf").write_text(conf)
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read pytest's private tmp dir
+    (tmp / "nginx" / "nginx.conf").write_text(f"""
+{user}
+daemon off;
+pid {tmp}/nginx/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {tmp}/nginx/body;
+    proxy_temp_path {tmp}/nginx/proxy;
+    fastcgi_temp_path {tmp}/nginx/fastcgi;
+    uwsgi_temp_path {tmp}/nginx/uwsgi;
+    scgi_temp_path {tmp}/nginx/scgi;
+    include {tmp}/nginx/default.conf;
+}}
+""")
+    return tmp / "nginx" / "nginx.conf"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not Path(NGINX).exists():
+        # scripts/ci_ops_smoke.sh installs it and reruns this module, failing on any skip.
+        pytest.skip("nginx is needed for the stack test: apt-get install nginx-light")
+    tmp = tmp_path_factory.mktemp("stack")
+    dbname = f"{settings.DATABASES['default']['NAME']}_stack"
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    web_port, nginx_port = free_port(), free_port()
+    env = {
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+        "HOME": str(tmp),
+        "LANG": "C.UTF-8",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url(dbname),
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "CACHE_KEY_PREFIX": f"stack-{secrets.token_hex(4)}",
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp / "private_media"),
+        "STATIC_PUBLISH_DIR": str(tmp / "published_static"),
+        "GUNICORN_BIND": f"127.0.0.1:{web_port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "2",
+    }
+    processes = []
+    try:
+        # What the Dockerfile does at build time.
+        build = subprocess.run([ENTRYPOINT, "manage", "collectstatic", "--noinput", "-v0"], env=env,
+                               capture_output=True, text=True, timeout=300)
+        assert build.returncode == 0, build.stderr
+        # Two replicas' worth of `release` at once: the advisory lock must serialise the migrations.
+        releases = [subprocess.Popen([ENTRYPOINT, "release"], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        release_logs = [p.communicate(timeout=300)[0] for p in releases]
+        web = subprocess.Popen([ENTRYPOINT, "web"], env=env, stdout=open(tmp / "web.log", "w"),
+                               stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(web)
+        nginx = subprocess.Popen([NGINX, "-c", str(render_nginx(tmp, web_port, nginx_port, 1)), "-p", str(tmp)],
+                                 stdout=open(tmp / "nginx.log", "w"), stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        processes.append(nginx)
+        wait_for(web_port, "/healthz")
+        wait_for(nginx_port, "/healthz")
+        yield {"tmp": tmp, "web": web_port, "nginx": nginx_port, "releases": releases,
+               "release_logs": release_logs, "dbname": dbname}
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        with admin_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def test_two_releases_at_once_both_succeed_and_the_schema_is_complete(stack):
+    assert [p.returncode for p in stack["releases"]] == [0, 0], stack["release_logs"]
+    assert all("Static files were collected at build time." in log for log in stack["release_logs"])
+    with psycopg.connect(database_url(stack["dbname"])) as db:
+        tables = {name for (name,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert {"django_migrations", "articles_article", "articles_photo", "django_session"} <= tables
+
+
+def test_gunicorn_started_by_the_entrypoint_is_ready(stack):
+    status, headers, body = request(stack["web"], "/readyz")
+    assert status == 200, body
+    assert json.loads(body)["checks"] == {"database": "ok", "cache": "ok", "media": "ok"}
+
+
+def test_nginx_proxies_with_a_request_id_and_https_is_enforced(stack):
+    status, headers, _ = request(stack["nginx"], "/readyz")
+    assert status == 200
+    assert len(headers["X-Request-ID"]) == 32  # nginx's $request_id, carried through Django's logs
+    status, headers, _ = request(stack["nginx"], "/", headers={"Host": "localhost"})
+    assert status == 301 and headers["Location"] == "https://localhost/"
+    status, headers, body = request(stack["nginx"], "/", headers={"Host": "localhost", "X-Forwarded-Proto": "https"})
+    assert status == 200, body[:500]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_nginx_serves_hashed_static_files_compressed_with_a_year_of_cache(stack):
+    manifest = json.loads((stack["tmp"] / "published_static" / "staticfiles.json").read_text())["paths"]
+    status, headers, _ = request(stack["nginx"], f"/static/{manifest['admin/css/base.css']}",
+                                 headers={"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Encoding"] == "gzip"
+    status, headers, _ = request(stack["nginx"], "/static/admin/css/base.css")
+    assert status == 200 and headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_nginx_serves_renditions_but_never_the_private_originals(stack):
+    tmp = stack["tmp"]
+    rendition = tmp / "media" / "renditions" / "ab" / "abcdef-w640-1a2b3c4d.jpg"
+    rendition.parent.mkdir(parents=True)
+    rendition.write_bytes(b"\xff\xd8\xff rendition bytes")
+    original = tmp / "private_media" / "originals" / "ab" / "abcdef.jpg"
+    original.parent.mkdir(parents=True)
+    original.write_bytes(b"\xff\xd8\xff original bytes")
+    stray = tmp / "media" / "originals" / "ab" / "abcdef.jpg"  # even if one landed in public media
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"\xff\xd8\xff stray original")
+
+    status, headers, body = request(stack["nginx"], "/media/renditions/ab/abcdef-w640-1a2b3c4d.jpg")
+    assert status == 200 and body == b"\xff\xd8\xff rendition bytes"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for path in ("/media/originals/ab/abcdef.jpg", "/media/renditions/../originals/ab/abcdef.jpg",
+                 "/media/private_media/originals/ab/abcdef.jpg", "/private_media/originals/ab/abcdef.jpg"):
+        status, _, body = request(stack["nginx"], path, headers={"X-Forwarded-Proto": "https"})
+        assert status == 404, path
+        assert b"original bytes" not in body and b"stray original" not in body
+
+
+def test_nginx_refuses_uploads_over_the_limit(stack):
+    status, _, _ = request(stack["nginx"], "/admin/login/", method="POST", body=b"x" * (1024 * 1024 + 1),
+                           headers={"Content-Type": "application/octet-stream"})
+    assert status == 413
