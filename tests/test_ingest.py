@@ -244,3 +244,14 @@ def test_import_revision_holds_the_byline_and_captions():
     models = {v.content_type.model for v in revision.version_set.all()}
     assert {"article", "articleauthor", "caption"} <= models
     assert revision.comment.startswith("Imported from the wire")
+
+
+def test_update_with_publish_does_not_bring_back_a_killed_story(tmp_path):
+    ingest(write_json(tmp_path, "v1.json", ninjs(version="1")), publish=True)
+    Article.objects.update(status=Article.Status.KILLED)
+
+    [result] = ingest(write_json(tmp_path, "v2.json", ninjs(version="2", headline="Ferry news")), publish=True)
+
+    assert result.status == "updated"
+    article = Article.objects.get()
+    assert (article.headline, article.status) == ("Ferry news", Article.Status.KILLED)

@@ -506,7 +506,8 @@ def _attach_pictures(article, item, options, result, new_photos):
 
 
 def _publish_if_asked(article, options, result):
-    if not options.publish or article.status == Article.Status.PUBLISHED:
+    # A killed story stays killed: an agency update is no reason to bring it back.
+    if not options.publish or article.status not in (Article.Status.DRAFT, Article.Status.READY):
         return
     now = timezone.now()
     if article.embargo_until and article.embargo_until > now:
