@@ -216,7 +216,7 @@ def encode(image, fmt, xmp=b""):
     if fmt == "jpeg":
         if image.mode != "RGB":
             image = flatten(image)
-        image.save(out, "JPEG", quality=82, optimize=True, progressive=True, **options)
+        image.save(out, "JPEG", quality=82, optimize=True, **options)
     elif fmt == "webp":
         image.save(out, "WEBP", quality=80, method=2, **options)
     elif fmt == "avif":

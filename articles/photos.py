@@ -43,7 +43,9 @@ def max_pixels():
 
 
 def max_bytes():
-    return getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", 50 * 1024 * 1024)
+    """NEWSROOM_PHOTO_MAX_BYTES, else the site-wide upload limit (MAX_UPLOAD_MB, default 50)."""
+    limit = getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", None)
+    return limit or getattr(settings, "NEWSROOM_MAX_UPLOAD_MB", 50) * 2**20
 
 
 def file_size(file):
@@ -58,21 +60,17 @@ def file_size(file):
 def describe_non_image(head):
     """A specific reason for a file Pillow cannot identify, from its first bytes."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if (
-        text.startswith(b"<svg")
-        or (text.startswith(b"<?xml") and b"<svg" in text)
-        or b"<svg" in text[:512]
-    ):
+    if b"<svg" in text[:512]:
         return (
-            "it is an SVG drawing, not a photo; SVG files are not accepted (they can carry scripts)"
+            "This file is an SVG drawing, not a photo; SVG is not accepted because it can carry scripts."
         )
     if text.startswith((b"<!doctype html", b"<html")) or b"<script" in text[:512]:
-        return "it is an HTML page, not an image"
+        return "This file is an HTML page, not an image."
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "it is not an image this system can read (accepted: JPEG, PNG, WebP)"
-    return "it is a text file, not an image"
+        return "This file is not in a format we accept; upload a JPEG, PNG or WebP photo."
+    return "This file is text, not an image."
 
 
 @dataclass
@@ -107,7 +105,7 @@ def inspect_image(file):
         except Image.DecompressionBombError as exc:
             raise PhotoRejected(bomb_message(exc)) from exc
         except UnidentifiedImageError as exc:
-            raise PhotoRejected(f"Rejected: {describe_non_image(head)}.") from exc
+            raise PhotoRejected(describe_non_image(head)) from exc
         with im:
             if im.format not in ACCEPTED_FORMATS:
                 raise PhotoRejected(

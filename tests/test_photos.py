@@ -149,7 +149,7 @@ def test_type_comes_from_the_content_not_the_name():
     [
         ("empty.jpg", "empty"),
         ("truncated.jpg", "damaged or incomplete"),
-        ("text_renamed.jpg", "text file, not an image"),
+        ("text_renamed.jpg", "text, not an image"),
         ("svg_with_script.png", "SVG"),
         ("bomb_20000x20000.png", "decompression bomb"),
         ("animated.gif", "GIF images are not accepted"),

@@ -118,7 +118,7 @@ def test_editor_corrects_a_caption(photo_desk):
 def test_single_add_form_rejects_bad_files_with_the_reason(photo_desk):
     response = photo_desk.post(reverse("admin:articles_photo_add"), {"image": upload("bad", "text_renamed.jpg")})
     assert response.status_code == 200
-    assert "text file, not an image" in response.content.decode()
+    assert "text, not an image" in response.content.decode()
     assert Photo.objects.count() == 0
 
 

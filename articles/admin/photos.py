@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from ..images import get_rendition
+from ..images import ensure_renditions, get_rendition
 from ..models import Photo
 from ..photos import PhotoRejected, import_photo, inspect_image
 
@@ -123,7 +123,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 "measured in pixels of the upright picture.",
             },
         ),
-        ("Read from the file", {"classes": ["collapse"], "fields": ["file_metadata", "sha256", "created_at"]}),
+        ("Read from the file", {"fields": ["file_metadata", "sha256", "created_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -159,6 +159,8 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if {"focal_x", "focal_y"} & set(form.changed_data):
+                ensure_renditions(obj)  # fresh card crops now, not on a reader's first view
             return
         photo, created = import_photo(
             form.cleaned_data["image"], filename=form.cleaned_data["image"].name, uploaded_by=request.user
