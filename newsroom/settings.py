@@ -115,7 +115,8 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom")}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Read counts wait in the cache until flushed; the default 300 entries would drop them.
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
     )
 }
 # Sessions live in the database (read through the cache), so any replica can serve any reader.
