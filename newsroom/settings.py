@@ -48,12 +48,10 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
-    "readership",
-    "newsletter",
     "newsroom",  # ops commands: `manage.py release`
+    "wire",
     "readership",
     "newsletter",
-    "wire",
 ]
 
 MIDDLEWARE = [
