@@ -8,6 +8,7 @@ through Django's default storage, never regenerated once they exist.
 """
 
 import io
+import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from PIL import Image, ImageOps, features
+from PIL import ExifTags, Image, ImageOps, features
 
 WIDTHS = (320, 640, 960, 1200, 1600, 1920)
 CROP_WIDTHS = (320, 640, 960, 1200)
@@ -67,9 +68,7 @@ def modern_formats():
 
 def family_widths(photo, crop, max_width):
     """The widths worth making for `photo`: none larger than the picture, the full size included."""
-    full_width = (
-        crop_size((photo.width, photo.height), CROPS[crop] if crop else None)[0] or max_width
-    )
+    full_width = crop_size((photo.width, photo.height), CROPS[crop] if crop else None)[0] or max_width
     candidates = WIDTHS if not crop else CROP_WIDTHS
     widths = [w for w in candidates if w <= max_width and w <= full_width]
     larger = [w for w in candidates if w <= max_width and w > full_width]
@@ -127,13 +126,13 @@ def scale_needed(display_size, specs):
 
 def decode(im, specs):
     """Decode an opened original just large enough for `specs`, upright, in RGB or RGBA."""
-    orientation = im.getexif().get(0x0112, 1) if im.format in ("JPEG", "WEBP", "PNG", "AVIF") else 1
+    orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
     stored = im.size
     display = (stored[1], stored[0]) if orientation in SWAPS_AXES else stored
     scale = scale_needed(display, specs)
     if im.format == "JPEG" and scale < 1:
         # Draft mode lets libjpeg decode at 1/2, 1/4 or 1/8 size: far less work for big originals.
-        im.draft("RGB", (max(1, int(stored[0] * scale)), max(1, int(stored[1] * scale))))
+        im.draft("RGB", (max(1, math.ceil(stored[0] * scale)), max(1, math.ceil(stored[1] * scale))))
     im.load()
     upright = ImageOps.exif_transpose(im)
     if upright.mode not in ("RGB", "RGBA"):
@@ -188,13 +187,10 @@ def rights_xmp(photo):
     """A small XMP packet carrying credit, creator and copyright, and nothing else."""
     parts = []
     if photo.photographer:
-        parts.append(
-            f"<dc:creator><rdf:Seq><rdf:li>{escape(photo.photographer)}</rdf:li></rdf:Seq></dc:creator>"
-        )
+        parts.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(photo.photographer)}</rdf:li></rdf:Seq></dc:creator>")
     if photo.copyright:
         parts.append(
-            "<dc:rights><rdf:Alt><rdf:li xml:lang='x-default'>"
-            f"{escape(photo.copyright)}</rdf:li></rdf:Alt></dc:rights>"
+            f"<dc:rights><rdf:Alt><rdf:li xml:lang='x-default'>{escape(photo.copyright)}</rdf:li></rdf:Alt></dc:rights>"
         )
     if photo.credit:
         parts.append(f"<photoshop:Credit>{escape(photo.credit)}</photoshop:Credit>")
@@ -288,9 +284,9 @@ def store_rendition(photo, spec, focal_key, data, width, height):
         if rendition.file.name != name:
             default_storage.delete(rendition.file.name)
         return Rendition.objects.get(photo=photo, spec=spec, focal_key=focal_key)
-    cache = getattr(photo, "_prefetched_objects_cache", None)
-    if cache is not None and "renditions" in cache:
-        cache["renditions"] = [*cache["renditions"], rendition]
+    prefetched = getattr(photo, "_prefetched_objects_cache", {}).get("renditions")
+    if prefetched is not None and prefetched._result_cache is not None:
+        prefetched._result_cache.append(rendition)  # later lookups on this page find it, no query
     return rendition
 
 

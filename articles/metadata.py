@@ -133,9 +133,7 @@ def read_iim(im):
         raw = info.get(key)
         if raw is None:
             continue
-        items = (
-            raw if isinstance(raw, list) else [raw]
-        )  # a repeatable dataset seen once is plain bytes
+        items = raw if isinstance(raw, list) else [raw]  # a repeatable dataset seen once is plain bytes
         texts = [t for t in (decode_iim(item, charset) for item in items) if t]
         if field == "keywords":
             values[field] = texts
@@ -185,9 +183,7 @@ def xmp_property_values(element):
 def xmp_values_by_name(root):
     """Map "prefix:Name" -> texts, from element and attribute forms of rdf:Description."""
     found = {}
-    wanted = {
-        qname(name): name for name in [*XMP.values(), "exif:GPSLatitude", "exif:GPSLongitude"]
-    }
+    wanted = {qname(name): name for name in [*XMP.values(), "exif:GPSLatitude", "exif:GPSLongitude"]}
     for description in root.iter(qname("rdf:Description")):
         for attr, value in description.attrib.items():
             if attr in wanted and value.strip():
@@ -211,9 +207,7 @@ def read_xmp(im):
     except ElementTree.ParseError as exc:
         raise MetadataError(f"its XMP metadata is not well-formed XML ({exc})") from exc
     except DefusedXmlException as exc:
-        raise MetadataError(
-            "its XMP metadata uses forbidden XML features (entities or a DTD)"
-        ) from exc
+        raise MetadataError("its XMP metadata uses forbidden XML features (entities or a DTD)") from exc
     by_name = xmp_values_by_name(root)
     values = {}
     for field, name in XMP.items():
@@ -274,9 +268,7 @@ def read_exif(im):
         if moment:
             offset = exif_text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal))
             values["date_created"] = moment.date().isoformat()
-            values["datetime_created"] = moment.isoformat() + (
-                offset if re.fullmatch(r"[+-]\d\d:\d\d", offset) else ""
-            )
+            values["datetime_created"] = moment.isoformat() + (offset if re.fullmatch(r"[+-]\d\d:\d\d", offset) else "")
     orientation = exif.get(ExifTags.Base.Orientation)
     return (
         values,

@@ -61,9 +61,7 @@ def describe_non_image(head):
     """A specific reason for a file Pillow cannot identify, from its first bytes."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<svg" in text[:512]:
-        return (
-            "This file is an SVG drawing, not a photo; SVG is not accepted because it can carry scripts."
-        )
+        return "This file is an SVG drawing, not a photo; SVG is not accepted because it can carry scripts."
     if text.startswith((b"<!doctype html", b"<html")) or b"<script" in text[:512]:
         return "This file is an HTML page, not an image."
     try:
@@ -91,9 +89,7 @@ def inspect_image(file):
     if size == 0:
         raise PhotoRejected("The file is empty.")
     if size > max_bytes():
-        raise PhotoRejected(
-            f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes() / 2**20:.0f} MB."
-        )
+        raise PhotoRejected(f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes() / 2**20:.0f} MB.")
     head = file.read(1024)
     file.seek(0)
     limit = max_pixels()
@@ -108,9 +104,7 @@ def inspect_image(file):
             raise PhotoRejected(describe_non_image(head)) from exc
         with im:
             if im.format not in ACCEPTED_FORMATS:
-                raise PhotoRejected(
-                    f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo."
-                )
+                raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
             width, height = im.size
             if width * height > limit:
                 raise PhotoRejected(
@@ -119,26 +113,18 @@ def inspect_image(file):
                     f"the limit is {limit / 1e6:.0f} megapixels."
                 )
             if getattr(im, "n_frames", 1) > 1:
-                raise PhotoRejected(
-                    "Animated images are not accepted; upload a single still photo."
-                )
+                raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
             try:
                 metadata = read_metadata(im)
             except MetadataError as exc:
                 raise PhotoRejected(f"The photo's metadata cannot be read: {exc}.") from exc
-            width, height = (
-                (height, width) if metadata["orientation"] in images.SWAPS_AXES else (width, height)
-            )
+            width, height = (height, width) if metadata["orientation"] in images.SWAPS_AXES else (width, height)
             try:
-                decoded = images.decode(
-                    im, images.standard_specs(Photo(width=width, height=height))
-                )
+                decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
             except Image.DecompressionBombError as exc:
                 raise PhotoRejected(bomb_message(exc)) from exc
             except (OSError, SyntaxError, ValueError) as exc:
-                raise PhotoRejected(
-                    f"The image is damaged or incomplete and cannot be decoded ({exc})."
-                ) from exc
+                raise PhotoRejected(f"The image is damaged or incomplete and cannot be decoded ({exc}).") from exc
             extension = ACCEPTED_FORMATS[im.format]
     file.seek(0)
     return CheckedImage(decoded, metadata, extension, width, height)
@@ -226,9 +212,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None):
     try:
         with transaction.atomic():
             photo.image.save(stored_name, File(file, name=stored_name), save=False)
-            photo.source = source or (
-                source_for_name(metadata["source"]) if metadata["source"] else None
-            )
+            photo.source = source or (source_for_name(metadata["source"]) if metadata["source"] else None)
             photo.save()
             link_credit_sources(photo)
             images.ensure_renditions(photo, image=checked.image)

@@ -1,4 +1,5 @@
 """Renditions: oriented, stripped of private data, rights kept, focal crops, made once, named by spec."""
+
 import io
 from pathlib import Path
 

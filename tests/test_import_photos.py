@@ -1,4 +1,5 @@
 """manage.py import_photos: one JSON line per file, non-zero exit when anything is rejected."""
+
 import json
 from pathlib import Path
 

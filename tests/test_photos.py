@@ -1,4 +1,5 @@
 """Uploading wire photos: content checks, metadata from the file, duplicates, credits linked to sources."""
+
 import io
 import json
 from datetime import date

@@ -1,4 +1,5 @@
 """The photo desk in the admin: multi-file upload, the photo list, metadata panel, keyword suggestions."""
+
 from pathlib import Path
 
 import pytest

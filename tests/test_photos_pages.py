@@ -1,4 +1,5 @@
 """Photos on public pages: responsive <picture> markup, constant queries, nothing of unpublished stories."""
+
 import re
 from pathlib import Path
 

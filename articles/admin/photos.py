@@ -1,4 +1,5 @@
 """The photo desk: multi-file upload of wire photos, the photo list, and each photo's metadata."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -238,6 +239,4 @@ class PhotoAdmin(admin.ModelAdmin):
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
             rows.append((label, value))
-        return format_html(
-            "<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
-        )
+        return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))

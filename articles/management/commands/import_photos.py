@@ -1,4 +1,5 @@
 """python manage.py import_photos FILE... — import wire photos, one JSON line per file."""
+
 import json
 from pathlib import Path
 
