@@ -31,3 +31,20 @@ lint: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Backups (docs/deploying.md). With DATABASE_URL set, the native tools run against it (plus
+# MEDIA_ROOT, PRIVATE_MEDIA_ROOT, BACKUP_DIR); without, they run in the compose stack's `backup`
+# service, which has the server's own pg_dump and writes to ./backups (BACKUP_HOST_DIR).
+COMPOSE ?= docker compose
+.PHONY: backup restore
+
+backup:
+	@if [ -n "$$DATABASE_URL" ]; then scripts/backup.sh; \
+	else $(COMPOSE) --profile ops run --rm backup /ops/backup.sh; fi
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/newsroom-YYYYMMDDTHHMMSSZ.tar" >&2; exit 2; }
+	@if [ -n "$$DATABASE_URL" ]; then scripts/restore.sh "$(FILE)"; \
+	else $(COMPOSE) stop web; \
+	  $(COMPOSE) --profile ops run --rm backup /ops/restore.sh "/backups/$$(basename "$(FILE)")"; status=$$?; \
+	  $(COMPOSE) start web; exit $$status; fi
