@@ -139,3 +139,13 @@ def test_story_admin_offers_photo_keywords_as_tags(client):
     html = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert 'data-tag="diplomacy"' in html and 'data-tag="North Korea"' in html
     assert "articles/photo-keywords.js" in html
+
+
+def test_deleting_a_photo_removes_its_files(photo_desk, settings, django_capture_on_commit_callbacks):
+    photo, _ = import_photo(upload("photos", "reuters_gps.jpg"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = photo_desk.post(reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Photo.objects.exists()
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
+    assert [p for root in roots for p in root.rglob("*") if p.is_file()] == []

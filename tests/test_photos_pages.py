@@ -113,3 +113,17 @@ def test_photos_of_unpublished_stories_appear_on_no_public_page(client, traits):
         html = client.get(url).content.decode()
         assert photo.sha256[:16] not in html and "Secret preview picture." not in html
     assert not images.find_rendition(photo, "w640", "")
+
+
+def test_imported_photos_are_ready_before_their_first_view(client):
+    photo, _ = import_photo(SimpleUploadedFile("wire.jpg", (FIXTURES / "reuters_gps.jpg").read_bytes()))
+    section = SectionFactory(name="World")
+    story = ArticleFactory(section=section)
+    CaptionFactory(article=story, photo=photo)
+    renditions = photo.renditions.count()
+    for url in [story.get_absolute_url(), section.get_absolute_url(), "/"]:
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(url).status_code == 200
+        touching = [q["sql"] for q in first if "articles_rendition" in q["sql"]]
+        assert len(touching) == 1, url  # the prefetch, and no lookups or inserts of missing ones
+    assert photo.renditions.count() == renditions  # nothing was made on a reader's request

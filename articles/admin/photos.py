@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..images import ensure_renditions, get_rendition
 from ..models import Photo
-from ..photos import PhotoRejected, import_photo, inspect_image
+from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
 
 # What the metadata panel shows, in order: (key in Photo.metadata, label)
 METADATA_LABELS = [
@@ -62,6 +63,10 @@ def photo_preview_html(photo):
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        # `accept` only narrows the file picker; files are still judged by their content.
+        super().__init__({"accept": "image/jpeg,image/png,image/webp,image/avif", **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):
@@ -171,6 +176,15 @@ class PhotoAdmin(admin.ModelAdmin):
         for field in Photo._meta.concrete_fields:
             setattr(obj, field.attname, getattr(photo, field.attname))
         obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: discard_photo_files(obj))
+
+    def delete_queryset(self, request, queryset):
+        photos = list(queryset)
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: [discard_photo_files(photo) for photo in photos])
 
     def save_related(self, request, form, formsets, change):
         if change:
