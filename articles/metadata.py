@@ -74,7 +74,13 @@ def read_metadata(im):
     """Everything a photo desk needs from an opened Pillow image, as a JSON-ready dict."""
     exif_values, orientation, gps = read_exif(im)
     iim_values = read_iim(im)
-    xmp_values, xmp_gps = read_xmp(im)
+    problems = []
+    try:
+        xmp_values, xmp_gps = read_xmp(im)
+    except MetadataError as exc:
+        # The pixels are fine and are re-encoded anyway; fall back to IIM/EXIF and tell the desk.
+        xmp_values, xmp_gps = {}, None
+        problems.append(f"XMP block ignored: {exc}")
     result = {}
     for field in FIELDS:
         for values in (xmp_values, iim_values, exif_values):
@@ -93,6 +99,7 @@ def read_metadata(im):
         ("XMP", xmp_values or xmp_gps),
     )
     result["blocks"] = [name for name, found in present if found]
+    result["problems"] = problems
     return result
 
 

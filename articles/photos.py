@@ -5,6 +5,7 @@ Nothing is written until the file has passed every check; a rejected file leaves
 """
 
 import re
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 from . import images
-from .metadata import MetadataError, parse_date, read_metadata
+from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256, unique_slug
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -92,42 +93,44 @@ def inspect_image(file):
         raise PhotoRejected(f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes() / 2**20:.0f} MB.")
     head = file.read(1024)
     file.seek(0)
-    limit = max_pixels()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             # Opening reads only the header: dimensions are known before any pixel is decoded.
-            im = Image.open(file)
+            with Image.open(file) as im:
+                checked = check_and_decode(im)
         except Image.DecompressionBombError as exc:
             raise PhotoRejected(bomb_message(exc)) from exc
         except UnidentifiedImageError as exc:
             raise PhotoRejected(describe_non_image(head)) from exc
-        with im:
-            if im.format not in ACCEPTED_FORMATS:
-                raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
-            width, height = im.size
-            if width * height > limit:
-                raise PhotoRejected(
-                    f"The image is {width}×{height} pixels "
-                    f"({width * height / 1e6:.0f} megapixels); "
-                    f"the limit is {limit / 1e6:.0f} megapixels."
-                )
-            if getattr(im, "n_frames", 1) > 1:
-                raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
-            try:
-                metadata = read_metadata(im)
-            except MetadataError as exc:
-                raise PhotoRejected(f"The photo's metadata cannot be read: {exc}.") from exc
-            width, height = (height, width) if metadata["orientation"] in images.SWAPS_AXES else (width, height)
-            try:
-                decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
-            except Image.DecompressionBombError as exc:
-                raise PhotoRejected(bomb_message(exc)) from exc
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise PhotoRejected(f"The image is damaged or incomplete and cannot be decoded ({exc}).") from exc
-            extension = ACCEPTED_FORMATS[im.format]
+        except DECODE_ERRORS as exc:
+            raise PhotoRejected(f"The image is damaged or incomplete and cannot be decoded ({exc}).") from exc
     file.seek(0)
-    return CheckedImage(decoded, metadata, extension, width, height)
+    return checked
+
+
+# What Pillow's readers raise on damaged data.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
+
+
+def check_and_decode(im):
+    """Format, size, frame and metadata checks on an opened image, then the one real decode."""
+    if im.format not in ACCEPTED_FORMATS:
+        raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
+    width, height = im.size
+    limit = max_pixels()
+    if width * height > limit:
+        raise PhotoRejected(
+            f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"the limit is {limit / 1e6:.0f} megapixels."
+        )
+    if getattr(im, "n_frames", 1) > 1:
+        raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
+    metadata = read_metadata(im)
+    if metadata["orientation"] in images.SWAPS_AXES:
+        width, height = height, width
+    decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
+    return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height)
 
 
 def bomb_message(exc):

@@ -229,3 +229,19 @@ def test_a_failure_while_storing_leaves_nothing(settings, monkeypatch):
         import_photo(fixture_file("photos", "reuters_gps.jpg"))
     assert Photo.objects.count() == 0
     assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    "xmp",
+    [
+        b"<x:xmpmeta><rdf:RDF",  # cut off
+        b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'boom'>]><x>&a;</x>",  # entities refused
+    ],
+)
+def test_broken_xmp_falls_back_to_iim_and_is_reported(xmp):
+    source = Image.open(FIXTURES / "photos" / "iptc_only_4000x2667.jpg")
+    buffer = io.BytesIO()
+    source.resize((400, 267)).save(buffer, "JPEG", xmp=xmp, extra=iim_app13(source))
+    photo, created = import_photo(SimpleUploadedFile("odd-xmp.jpg", buffer.getvalue()))
+    assert created and photo.credit == "AFP"
+    assert photo.metadata["problems"] and "XMP block ignored" in photo.metadata["problems"][0]

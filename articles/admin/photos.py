@@ -29,6 +29,7 @@ METADATA_LABELS = [
     ("orientation", "EXIF orientation"),
     ("has_gps", "GPS in original (never published)"),
     ("blocks", "Metadata blocks found"),
+    ("problems", "Problems reading the file"),
 ]
 
 
