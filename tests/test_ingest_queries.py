@@ -30,7 +30,7 @@ def test_new_story_query_count_does_not_grow_with_tags_or_authors(tmp_path):
     large = queries_for(tmp_path, ninjs(guid="urn:test:large", headline="Large", subjects=TAGS, by=BYLINE), options)
 
     assert small == large
-    assert large <= 22
+    assert large <= 20
 
 
 def test_update_query_count_does_not_grow_with_tags_or_authors(tmp_path):
@@ -44,4 +44,4 @@ def test_update_query_count_does_not_grow_with_tags_or_authors(tmp_path):
                                         by=BYLINE), options)
 
     assert small == large
-    assert large <= 26
+    assert large <= 22

@@ -1,5 +1,6 @@
 """Turning parsed wire items into stories: one transaction per item, safe to run twice."""
 import re
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
@@ -163,13 +164,14 @@ def ingest_parsed(parsed, *, options=None, progress=None):
     options = options or IngestOptions()
     work = assemble(parsed)
     results = []
-    for filename, entry in work:
-        if isinstance(entry, Exception):
-            results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
-        else:
-            results.append(ingest_item(entry, options=options))
-        if progress:
-            progress(results[-1])
+    with relaxed_commits():
+        for filename, entry in work:
+            if isinstance(entry, Exception):
+                results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
+            else:
+                results.append(ingest_item(entry, options=options))
+            if progress:
+                progress(results[-1])
     return results
 
 
@@ -221,10 +223,9 @@ def ingest_item(item, *, options=None):
     result = IngestResult(file=item.filename, guid=item.guid, version=item.version)
     new_photos = []
     for attempt in range(2):
-        options.pending = {}
+        options.pending, result.photo_ids = {}, []
         try:
             with transaction.atomic():
-                _relax_commit()
                 if item.kind == "picture":
                     _ingest_picture(item, options, result, new_photos)
                 else:
@@ -249,15 +250,24 @@ def ingest_item(item, *, options=None):
     return result
 
 
-def _relax_commit():
-    """Skip the wait for the disk flush at commit (PostgreSQL synchronous_commit=off, this transaction only).
+@contextmanager
+def relaxed_commits():
+    """Commit without waiting for the disk flush (PostgreSQL synchronous_commit=off) during a batch.
 
-    A crash can lose the last fraction of a second of imports, never corrupt them, and ingest is
-    idempotent: the next run imports those items again. Set NEWSROOM_INGEST_ASYNC_COMMIT=False to wait.
+    A crash can lose the last fraction of a second of imports, never half an item, and ingest is
+    idempotent: the next run imports those items again. NEWSROOM_INGEST_ASYNC_COMMIT=False waits.
     """
-    if connection.vendor == "postgresql" and getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", True):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor != "postgresql" or not getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", True):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        # The connection may serve other requests next (CONN_MAX_AGE): put the default back.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _failed(result, message):
@@ -410,7 +420,7 @@ def _apply_relations(article, item, options, result, new_photos, *, created):
     ArticleAuthor.objects.bulk_create(
         ArticleAuthor(article=article, author=author, position=i) for i, author in enumerate(authors)
     )
-    _set_tags(article, item.tags, created=created)
+    _set_tags(article, item.tags, options, created=created)
     _attach_pictures(article, item, options, result, new_photos)
     WireVersion.objects.create(
         article=article,
@@ -437,7 +447,7 @@ def _author(name, options):
     return options.remember(("author", name.lower()), author)
 
 
-def _set_tags(article, names, *, created):
+def _set_tags(article, names, options, *, created):
     """The story's tags become exactly `names`, in a few set-based queries (taggit's add() is per tag)."""
     if not created:
         TaggedItem.objects.filter(content_type=_article_type(), object_id=article.pk).exclude(
@@ -446,12 +456,17 @@ def _set_tags(article, names, *, created):
     if not names:
         return
     # Tag names are case-insensitive here (TAGGIT_CASE_INSENSITIVE): "Economy" is the tag "economy".
-    found = {t.name.lower(): t for t in Tag.objects.filter(reduce(or_, (Q(name__iexact=n) for n in names)))}
+    tags = {name.lower(): options.recall(("tag", name.lower())) for name in names}
+    missing = [name for name in names if tags[name.lower()] is None]
+    if missing:
+        for tag in Tag.objects.filter(reduce(or_, (Q(name__iexact=n) for n in missing))):
+            tags[tag.name.lower()] = tag
     for name in names:
-        if name.lower() not in found:
-            found[name.lower()] = Tag.objects.create(name=name)
+        if tags[name.lower()] is None:
+            tags[name.lower()] = Tag.objects.create(name=name)
+        options.remember(("tag", name.lower()), tags[name.lower()])
     TaggedItem.objects.bulk_create(
-        [TaggedItem(content_object=article, tag=found[name.lower()]) for name in names], ignore_conflicts=True
+        [TaggedItem(content_object=article, tag=tags[name.lower()]) for name in names], ignore_conflicts=True
     )
 
 
