@@ -1,0 +1,55 @@
+"""Two editors in two browsers open the same story; the second save is refused, nothing is lost."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tests.browser import chromium_browser
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def logged_in_page(browser, base_url, username):
+    context = browser.new_context()  # separate cookies: a second browser
+    page = context.new_page()
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def test_two_browsers_cannot_overwrite_each_other(live_server):
+    call_command("sync_roles")  # transactional tests start from an empty database
+    for name in ["first-editor", "second-editor"]:
+        UserFactory(username=name, is_staff=True).groups.add(Group.objects.get(name="Editor"))
+    story = ArticleFactory(headline="Rail strike called off", dek="Unions accept the offer.")
+    change_url = f"{live_server.url}/admin/articles/article/{story.pk}/change/"
+    with chromium_browser() as browser:
+        first = logged_in_page(browser, live_server.url, "first-editor")
+        second = logged_in_page(browser, live_server.url, "second-editor")
+        first.goto(change_url)
+        second.goto(change_url)
+
+        first.fill("#id_headline", "Rail strike called off after late talks")
+        first.locator("input[name=_save]").first.click()
+        first.wait_for_url("**/admin/articles/article/")
+
+        second.fill("#id_dek", "Unions accept the improved offer overnight.")
+        second.locator("input[name=_save]").first.click()
+        second.wait_for_load_state()
+        conflict = second.locator(".edit-conflict")
+        assert "first-editor saved this story" in conflict.inner_text()
+        assert "after late talks" in conflict.locator(".revision-diff td ins").first.inner_text()
+        assert second.input_value("#id_dek") == "Unions accept the improved offer overnight."
+
+        # Having seen the change, the second editor takes the new headline and saves again.
+        second.fill("#id_headline", "Rail strike called off after late talks")
+        second.locator("input[name=_save]").first.click()
+        second.wait_for_url("**/admin/articles/article/")
+
+    story.refresh_from_db()
+    assert story.headline == "Rail strike called off after late talks"
+    assert story.dek == "Unions accept the improved offer overnight."
