@@ -255,3 +255,13 @@ def test_update_with_publish_does_not_bring_back_a_killed_story(tmp_path):
     assert result.status == "updated"
     article = Article.objects.get()
     assert (article.headline, article.status) == ("Ferry news", Article.Status.KILLED)
+
+
+def test_batch_puts_synchronous_commit_back_afterwards(tmp_path):
+    from django.db import connection
+
+    ingest(write_json(tmp_path, "a.json", ninjs()))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

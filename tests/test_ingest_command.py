@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article
 
+from .factories import UserFactory
 from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, write_json
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,22 @@ def test_command_publish_respects_embargo(tmp_path):
 def test_command_refuses_a_missing_path():
     with pytest.raises(CommandError, match="No such file"):
         call_command("ingest", "/no/such/folder")
+
+
+def test_command_refuses_to_publish_for_a_user_without_the_permission(tmp_path):
+    UserFactory(username="intern")
+    write_json(tmp_path, "a.json", ninjs())
+
+    with pytest.raises(CommandError, match="may not publish"):
+        call_command("ingest", "--publish", "--user", "intern", str(tmp_path))
+    assert not Article.objects.exists()
+
+
+def test_command_records_the_user_as_creator(tmp_path):
+    user = UserFactory(username="desk-bot")
+    write_json(tmp_path, "a.json", ninjs())
+
+    code, _, _ = run("--user", "desk-bot", tmp_path)
+
+    assert code == 0
+    assert Article.objects.get().created_by == user

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, Section, unique_slug
-from ..photos import PhotoRejected, discard_photo_files, import_photo, source_for_name
+from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
 from ..publishing import PublishError, publish_article, unpublish_article
 from .items import IngestError, WireItem, WirePackage
 from .newsml import parse_newsml
@@ -494,6 +494,8 @@ def _import_picture(picture, options, new_photos):
                 changed.append(attr)
         if changed:
             photo.save(update_fields=changed)
+        if "credit" in changed:
+            link_credit_sources(photo)
     return photo
 
 

@@ -42,6 +42,8 @@ class Command(BaseCommand):
             ingest_options.by = get_user_model().objects.filter(username=user).first()
             if ingest_options.by is None:
                 raise CommandError(f"No user named {user!r}.")
+            if publish and not ingest_options.by.has_perm("articles.publish_article"):
+                raise CommandError(f"{user} may not publish stories; leave out --publish.")
 
         total = len(wire_files(paths))
         quiet = total < 2 or options["verbosity"] < 1 or not sys.stderr.isatty()
