@@ -73,14 +73,15 @@ def our_set(data, photo, specs):
     return list(images.render_renditions(photo, decoded, specs))
 
 
-def timed(fn, repeat):
-    """Best of `repeat` runs: the least disturbed by other work on a shared machine."""
-    runs = []
+def timed(fns, repeat):
+    """Best of `repeat` runs of each function, run in turn so that load from other work hits all alike."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return min(runs)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
 
 
 def main():
@@ -99,13 +100,19 @@ def main():
     plain_ms, single_ms = [], []
     for spec in SINGLE_SPECS:
         width = images.SPECS[spec].width
-        plain = timed(lambda w=width: plain_rendition(data, w), args.repeat) * 1000
-        ours = timed(lambda s=spec: our_single_rendition(data, photo, s), args.repeat) * 1000
+        plain, ours = (
+            t * 1000
+            for t in timed(
+                [lambda w=width: plain_rendition(data, w), lambda s=spec: our_single_rendition(data, photo, s)],
+                args.repeat,
+            )
+        )
         plain_ms.append(plain)
         single_ms.append(ours)
         print(f"  {spec:>6}: plain {plain:7.1f} ms   ours {ours:6.1f} ms   ratio {plain / ours:5.1f}x")
 
-    set_total = timed(lambda: our_set(data, photo, specs), args.repeat) * 1000
+    (set_seconds,) = timed([lambda: our_set(data, photo, specs)], args.repeat)
+    set_total = set_seconds * 1000
     plain_avg = statistics.mean(plain_ms)
     single_avg = statistics.mean(single_ms)
     set_avg = set_total / len(specs)
