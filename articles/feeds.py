@@ -4,6 +4,7 @@ Every feed starts from Article.objects.published(). Links are absolute on NEWSRO
 item carries the byline, publish and update times, tags, and the lead photo both as an
 <enclosure> and as Media RSS <media:content> with its size and credit.
 """
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -182,4 +183,6 @@ FEED_CLASSES = [LatestArticlesFeed, SectionFeed, TagFeed, SourceFeed, AuthorFeed
 def feed_for(feed_class, format_name):
     """An instance of `feed_class` speaking RSS 2.0 ("rss") or Atom ("atom")."""
     feed_type = MediaAtomFeed if format_name == "atom" else MediaRssFeed
-    return type(f"{feed_class.__name__}_{format_name}", (feed_class,), {"feed_type": feed_type, "format_name": format_name})()
+    return type(
+        f"{feed_class.__name__}_{format_name}", (feed_class,), {"feed_type": feed_type, "format_name": format_name}
+    )()

@@ -4,6 +4,7 @@ Each cached value lives under a key that includes a generation number; saving or
 Article or Section bumps the generation, so a killed story vanishes from every cached list at once.
 Writes through ``QuerySet.update()`` skip signals: call ``invalidate_public_cache()`` after them.
 """
+
 import time
 
 from django.core.cache import cache
@@ -42,7 +43,4 @@ def connect_signals():
 
     for model in (Article, Section):
         post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-        post_delete.connect(
-            invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}"
-        )
-
+        post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")

@@ -1,4 +1,5 @@
 """Search, feeds, sitemaps and robots.txt (namespace "reader")."""
+
 from django.urls import path
 
 from . import reader_views
@@ -16,5 +17,9 @@ for feed_class in FEED_CLASSES:
     for format_name in ("rss", "atom"):
         prefix = "feeds/" if feed_class.subject_model is None else f"feeds/{feed_class.kind}/<slug:slug>/"
         urlpatterns.append(
-            path(f"{prefix}{format_name}/", feed_for(feed_class, format_name), name=f"feed-{feed_class.kind}-{format_name}")
+            path(
+                f"{prefix}{format_name}/",
+                feed_for(feed_class, format_name),
+                name=f"feed-{feed_class.kind}-{format_name}",
+            )
         )

@@ -1,4 +1,5 @@
 """Reader-facing pages and files beyond the story views: search, sitemaps and robots.txt."""
+
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from .models import Section
 from .public_cache import cached_public
-from .search import search_articles, snippet_html, uses_full_text
+from .search import search_articles, snippet_html
 from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 
@@ -18,15 +19,27 @@ SEARCH_PAGE_SIZE = 20
 
 
 class SearchForm(forms.Form):
+    """The search box and its filters; sections come from the cached navigation list (no query)."""
+
     q = forms.CharField(required=False, label="Search")
-    section = forms.ModelChoiceField(queryset=Section.objects.all(), required=False, to_field_name="slug")
+    section = forms.ChoiceField(required=False, label="Section")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Choices from the cached navigation list: rendering the <select> costs no query.
+        self.sections = {section.slug: section for section in sections}
         self.fields["section"].choices = [("", "All sections"), *[(s.slug, s.name) for s in sections]]
+
+    def clean_section(self):
+        return self.sections.get(self.cleaned_data["section"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
 
 
 @require_GET
@@ -48,8 +61,13 @@ def search(request):
     return render(
         request,
         "articles/search.html",
-        {"form": form, "query": query.strip(), "page_obj": page, "articles": page.object_list,
-         "querystring": params.urlencode(), "full_text": uses_full_text()},
+        {
+            "form": form,
+            "query": query.strip(),
+            "page_obj": page,
+            "articles": page.object_list,
+            "querystring": params.urlencode(),
+        },
     )
 
 
@@ -85,7 +103,10 @@ def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
     return django_sitemap(
-        request, {section: SITEMAPS[section]}, section=section, template_name="reader/sitemap.xml",
+        request,
+        {section: SITEMAPS[section]},
+        section=section,
+        template_name="reader/sitemap.xml",
     )
 
 

@@ -1,4 +1,5 @@
 """'More on this': stories sharing the most tags with a story, newest first among equals."""
+
 from django.db.models import Count
 
 from .models import Article

@@ -5,8 +5,9 @@ trigger, GIN-indexed) is matched with ``websearch_to_tsquery``, which accepts an
 types without syntax errors; results are ranked by relevance, then recency, with ``ts_headline``
 snippets. Other databases (the SQLite quick start) fall back to a case-insensitive substring match.
 """
+
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -52,7 +53,7 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     if date_from:
         articles = articles.filter(published_at__gte=day_start(date_from))
     if date_to:
-        articles = articles.filter(published_at__lt=day_start(date_to) + timezone.timedelta(days=1))
+        articles = articles.filter(published_at__lt=day_start(date_to) + timedelta(days=1))
     if not query:
         return articles.none()
     if uses_full_text():

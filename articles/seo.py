@@ -1,4 +1,5 @@
 """Search-engine and social metadata for a story: one source for OpenGraph, Twitter and JSON-LD."""
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
@@ -62,7 +63,8 @@ def article_metadata(article):
         "url": url,
         "title": article.headline,
         "description": article.summary,
-        "image": image and {
+        "image": image
+        and {
             "url": absolute_url(image.url),
             "width": image.width,
             "height": image.height,
@@ -114,7 +116,12 @@ def article_json_ld(article, meta=None):
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": settings.NEWSROOM_SITE_NAME, "item": absolute_url(reverse("articles:home"))},
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "name": settings.NEWSROOM_SITE_NAME,
+                "item": absolute_url(reverse("articles:home")),
+            },
             {
                 "@type": "ListItem",
                 "position": 2,

@@ -1,4 +1,5 @@
 """Sitemaps (Django's framework, paginated) and the Google News sitemap; only canonical public URLs."""
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 

@@ -1,4 +1,5 @@
 """The "Top 10 Stories" box: most read over the last hours, topped up with the latest stories."""
+
 from datetime import timedelta
 
 from django.conf import settings

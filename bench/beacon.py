@@ -9,6 +9,7 @@ REDIS_URL is set, local memory otherwise (printed). Both paths see the same hits
 left out of both. "ours" includes every flush, the final one too. Figures are printed, never
 asserted: compare the ratios.
 """
+
 import argparse
 import os
 import random
@@ -45,7 +46,9 @@ def naive_beacon(request):
 
     article_id = int(request.POST["article"])
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if not is_bot(user_agent) and cache.add(f"naive:seen:{client_key(request.META['REMOTE_ADDR'], user_agent)}:{article_id}", 1, 1800):
+    if not is_bot(user_agent) and cache.add(
+        f"naive:seen:{client_key(request.META['REMOTE_ADDR'], user_agent)}:{article_id}", 1, 1800
+    ):
         hour = timezone.now().replace(minute=0, second=0, microsecond=0)
         table = ReadCount._meta.db_table
         with connection.cursor() as cursor:
@@ -97,8 +100,10 @@ def main():
         section = Section.objects.create(name="Bench", slug="bench")
         now = timezone.now()
         articles = Article.objects.bulk_create(
-            Article(headline=f"Bench story {n}", slug=f"bench-{n}", section=section, status="published",
-                    published_at=now) for n in range(200)
+            Article(
+                headline=f"Bench story {n}", slug=f"bench-{n}", section=section, status="published", published_at=now
+            )
+            for n in range(200)
         )
         hits = make_hits(args.hits, [a.pk for a in articles])
         factory = RequestFactory()
@@ -114,12 +119,18 @@ def main():
         ours_rate, ours_writes, ours_queries = run(beacon, hits, factory)
         ours_total = sum(ReadCount.objects.values_list("reads", flat=True))
 
-        print(f"  naive (upsert per hit): {naive_rate:8.0f} hits/s   {naive_writes / len(hits):.4f} DB writes/hit   "
-              f"{naive_queries} queries   {naive_total} reads counted")
-        print(f"  ours (cache + flush):   {ours_rate:8.0f} hits/s   {ours_writes / len(hits):.4f} DB writes/hit   "
-              f"{ours_queries} queries   {ours_total} reads counted")
-        print(f"  ratio: {ours_rate / naive_rate:.2f}x the hits/s; "
-              f"{(naive_writes / max(ours_writes, 1)):.0f}x fewer DB writes")
+        print(
+            f"  naive (upsert per hit): {naive_rate:8.0f} hits/s   {naive_writes / len(hits):.4f} DB writes/hit   "
+            f"{naive_queries} queries   {naive_total} reads counted"
+        )
+        print(
+            f"  ours (cache + flush):   {ours_rate:8.0f} hits/s   {ours_writes / len(hits):.4f} DB writes/hit   "
+            f"{ours_queries} queries   {ours_total} reads counted"
+        )
+        print(
+            f"  ratio: {ours_rate / naive_rate:.2f}x the hits/s; "
+            f"{(naive_writes / max(ours_writes, 1)):.0f}x fewer DB writes"
+        )
     finally:
         cache.clear()
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -33,9 +33,13 @@ class SubscriberAdmin(admin.ModelAdmin):
         writer.writerow(["email", "status", "created_at", "confirmed_at", "unsubscribed_at"])
         for s in queryset.order_by("email").iterator():
             writer.writerow(
-                [csv_safe(s.email), s.status, s.created_at.isoformat(),
-                 s.confirmed_at.isoformat() if s.confirmed_at else "",
-                 s.unsubscribed_at.isoformat() if s.unsubscribed_at else ""]
+                [
+                    csv_safe(s.email),
+                    s.status,
+                    s.created_at.isoformat(),
+                    s.confirmed_at.isoformat() if s.confirmed_at else "",
+                    s.unsubscribed_at.isoformat() if s.unsubscribed_at else "",
+                ]
             )
         return response
 

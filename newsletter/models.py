@@ -1,4 +1,5 @@
 """eNewsletter subscribers (double opt-in), editions and per-recipient deliveries."""
+
 from django.db import models
 from django.utils import timezone
 

@@ -5,6 +5,7 @@ error and warn about Django's built-in Redis backend, which would break a clean
 ``check --deploy``. The counter needs only the cache's atomic ``add`` and ``incr``, which Redis and
 local memory both provide.
 """
+
 import time
 
 from django.core.cache import cache

@@ -5,6 +5,7 @@ handed to the email backend and marked sent afterwards. A rerun skips every clai
 nobody gets an edition twice; a crash between claim and send leaves that one recipient unsent,
 which the command reports (at most once, never twice).
 """
+
 import smtplib
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Double opt-in sign-up, confirmation and unsubscribe, with signed links and no address enumeration."""
+
 import hashlib
 import logging
 

@@ -1,4 +1,5 @@
 """Sign-up, confirmation and unsubscribe pages. Every sign-up gets the same answer."""
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render

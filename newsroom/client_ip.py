@@ -1,4 +1,5 @@
 """The reader's IP address, for rate limits and repeat-read detection."""
+
 from django.conf import settings
 
 

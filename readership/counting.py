@@ -11,6 +11,7 @@ A beacon hit usually costs two cache operations (Redis in production, local memo
 ``flush_reads`` command from cron), folds every closed bucket of the last day into ``ReadCount`` rows with one
 upsert, and deletes the keys. Only ``cache.add`` and ``cache.incr`` are relied on to be atomic.
 """
+
 import hashlib
 import logging
 import time
@@ -173,7 +174,9 @@ def write_counts(totals):
         for start in range(0, len(rows), WRITE_BATCH):
             batch = rows[start : start + WRITE_BATCH]
             placeholders = ", ".join(["(%s, %s, %s)"] * len(batch))
-            params = [v for aid, hour, reads in batch for v in (aid, connection.ops.adapt_datetimefield_value(hour), reads)]
+            params = [
+                v for aid, hour, reads in batch for v in (aid, connection.ops.adapt_datetimefield_value(hour), reads)
+            ]
             # New hours are inserted, existing ones incremented: one statement per batch of stories.
             cursor.execute(
                 f"INSERT INTO {table} (article_id, hour, reads) VALUES {placeholders} "

@@ -1,4 +1,5 @@
 """Read counts per story and hour, written in bulk from the cache (see readership.counting)."""
+
 from django.db import models
 
 from articles.models import Article

@@ -1,4 +1,5 @@
 """The read beacon: a tiny POST from the story page, so reads count even when pages are cached."""
+
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt

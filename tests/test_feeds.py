@@ -1,4 +1,5 @@
 """RSS 2.0 and Atom feeds: published stories only, clean parse, byline, times and lead photo."""
+
 import feedparser
 import pytest
 from django.urls import reverse
@@ -97,7 +98,7 @@ def test_pages_announce_their_feeds(client):
     section = SectionFactory(name="Science")
     ArticleFactory(section=section)
     home = client.get("/").content.decode()
-    assert f'rel="alternate" type="application/rss+xml"' in home
+    assert 'rel="alternate" type="application/rss+xml"' in home
     assert reverse("reader:feed-latest-atom") in home
     section_page = client.get(section.get_absolute_url()).content.decode()
     assert reverse("reader:feed-section-rss", args=["science"]) in section_page

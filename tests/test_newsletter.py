@@ -1,5 +1,6 @@
 """eNewsletter: double opt-in with signed expiring links, no enumeration, rate limits, one-click
 unsubscribe, CSV export and an idempotent send command."""
+
 import re
 import smtplib
 from datetime import timedelta
@@ -134,8 +135,9 @@ def test_one_click_unsubscribe_works_without_csrf_token(settings):
 
     person = subscriber()
     client = Client(enforce_csrf_checks=True)
-    response = client.post(path_of(unsubscribe_url(person)), "List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        path_of(unsubscribe_url(person)), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     person.refresh_from_db()
     assert person.status == Subscriber.Status.UNSUBSCRIBED

@@ -1,4 +1,5 @@
 """'More on this': stories sharing tags, most shared first, then newest; published only."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """Story pages carry title, description, canonical, OpenGraph, Twitter card and JSON-LD that agree."""
+
 import json
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -98,7 +99,9 @@ def test_json_ld_is_valid_and_agrees_with_the_page(client):
     assert news["articleSection"] == article.section.name
     assert news["keywords"] == ["rail"]
     assert [item["item"] for item in breadcrumbs["itemListElement"]] == [
-        f"{SITE}/", f"{SITE}{article.section.get_absolute_url()}", f"{SITE}{article.get_absolute_url()}"
+        f"{SITE}/",
+        f"{SITE}{article.section.get_absolute_url()}",
+        f"{SITE}{article.get_absolute_url()}",
     ]
 
 

@@ -1,4 +1,5 @@
 """Sitemap index, paginated sitemaps with images, the Google News sitemap and robots.txt."""
+
 from datetime import timedelta
 
 import defusedxml.ElementTree as ET
@@ -55,8 +56,12 @@ def test_every_listed_sitemap_page_is_well_formed(client, settings):
 
 def test_article_sitemap_lists_only_canonical_urls_of_published_stories(client):
     published = ArticleFactory()
-    hidden = [ArticleFactory(draft=True), ArticleFactory(scheduled=True), ArticleFactory(killed=True),
-              ArticleFactory(embargo_until=timezone.now() + timedelta(hours=2))]
+    hidden = [
+        ArticleFactory(draft=True),
+        ArticleFactory(scheduled=True),
+        ArticleFactory(killed=True),
+        ArticleFactory(embargo_until=timezone.now() + timedelta(hours=2)),
+    ]
     urls = locations(xml(client, reverse("reader:sitemap-section", args=["articles"])))
     assert urls == [f"{SITE}{published.get_absolute_url()}"]
     for article in hidden:

@@ -1,4 +1,5 @@
 """Query budgets of reader pages: constant whatever the number of tags, photos and authors."""
+
 import pytest
 
 from tests.factories import ArticleAuthorFactory, ArticleFactory, CaptionFactory, SectionFactory

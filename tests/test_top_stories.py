@@ -1,4 +1,5 @@
 """Top 10 Stories: reads counted by the beacon, aggregated in the cache and flushed in bulk."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """Template tags for reader features: story metadata, JSON-LD, feed discovery, sitemap images."""
+
 import json
 
 from django import template
@@ -47,8 +48,16 @@ def feed_links(context):
     """<link rel="alternate"> for the latest-stories feeds and, on a list page, that list's feeds."""
     name = settings.NEWSROOM_SITE_NAME
     feeds = [
-        {"type": "application/rss+xml", "title": f"{name}: latest stories (RSS)", "url": reverse("reader:feed-latest-rss")},
-        {"type": "application/atom+xml", "title": f"{name}: latest stories (Atom)", "url": reverse("reader:feed-latest-atom")},
+        {
+            "type": "application/rss+xml",
+            "title": f"{name}: latest stories (RSS)",
+            "url": reverse("reader:feed-latest-rss"),
+        },
+        {
+            "type": "application/atom+xml",
+            "title": f"{name}: latest stories (Atom)",
+            "url": reverse("reader:feed-latest-atom"),
+        },
     ]
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
