@@ -96,6 +96,7 @@ def test_oversized_item_is_refused_before_parsing(tmp_path, settings):
         (b"hello", "Not a wire item"),
         (b"", "empty"),
         (b"<html><body>Not news</body></html>", "Not a NewsML-G2 item"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'{"uri": "u", "headline": "h", "versioncreated": "yesterday"}', "not a valid date"),
     ],
 )
@@ -107,6 +108,17 @@ def test_malformed_item_fails_with_a_clear_message(tmp_path, content, message):
 
     assert result.status == "failed"
     assert message in result.error
+
+
+def test_deeply_nested_xml_body_fails_alone(tmp_path):
+    nested = "<b>" * 50_000 + "x" + "</b>" * 50_000
+    path = tmp_path / "deep.xml"
+    path.write_text(EXPORTS.read_text().replace("<p>The trade balance", nested + "<p>The trade balance"))
+
+    [result] = ingest(path)
+
+    assert result.status == "failed"
+    assert "nested too deeply" in result.error
 
 
 def test_malformed_items_fail_alone_while_the_rest_of_the_batch_continues(tmp_path):

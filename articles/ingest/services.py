@@ -95,10 +95,13 @@ def parse_bytes(data, *, filename="", resolver=None):
         raise IngestError(f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item.")
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     resolver = resolver or NoFiles()
-    if start[:1] in (b"{", b"["):
-        return parse_ninjs(data, filename=filename, resolver=resolver)
-    if start[:1] == b"<":
-        return parse_newsml(data, filename=filename, resolver=resolver)
+    try:
+        if start[:1] in (b"{", b"["):
+            return parse_ninjs(data, filename=filename, resolver=resolver)
+        if start[:1] == b"<":
+            return parse_newsml(data, filename=filename, resolver=resolver)
+    except RecursionError as error:
+        raise IngestError("The item is nested too deeply to be a wire item.") from error
     if not start:
         raise IngestError("The file is empty.")
     raise IngestError("Not a wire item: expected ninjs JSON or NewsML-G2 XML.")
@@ -122,7 +125,10 @@ def wire_files(paths):
     found = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in WIRE_SUFFIXES))
+            found.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in WIRE_SUFFIXES and not p.name.startswith(".")
+            ))
         else:
             found.append(path)
     return found
