@@ -80,6 +80,13 @@ def test_nginx_gets_public_media_and_static_but_never_the_private_originals():
     assert nginx["depends_on"]["web"] == {"condition": "service_healthy"}
 
 
+def test_django_sees_the_readers_address_that_nginx_sets():
+    web = compose()["services"]["web"]
+    assert web["environment"]["NEWSROOM_CLIENT_IP_HEADER"] == "HTTP_X_REAL_IP"
+    template = (ROOT / "docker" / "nginx" / "default.conf.template").read_text()
+    assert "proxy_set_header X-Real-IP $remote_addr;" in template
+
+
 def test_mail_catcher_runs_only_in_the_dev_profile():
     assert compose()["services"]["mailpit"]["profiles"] == ["dev"]
 
