@@ -23,16 +23,26 @@ ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 if images.features.check("avif"):
     ACCEPTED_FORMATS["AVIF"] = "avif"
 
-# Credits name agencies in their own language or house style; map them to one Source each.
-SOURCE_ALIASES = {
+# Agencies as credits spell them -> one Source name each (credits vary in case and language).
+KNOWN_AGENCIES = {
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "ap": "AP",
+    "associated press": "AP",
+    "yonhap": "Yonhap",
     "연합뉴스": "Yonhap",
     "연합": "Yonhap",
     "yna": "Yonhap",
     "reuters": "Reuters",
-    "associated press": "AP",
-    "agence france-presse": "AFP",
     "epa": "EPA",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+    "kcna": "KCNA",
+    "getty images": "Getty Images",
+    "newsis": "Newsis",
+    "news1": "News1",
 }
+ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 
 
 class PhotoRejected(Exception):
@@ -145,7 +155,7 @@ def source_for_name(name):
     name = name.strip(" .()")
     if not name:
         return None
-    canonical = SOURCE_ALIASES.get(name.lower(), SOURCE_ALIASES.get(name, name))
+    canonical = KNOWN_AGENCIES.get(name.lower(), name)
     found = (
         Source.objects.filter(name__iexact=canonical).first()
         or Source.objects.filter(slug=slugify(canonical)).first()
@@ -159,15 +169,34 @@ def source_for_name(name):
     return source
 
 
+def is_agency_name(name):
+    """A known agency, an existing Source, or an agency-style acronym ("KCNA") - not a person."""
+    canonical = KNOWN_AGENCIES.get(name.lower(), name)
+    return (
+        name.lower() in KNOWN_AGENCIES
+        or bool(ACRONYM.fullmatch(name))
+        or Source.objects.filter(name__iexact=canonical).exists()
+    )
+
+
 def credit_source_names(credit):
-    """'AFP-Yonhap' -> ['AFP', 'Yonhap']; 'Reuters/Yonhap' -> ['Reuters', 'Yonhap']."""
-    credit = credit.strip()
-    if not credit:
-        return []
-    if credit.lower() in SOURCE_ALIASES or Source.objects.filter(name__iexact=credit).exists():
-        return [credit]
-    parts = [p.strip(" .()") for p in re.split(r"\s*(?:/|,|;|\bvia\b|-(?=[^\s]))\s*", credit)]
-    return [p for p in parts if p]
+    """The agencies a credit names: 'AFP-Yonhap' -> AFP, Yonhap; 'Ahn Young-joon/AP' -> AP.
+
+    Parts are split on "/", ",", ";" and "via", then on hyphens only when every piece is an
+    agency, so photographers' hyphenated names never become sources.
+    """
+    names = []
+    for segment in re.split(r"\s*(?:/|,|;|\bvia\b)\s*", credit.strip()):
+        segment = segment.strip(" .()")
+        if not segment:
+            continue
+        if is_agency_name(segment):
+            names.append(segment)
+            continue
+        pieces = [piece.strip(" .()") for piece in segment.split("-")]
+        if len(pieces) > 1 and all(piece and is_agency_name(piece) for piece in pieces):
+            names.extend(pieces)
+    return names
 
 
 def link_credit_sources(photo):
@@ -203,7 +232,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None):
     if existing:
         return existing, False
     checked = inspect_image(file)
-    metadata = checked.metadata
+    metadata = {**checked.metadata, "filename": str(filename)[:255]}
     photo = Photo(
         sha256=digest,
         uploaded_by=uploaded_by,
@@ -220,11 +249,13 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None):
             link_credit_sources(photo)
             images.ensure_renditions(photo, image=checked.image)
     except IntegrityError:
-        # The same file was imported concurrently: keep theirs, drop ours.
+        # The same file imported concurrently: keep theirs (and its renditions, which share our
+        # names), drop our copy of the original.
         discard_photo_files(photo, renditions=False)
         existing = Photo.objects.filter(sha256=digest).first()
         if existing:
             return existing, False
+        images.delete_rendition_files(photo)
         raise
     except BaseException:
         discard_photo_files(photo)

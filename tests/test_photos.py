@@ -245,3 +245,23 @@ def test_broken_xmp_falls_back_to_iim_and_is_reported(xmp):
     photo, created = import_photo(SimpleUploadedFile("odd-xmp.jpg", buffer.getvalue()))
     assert created and photo.credit == "AFP"
     assert photo.metadata["problems"] and "XMP block ignored" in photo.metadata["problems"][0]
+
+
+@pytest.mark.parametrize(
+    "credit, agencies",
+    [
+        ("AFP-Yonhap", ["AFP", "Yonhap"]),
+        ("REUTERS", ["Reuters"]),
+        ("Ahn Young-joon/AP", ["AP"]),
+        ("KCNA via Yonhap", ["KCNA", "Yonhap"]),
+        ("Jane Roe", []),
+    ],
+)
+def test_credits_name_agencies_never_photographers(credit, agencies):
+    from articles.photos import credit_source_names, link_credit_sources
+
+    photo, _ = import_photo(image_file("credit.jpg", size=(64, 48)))
+    photo.credit = credit
+    link_credit_sources(photo)
+    assert sorted(photo.credit_sources.values_list("name", flat=True)) == sorted(agencies)
+    assert len(credit_source_names(credit)) == len(agencies)

@@ -28,6 +28,7 @@ METADATA_LABELS = [
     ("keywords", "Keywords"),
     ("orientation", "EXIF orientation"),
     ("has_gps", "GPS in original (never published)"),
+    ("filename", "Uploaded as"),
     ("blocks", "Metadata blocks found"),
     ("problems", "Problems reading the file"),
 ]
