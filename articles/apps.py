@@ -6,6 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .public_cache import connect_signals
+        from .roles import grant_new_permissions
 
         connect_signals()
+        post_migrate.connect(grant_new_permissions, sender=self, dispatch_uid="articles-role-permissions")

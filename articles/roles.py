@@ -21,7 +21,7 @@ ROLES = {
         ("articles", "article"): EDIT,
         ("articles", "articleauthor"): ALL,
         ("articles", "caption"): ALL,
-        ("articles", "photo"): EDIT,
+        ("articles", "photo"): ["add", "view"],  # upload; photo editors fix metadata
         ("articles", "author"): VIEW,
         ("articles", "section"): VIEW,
         ("articles", "source"): VIEW,
@@ -39,6 +39,9 @@ ROLES = {
         ("articles", "articlenote"): ["add", "view"],
         ("articles", "articleredirect"): VIEW,
         ("taggit", "tag"): EDIT,
+        ("wire", "wireversion"): VIEW,
+        ("newsletter", "edition"): EDIT,
+        ("newsletter", "delivery"): VIEW,
     },
     "Photo editor": {
         # change_article is needed to reach a story's captions; workflow.can_edit_content keeps
@@ -56,6 +59,9 @@ ROLES = {
         ("taggit", "*"): "*",
         ("reversion", "*"): "*",
         ("sites", "*"): "*",
+        ("wire", "*"): "*",
+        ("newsletter", "*"): "*",
+        ("readership", "*"): "*",
     },
 }
 
@@ -68,8 +74,11 @@ def _codename(action, model):
     return f"{action}_{model}"
 
 
-def apply_roles(apps, roles=ROLES):
-    """Create the role groups and set their permissions exactly as in `roles`."""
+def apply_roles(apps, roles=ROLES, *, reset=True):
+    """Create the role groups and set their permissions as in `roles`.
+
+    With reset=False, only add what is missing to groups that already exist (never remove).
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     # Permissions are normally created after migrate; make sure they exist before we hand them out.
@@ -83,7 +92,12 @@ def apply_roles(apps, roles=ROLES):
         content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
         Permission.objects.update_or_create(content_type=content_type, codename=codename, defaults={"name": name})
     for name, grants in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        if reset:
+            group, _ = Group.objects.get_or_create(name=name)
+        else:
+            group = Group.objects.filter(name=name).first()
+            if group is None:
+                continue
         permissions = []
         for (app_label, model), actions in grants.items():
             in_app = Permission.objects.filter(content_type__app_label=app_label)
@@ -93,4 +107,15 @@ def apply_roles(apps, roles=ROLES):
             codenames = [_codename(action, model) for action in actions]
             found = list(in_app.filter(content_type__model=model, codename__in=codenames))
             permissions += found
-        group.permissions.set(permissions)
+        if reset:
+            group.permissions.set(permissions)
+        else:
+            group.permissions.add(*permissions)
+
+
+def grant_new_permissions(sender, apps, using="default", **kwargs):
+    """post_migrate: give existing role groups the permissions of models added since they were made."""
+    try:
+        apply_roles(apps, reset=False)
+    except LookupError:  # auth or contenttypes not migrated (yet): nothing to grant
+        return

@@ -121,11 +121,13 @@ def describe_conflict(article_id, started_from, cleaned):
     return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}
 
 
-def record_baseline(object_id):
+def record_baseline(request, object_id, model_admin):
     """Give a story made outside the admin (wire, scripts) a first revision before anyone edits it,
     so history and edit conflicts can show what each save changed."""
     article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
-    if article is None or revisions.versions_of(article).exists():
+    if article is None or not model_admin.has_change_permission(request, article):
+        return
+    if revisions.versions_of(article).exists():
         return
     with reversion.create_revision():
         reversion.add_to_revision(article)
@@ -210,7 +212,7 @@ class EditorialAdminMixin:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         if object_id:
-            record_baseline(object_id)
+            record_baseline(request, object_id, self)
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
