@@ -6,11 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from .public_cache import connect_signals
-
-        connect_signals()
-
-    def ready(self):
         from django.db.models.signals import post_migrate
 
         from .public_cache import connect_signals
