@@ -189,6 +189,29 @@ def test_story_killed_after_the_edition_was_chosen_is_left_out_of_the_rerun():
     assert "Retracted report" not in mail.outbox[1].body and "Standing story" in mail.outbox[1].body
 
 
+def test_plain_text_mail_is_not_html_escaped():
+    ArticleFactory(headline="Rates & fares: what's next")
+    subscriber()
+    call_command("send_newsletter", edition="e1")
+    assert "Rates & fares: what's next" in mail.outbox[0].body
+    assert "Rates &amp; fares" in mail.outbox[0].alternatives[0][0]
+
+
+def test_edition_with_nothing_published_stops_with_a_clear_error():
+    subscriber()
+    with pytest.raises(CommandError, match="nothing to send"):
+        call_command("send_newsletter", edition="empty")
+    assert mail.outbox == []
+
+
+def test_dry_run_sends_nothing(capsys):
+    ArticleFactory()
+    subscriber()
+    call_command("send_newsletter", edition="e1", dry_run=True)
+    assert mail.outbox == [] and not Edition.objects.exists()
+    assert "1 recipients would be sent to" in capsys.readouterr().out
+
+
 def test_rerunning_an_edition_sends_nothing_twice():
     ArticleFactory()
     for n in range(3):
