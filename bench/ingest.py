@@ -86,15 +86,39 @@ def write_items(folder, count, *, photos=False, offset=0):
 
 
 def timed(label, count, run):
-    start = time.perf_counter()
+    """Run once; print wall-clock rate and this process's CPU per item (the rest is waiting on PostgreSQL)."""
+    start, cpu = time.perf_counter(), time.process_time()
     results = run()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     failed = [r for r in results if getattr(r, "status", "") == "failed"] if results else []
     if failed:
         sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
     rate = count / elapsed
-    print(f"{label:<46} {count:>5} items {elapsed:7.2f} s {rate:9.1f} items/s")
+    print(f"{label:<48} {count:>5} items {elapsed:7.2f} s {rate:8.1f} items/s "
+          f"{1000 * cpu / count:6.2f} ms CPU/item")
     return rate
+
+
+def interleaved(label_a, run_a, label_b, run_b, count, rounds=3):
+    """A and B in alternating slices, so a machine busy with other work slows both alike."""
+    totals = {label_a: [0.0, 0.0], label_b: [0.0, 0.0]}
+    per_round = count // rounds
+    for r in range(rounds):
+        for label, run in ((label_a, run_a), (label_b, run_b)):
+            start, cpu = time.perf_counter(), time.process_time()
+            results = run(r, per_round)
+            totals[label][0] += time.perf_counter() - start
+            totals[label][1] += time.process_time() - cpu
+            failed = [x for x in results or [] if x.status == "failed"]
+            if failed:
+                sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
+    rates = []
+    for label, (elapsed, cpu) in totals.items():
+        n = per_round * rounds
+        rates.append(n / elapsed)
+        print(f"{label:<48} {n:>5} items {elapsed:7.2f} s {n / elapsed:8.1f} items/s "
+              f"{1000 * cpu / n:6.2f} ms CPU/item")
+    return rates
 
 
 def direct_orm(count, offset):
@@ -135,22 +159,30 @@ def main():
                               "OPTIONS": {"location": Path(tmp) / "private", "base_url": None}},
             },
         ):
-            plain, pictures = Path(tmp) / "plain", Path(tmp) / "pictures"
-            write_items(plain, args.items)
-            write_items(pictures, args.photos, photos=True)
-            print(f"PostgreSQL {connection.pg_version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-            direct_orm(20, 10**6)  # warm up connections, content types and caches
-            baseline = timed("baseline: same stories via the ORM directly", args.items,
-                             lambda: direct_orm(args.items, 0))
-            first = timed("ingest, no photos (half ninjs, half NewsML-G2)", args.items,
-                          lambda: ingest_paths([plain], options=IngestOptions()))
+            rounds = 3
+            per_round = args.items // rounds
+            slices = []
+            for r in range(rounds):
+                write_items(Path(tmp) / f"plain{r}", per_round, offset=r * per_round)
+                slices.append(Path(tmp) / f"plain{r}")
+            pictures = Path(tmp) / "pictures"
+            write_items(pictures, args.photos, photos=True, offset=10**6)
             synced = Path(tmp) / "synced"
             write_items(synced, args.items, offset=10**5)
+            print(f"PostgreSQL {connection.pg_version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            direct_orm(20, 10**7)  # warm up connections, content types and caches
+            baseline, first = interleaved(
+                "baseline: same stories via the ORM directly", lambda r, n: direct_orm(n, r * n),
+                "ingest, no photos (half ninjs, half NewsML-G2)",
+                lambda r, n: ingest_paths([slices[r]], options=IngestOptions()),
+                args.items, rounds,
+            )
             with override_settings(NEWSROOM_INGEST_ASYNC_COMMIT=False):
                 sync = timed("ingest, waiting for each commit's disk flush", args.items,
                              lambda: ingest_paths([synced], options=IngestOptions()))
             again = timed("ingest again, same versions (unchanged)", args.items,
-                          lambda: ingest_paths([plain], options=IngestOptions()))
+                          lambda: ingest_paths(slices, options=IngestOptions()))
             photos = timed("ingest, one new photo each (with renditions)", args.photos,
                            lambda: ingest_paths([pictures], options=IngestOptions()))
             print()

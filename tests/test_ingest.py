@@ -265,3 +265,16 @@ def test_batch_puts_synchronous_commit_back_afterwards(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_ingested_drafts_and_embargoed_stories_are_not_on_the_public_site(client, tmp_path):
+    ingest(write_json(tmp_path, "draft.json", ninjs(guid="urn:test:draft", headline="Draft story")))
+    ingest(write_json(tmp_path, "held.json", ninjs(guid="urn:test:held", headline="Held story",
+                                                   embargoed="2099-01-01T00:00:00Z")), publish=True)
+    ingest(write_json(tmp_path, "live.json", ninjs(guid="urn:test:live", headline="Live story")), publish=True)
+
+    for article in Article.objects.exclude(wire_guid="urn:test:live"):
+        assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(Article.objects.get(wire_guid="urn:test:live").get_absolute_url()).status_code == 200
+    home = client.get("/").content.decode()
+    assert "Live story" in home and "Draft story" not in home and "Held story" not in home
