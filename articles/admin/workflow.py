@@ -229,8 +229,8 @@ class EditorialAdminMixin:
 
     def save_model(self, request, obj, form, change):
         """Every status move goes through publishing.py, which records who made it."""
-        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
-        with workflow.keeping_old_url(obj):
+        with workflow.keeping_old_url(obj) as stored:
+            previous = stored.status if stored else None
             if obj.status == Status.PUBLISHED and previous != Status.PUBLISHED:
                 publish_article(obj, by=request.user, at=obj.published_at)
             elif obj.status == Status.KILLED and previous != Status.KILLED:

@@ -1,0 +1,140 @@
+"""What the editorial workflow costs on a story save: our admin (roles, optimistic lock, revision,
+status history, redirect check) against a plain ModelAdmin with the same fields and inlines, in the
+same run, through the same Django test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom .venv/bin/python bench/workflow.py [--saves 60]
+
+Runs in a throwaway test database (test_<name>). Each save posts the full change form of a story
+with 3 byline authors and 3 captions, changing the headline. Figures are printed, never asserted:
+compare the ratios.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib import admin  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from articles.admin.articles import ArticleAdmin  # noqa: E402
+from articles.models import Article  # noqa: E402
+
+plain_site = admin.AdminSite(name="plain")
+
+
+class PlainArticleAdmin(admin.ModelAdmin):
+    """The baseline: the same form, fieldsets and inlines, none of the workflow."""
+
+    form = ArticleAdmin.form
+    fieldsets = ArticleAdmin.fieldsets
+    inlines = ArticleAdmin.inlines
+    autocomplete_fields = ArticleAdmin.autocomplete_fields
+    prepopulated_fields = ArticleAdmin.prepopulated_fields
+
+
+plain_site.register(Article, PlainArticleAdmin)
+for model, model_admin in admin.site._registry.items():  # autocomplete targets must exist on the site
+    if model is not Article:
+        plain_site.register(model, type(model_admin))
+
+urlpatterns = [path("plain/", plain_site.urls), path("admin/", admin.site.urls), path("", include("articles.urls"))]
+
+
+def make_story(n):
+    from tests.factories import ArticleAuthorFactory, ArticleFactory, CaptionFactory
+
+    story = ArticleFactory(headline=f"Bench story {n}", tags=["one", "two"])
+    for i in range(3):
+        ArticleAuthorFactory(article=story, position=i)
+        CaptionFactory(article=story, role="lead" if i == 0 else "inline", position=i)
+    return story
+
+
+def timed_saves(client, prefix, story, saves):
+    from tests.workflow_helpers import form_data
+
+    url = f"/{prefix}/articles/article/{story.pk}/change/"
+    durations, queries = [], []
+    for i in range(saves):
+        data = form_data(client.get(url).content.decode())
+        data["headline"] = f"{story.headline} edit {i}"
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.post(url, data)
+            durations.append(time.perf_counter() - start)
+        assert response.status_code == 302, (prefix, response.status_code)
+        queries.append(len(captured))
+    return durations, queries
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--saves", type=int, default=60)
+    args = parser.parse_args()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    media = Path(tempfile.mkdtemp(prefix="bench-workflow-"))
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media / "m"}},
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media / "o", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    try:
+        with override_settings(
+            ROOT_URLCONF=__name__,
+            DEBUG=False,
+            ALLOWED_HOSTS=["testserver"],
+            SECURE_SSL_REDIRECT=False,
+            STORAGES=storages,
+            MEDIA_ROOT=media / "m",
+        ):
+            from tests.factories import UserFactory
+
+            user = UserFactory(username="bench-admin", is_staff=True, is_superuser=True, password=None)
+            client = Client()
+            client.force_login(user)
+            ours_story, plain_story = make_story(1), make_story(2)
+            timed_saves(client, "admin", ours_story, 3)  # warm up both paths
+            timed_saves(client, "plain", plain_story, 3)
+            ours, plain = ([], []), ([], [])
+            # Interleave in rounds so both paths see the same machine load.
+            for _ in range(args.saves // 10 or 1):
+                for target, prefix, story in ((ours, "admin", ours_story), (plain, "plain", plain_story)):
+                    durations, queries = timed_saves(client, prefix, story, 10)
+                    target[0].extend(durations)
+                    target[1].extend(queries)
+        ours_ms, plain_ms = statistics.median(ours[0]) * 1000, statistics.median(plain[0]) * 1000
+        print(f"{len(ours[0])} admin saves each of a story with 3 authors and 3 captions (median of POST only)")
+        print(f"  plain ModelAdmin : {plain_ms:7.1f} ms/save, {statistics.median(plain[1]):.0f} queries/save")
+        print(f"  workflow admin   : {ours_ms:7.1f} ms/save, {statistics.median(ours[1]):.0f} queries/save")
+        print(
+            f"  ratio workflow/plain: {ours_ms / plain_ms:.2f}x time, "
+            f"{statistics.median(ours[1]) / statistics.median(plain[1]):.2f}x queries"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(media, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
