@@ -77,6 +77,18 @@ def check_status_change(user, current, target):
     raise ValidationError(f"A story cannot go from “{Status(current).label}” to “{Status(target).label}”.")
 
 
+def desk_state(article, now=None):
+    """The status as the desk reads it: scheduled and embargoed stories are told apart from live ones."""
+    now = now or timezone.now()
+    if article.status == Status.PUBLISHED:
+        if article.published_at and article.published_at > now:
+            return f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
+        if article.embargo_until and article.embargo_until > now:
+            return f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
+        return "Published (live)"
+    return Status(article.status).label
+
+
 def submit_for_editing(article, *, by):
     """A reporter hands a draft to the editors."""
     from .publishing import change_status

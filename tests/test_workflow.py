@@ -181,3 +181,19 @@ def test_a_stale_list_action_does_not_block_the_next_form_save(client, editor):
     response = save_change_form(client, story, data, headline="Late edit")
     assert response.status_code == 200
     assert "Your changes have NOT been saved" in response.content.decode()
+
+
+def test_desk_list_tells_scheduled_embargoed_and_live_stories_apart(client, editor, reporter):
+    with time_machine.travel(NOON, tick=False):
+        ArticleFactory(headline="Goes out at two", published_at=NOON + timedelta(hours=2))
+        ArticleFactory(headline="Held by the wire", published_at=NOON, embargo_until=NOON + timedelta(hours=1))
+        ArticleFactory(headline="Already out", published_at=NOON - timedelta(hours=1))
+        ArticleFactory(headline="My own draft", draft=True, created_by=reporter)
+        client.force_login(editor)
+        html = client.get("/admin/articles/article/").content.decode()
+        client.force_login(reporter)
+        mine = client.get("/admin/articles/article/?mine=1").content.decode()
+    at_two = timezone.localtime(NOON + timedelta(hours=2))
+    assert f"Scheduled for {at_two:%Y-%m-%d %H:%M}" in html
+    assert "Embargoed until" in html and "Published (live)" in html
+    assert "My own draft" in mine and "Already out" not in mine

@@ -148,10 +148,31 @@ class ShareLinkForm(forms.Form):
         return hours
 
 
+class MyStoriesFilter(admin.SimpleListFilter):
+    title = "who created it"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", "My stories")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(created_by=request.user) if self.value() == "1" else queryset
+
+
 class EditorialAdminMixin:
     """Put first in ArticleAdmin's bases."""
 
     change_form_template = "admin/articles/article/change_form.html"
+
+    def get_list_display(self, request):
+        return ["desk_state" if name == "status" else name for name in super().get_list_display(request)]
+
+    def get_list_filter(self, request):
+        return [MyStoriesFilter, *super().get_list_filter(request)]
+
+    @admin.display(description="Status", ordering="status")
+    def desk_state(self, article):
+        return workflow.desk_state(article)
 
     # -- who may see and change what ---------------------------------------------------------
     def has_change_permission(self, request, obj=None):
