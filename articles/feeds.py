@@ -7,6 +7,7 @@ item carries the byline, publish and update times, tags, and the lead photo both
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -66,6 +67,17 @@ def feed_image(article):
     if caption is None:
         return None, None
     return images.get_rendition(caption.photo, FEED_IMAGE_SPEC), caption
+
+
+def rendition_size(rendition):
+    """File size in bytes, cached: renditions never change once made, and a storage stat can be
+    a network request (S3)."""
+    key = f"rendition-size:{rendition.pk}:{rendition.file.name}"
+    size = cache.get(key)
+    if size is None:
+        size = rendition.file.size
+        cache.set(key, size, 30 * 24 * 3600)
+    return size
 
 
 def image_mime_type(spec):
@@ -143,7 +155,7 @@ class LatestArticlesFeed(Feed):
         rendition, _caption = feed_image(article)
         if rendition is None:
             return []
-        return [Enclosure(absolute_url(rendition.url), str(rendition.file.size), image_mime_type(rendition.spec))]
+        return [Enclosure(absolute_url(rendition.url), str(rendition_size(rendition)), image_mime_type(rendition.spec))]
 
     def item_extra_kwargs(self, article):
         rendition, caption = feed_image(article)

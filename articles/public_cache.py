@@ -5,12 +5,17 @@ Article or Section bumps the generation, so a killed story vanishes from every c
 Writes through ``QuerySet.update()`` skip signals: call ``invalidate_public_cache()`` after them.
 """
 
+import hashlib
 import time
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 
 GENERATION_KEY = "public-cache:generation"
+KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
 
 
 def _generation():
@@ -44,3 +49,37 @@ def connect_signals():
     for model in (Article, Section):
         post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+
+
+def cache_public_response(timeout=None):
+    """Cache a public GET view's response until `timeout` or the next story/section change.
+
+    For feeds and sitemaps: a killed story drops out at once (the generation changes), and a story
+    that becomes due by the clock appears within `timeout`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET":
+                return view(request, *args, **kwargs)
+            # Only the page number varies these responses; other query strings must not fill the cache.
+            page = request.GET.get("p", "")[:8]
+            path = hashlib.sha1(f"{request.path}?p={page}".encode()).hexdigest()
+            key = f"public-cache:{_generation()}:response:{path}"
+            cached = cache.get(key)
+            if cached is not None:
+                content, headers = cached
+                return HttpResponse(content, headers=headers)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # TemplateResponse (Django's sitemap view)
+            if response.status_code == 200 and not response.streaming:
+                seconds = timeout or int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
+                headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
+                cache.set(key, (response.content, headers), seconds)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import reader_views
 from .feeds import FEED_CLASSES, feed_for
+from .public_cache import cache_public_response
 
 app_name = "reader"
 urlpatterns = [
@@ -19,7 +20,7 @@ for feed_class in FEED_CLASSES:
         urlpatterns.append(
             path(
                 f"{prefix}{format_name}/",
-                feed_for(feed_class, format_name),
+                cache_public_response()(feed_for(feed_class, format_name)),
                 name=f"feed-{feed_class.kind}-{format_name}",
             )
         )

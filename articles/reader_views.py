@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .models import Section
-from .public_cache import cached_public
+from .public_cache import cache_public_response, cached_public
 from .search import search_articles, snippet_html
 from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
@@ -87,6 +87,7 @@ def robots_txt(request):
 
 
 @require_GET
+@cache_public_response()
 def sitemap_index(request):
     """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index uses the Sites domain)."""
     entries = []
@@ -99,6 +100,7 @@ def sitemap_index(request):
 
 
 @require_GET
+@cache_public_response()
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
@@ -111,6 +113,7 @@ def sitemap_section(request, section):
 
 
 @require_GET
+@cache_public_response()
 def news_sitemap(request):
     context = {
         "articles": news_sitemap_articles(),

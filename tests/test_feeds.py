@@ -2,6 +2,7 @@
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import (
@@ -90,6 +91,7 @@ def test_feed_query_count_is_constant(client, django_assert_max_num_queries):
         caption = CaptionFactory(article__tags=[f"t{n}", "x"])
         ArticleAuthorFactory(article=caption.article)
     client.get(reverse("reader:feed-latest-rss"))  # renditions are made on first use
+    cache.clear()  # measure the uncached feed; renditions exist now
     with django_assert_max_num_queries(8):
         client.get(reverse("reader:feed-latest-rss"))
 
@@ -103,3 +105,18 @@ def test_pages_announce_their_feeds(client):
     section_page = client.get(section.get_absolute_url()).content.decode()
     assert reverse("reader:feed-section-rss", args=["science"]) in section_page
     assert reverse("reader:feed-section-atom", args=["science"]) in section_page
+
+
+def test_cached_feed_drops_a_killed_story_at_once(client):
+    story = ArticleFactory(headline="Soon retracted")
+    assert [e.title for e in fetch(client, "reader:feed-latest-rss").entries] == ["Soon retracted"]
+    story.unpublish()
+    story.save()
+    assert fetch(client, "reader:feed-latest-rss").entries == []
+
+
+def test_repeated_feed_requests_are_served_from_the_cache(client, django_assert_num_queries):
+    ArticleFactory()
+    client.get(reverse("reader:feed-latest-atom"))
+    with django_assert_num_queries(0):
+        fetch(client, "reader:feed-latest-atom")

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import defusedxml.ElementTree as ET
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,5 +124,18 @@ def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries):
         CaptionFactory()
     url = reverse("reader:sitemap-section", args=["articles"])
     client.get(url)
+    cache.clear()  # measure the uncached sitemap
     with django_assert_max_num_queries(6):
         client.get(url)
+
+
+def test_cached_sitemaps_drop_a_killed_story_at_once(client):
+    story = ArticleFactory()
+    for name in ("reader:sitemap-news",):
+        assert locations(xml(client, reverse(name))) == [f"{SITE}{story.get_absolute_url()}"]
+    articles_url = reverse("reader:sitemap-section", args=["articles"])
+    assert locations(xml(client, articles_url)) == [f"{SITE}{story.get_absolute_url()}"]
+    story.unpublish()
+    story.save()
+    assert locations(xml(client, reverse("reader:sitemap-news"))) == []
+    assert locations(xml(client, articles_url)) == []
