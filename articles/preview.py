@@ -82,6 +82,8 @@ class PreviewMixin:
         self.object = self.get_preview_object()
         response = self.render_to_response(self.get_context_data(object=self.object, is_preview=True))
         response["X-Robots-Tag"] = "noindex, nofollow"
+        # A share link is a secret in the URL: do not hand it to other sites as a Referer.
+        response["Referrer-Policy"] = "no-referrer"
         return response
 
 

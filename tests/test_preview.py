@@ -54,6 +54,7 @@ def test_share_link_opens_the_draft_for_a_guest(client):
     assert response.status_code == 200
     assert "Draft for the source to check" in response.content.decode()
     assert 'class="preview-banner"' in response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
 
 
 def test_share_link_stops_working_when_it_expires(client):
