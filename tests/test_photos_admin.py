@@ -45,7 +45,7 @@ def test_dropping_wire_photos_fills_caption_credit_and_photographer(photo_desk):
     response = photo_desk.post(reverse(UPLOAD_URL), {"files": files})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "2 imported, 2 rejected." in html
+    assert "2 imported, 0 already uploaded, 2 rejected." in html
     assert "svg_with_script.png" in html and "SVG" in html
     assert "truncated.jpg" in html and "damaged or incomplete" in html
     assert Photo.objects.count() == 2
@@ -106,7 +106,7 @@ def test_editor_corrects_a_caption(photo_desk):
         "date_created": "2024-03-03",
         "city": "Seoul",
         "country": "South Korea",
-        "keywords": '["Seoul"]',
+        "keywords": "Seoul, City Hall",
         "focal_x": "",
         "focal_y": "",
     }
@@ -114,6 +114,16 @@ def test_editor_corrects_a_caption(photo_desk):
     assert response.status_code == 302, response.content.decode()[:2000]
     photo.refresh_from_db()
     assert photo.caption == "Corrected caption."
+    assert photo.keywords == ["Seoul", "City Hall"]
+
+
+def test_photo_page_offers_no_link_to_the_private_original_and_no_file_swap(photo_desk):
+    photo, _ = import_photo(upload("photos", "reuters_gps.jpg"))
+    html = photo_desk.get(reverse("admin:articles_photo_change", args=[photo.pk])).content.decode()
+    assert photo.image.name not in html
+    assert 'type="file"' not in html
+    assert "JPG, 1024×683 pixels, kept privately" in html
+    assert 'value="Seoul"' in html  # keywords edited as plain text
 
 
 def test_single_add_form_rejects_bad_files_with_the_reason(photo_desk):

@@ -63,6 +63,9 @@ def photo_preview_html(photo):
     )
 
 
+STATUSES = {"imported": "imported", "duplicate": "already uploaded", "rejected": "rejected"}
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -108,19 +111,47 @@ class PhotoAddForm(forms.ModelForm):
         return image
 
 
+class KeywordsField(forms.CharField):
+    """Keywords edited as "one, two, three" and stored as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        return [k.strip() for k in (value or "").split(",") if k.strip()]
+
+
+class PhotoChangeForm(forms.ModelForm):
+    keywords = KeywordsField(
+        required=False,
+        help_text="Separated by commas. Offered as tags when the photo is attached to a story.",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    class Meta:
+        model = Photo
+        fields = [
+            "caption", "credit", "alt_text", "photographer", "copyright", "source", "credit_sources",
+            "headline", "date_created", "city", "country", "keywords", "focal_x", "focal_y",
+        ]  # fmt: skip
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "caption_excerpt", "credit", "source", "date_created", "created_at"]
     list_display_links = ["thumbnail", "caption_excerpt"]
     list_filter = ["source", "credit_sources", "date_created"]
     search_fields = ["caption", "credit", "photographer", "headline", "copyright"]
-    readonly_fields = ["thumbnail", "file_metadata", "sha256", "width", "height", "created_at"]
+    readonly_fields = ["thumbnail", "original_file", "file_metadata", "sha256", "width", "height", "created_at"]
+    form = PhotoChangeForm
     autocomplete_fields = ["source"]
     filter_horizontal = ["credit_sources"]
     date_hierarchy = "created_at"
     change_list_template = "admin/articles/photo/change_list.html"
     fieldsets = [
-        (None, {"fields": ["thumbnail", "image", "caption", "credit", "alt_text"]}),
+        (None, {"fields": ["thumbnail", "caption", "credit", "alt_text"]}),
         ("Rights", {"fields": ["photographer", "copyright", "source", "credit_sources"]}),
         ("Details", {"fields": ["headline", "date_created", "city", "country", "keywords"]}),
         (
@@ -131,7 +162,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 "measured in pixels of the upright picture.",
             },
         ),
-        ("Read from the file", {"fields": ["file_metadata", "sha256", "created_at"]}),
+        ("Read from the file", {"fields": ["original_file", "file_metadata", "sha256", "created_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -214,10 +245,9 @@ class PhotoAdmin(admin.ModelAdmin):
                 else:
                     status = "imported" if created else "duplicate"
                     results.append({"name": upload.name, "status": status, "photo": photo})
-            imported = sum(r["status"] == "imported" for r in results)
-            rejected = sum(r["status"] == "rejected" for r in results)
-            level = messages.WARNING if rejected else messages.SUCCESS
-            messages.add_message(request, level, f"{imported} imported, {rejected} rejected.")
+            counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
+            summary = ", ".join(f"{counts[status]} {label}" for status, label in STATUSES.items())
+            messages.add_message(request, messages.WARNING if counts["rejected"] else messages.SUCCESS, summary + ".")
             form = PhotoUploadForm()
         for result in results:
             if "photo" in result:
@@ -240,6 +270,14 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Caption", ordering="caption")
     def caption_excerpt(self, photo):
         return photo.caption[:120] or photo.headline or "—"
+
+    @admin.display(description="Original")
+    def original_file(self, photo):
+        # No link: originals are private and never served; readers get renditions only.
+        if not photo.image:
+            return "—"
+        kind = photo.image.name.rsplit(".", 1)[-1].upper()
+        return f"{kind}, {photo.file_width}×{photo.file_height} pixels, kept privately"
 
     @admin.display(description="Metadata read from the file")
     def file_metadata(self, photo):
