@@ -58,10 +58,28 @@ def admin_connection():
     )
 
 
-def database_url(name):
+def database_url(name, user=None):
     db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    auth = user or db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+def make_read_only_role(dbname):
+    role = f"{dbname}_reader"
+    with admin_connection() as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+    with psycopg.connect(database_url(dbname), autocommit=True) as conn:
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+    return role
+
+
+def reader_last_queries(dbname):
+    """The last statement of each connection the read-only role holds open (CONN_MAX_AGE keeps them)."""
+    with admin_connection() as conn:
+        rows = conn.execute("SELECT query FROM pg_stat_activity WHERE usename = %s AND datname = %s",
+                            [f"{dbname}_reader", dbname]).fetchall()
+    return [query for (query,) in rows]
 
 
 def render_nginx(tmp, web_port, nginx_port, max_upload_mb):
@@ -140,7 +158,10 @@ def stack(tmp_path_factory):
         releases = [subprocess.Popen([ENTRYPOINT, "release"], env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True) for _ in range(2)]
         release_logs = [p.communicate(timeout=300)[0] for p in releases]
-        web = subprocess.Popen([ENTRYPOINT, "web"], env=env, stdout=open(tmp / "web.log", "w"),
+        # A read-only role stands in for a streaming replica: public reads must work through it.
+        reader = make_read_only_role(dbname)
+        web_env = env | {"DATABASE_REPLICA_URL": database_url(dbname, user=reader)}
+        web = subprocess.Popen([ENTRYPOINT, "web"], env=web_env, stdout=open(tmp / "web.log", "w"),
                                stderr=subprocess.STDOUT, start_new_session=True)
         processes.append(web)
         nginx = subprocess.Popen([NGINX, "-c", str(render_nginx(tmp, web_port, nginx_port, 1)), "-p", str(tmp)],
@@ -162,6 +183,7 @@ def stack(tmp_path_factory):
                 os.killpg(process.pid, signal.SIGKILL)
         with admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            conn.execute(f'DROP ROLE IF EXISTS "{dbname}_reader"')
 
 
 def test_two_releases_at_once_both_succeed_and_the_schema_is_complete(stack):
@@ -189,6 +211,18 @@ def test_nginx_proxies_with_a_request_id_and_https_is_enforced(stack):
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_anonymous_public_pages_read_through_the_replica(stack):
+    # The replica alias connects as a role that may only SELECT: the page works and that role is
+    # connected; any write routed there would fail. (Which requests use it: test_ops_middleware.py.)
+    https = {"Host": "localhost", "X-Forwarded-Proto": "https"}
+    status, _, body = request(stack["nginx"], "/section/no-such-section/", headers=https)
+    assert status == 404, body[:300]
+    status, _, body = request(stack["nginx"], "/", headers=https)
+    assert status == 200, body[:300]
+    # Not just /readyz's SELECT 1: the page's own story queries ran as the read-only role.
+    assert any("articles_" in query for query in reader_last_queries(stack["dbname"]))
 
 
 def test_nginx_serves_hashed_static_files_compressed_with_a_year_of_cache(stack):
