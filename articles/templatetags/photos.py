@@ -4,8 +4,9 @@ from ..images import MIME_TYPES, get_rendition, picture_renditions
 
 register = template.Library()
 
-# How wide the picture is drawn, for the browser to pick from srcset before layout.
-DEFAULT_SIZES = "(min-width: 64rem) 44rem, 100vw"
+# How wide a story photo is drawn (static/css/site.css: 72rem page, 20rem sidebar from 900px), so
+# the browser can pick from srcset before layout.
+DEFAULT_SIZES = "(min-width: 72rem) 48rem, (min-width: 900px) calc(100vw - 24rem), 100vw"
 
 
 @register.simple_tag
