@@ -135,6 +135,9 @@ def decode(im, specs):
         im.draft("RGB", (max(1, math.ceil(stored[0] * scale)), max(1, math.ceil(stored[1] * scale))))
     im.load()
     upright = ImageOps.exif_transpose(im)
+    if upright.mode.startswith("I"):
+        # 16-bit greyscale: scale to 8 bits (a plain convert would clip everything above 255 to white).
+        upright = upright.convert("I").point(lambda value: value / 256).convert("L")
     if upright.mode not in ("RGB", "RGBA"):
         has_alpha = upright.mode in ("LA", "PA") or "transparency" in upright.info
         upright = upright.convert("RGBA" if has_alpha else "RGB")

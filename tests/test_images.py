@@ -148,3 +148,13 @@ def test_png_with_transparency_gets_a_white_background_in_jpeg():
     jpeg = opened(images.get_rendition(photo, "w320")).convert("RGB")
     assert jpeg.getpixel((10, 10)) == (255, 255, 255)
     assert opened(images.get_rendition(photo, "w320.webp")).mode == "RGBA"
+
+
+def test_16_bit_greyscale_keeps_its_tones():
+    im = Image.new("I;16", (256, 4))
+    im.putdata([x * 256 for x in range(256)] * 4)
+    buffer = io.BytesIO()
+    im.save(buffer, "PNG")
+    photo, _ = import_photo(SimpleUploadedFile("deep.png", buffer.getvalue()))
+    grey = opened(images.get_rendition(photo, "w320")).convert("L")
+    assert abs(grey.getpixel((128, 2)) - 128) < 12
