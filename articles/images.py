@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from PIL import ExifTags, Image, ImageOps, features
+from PIL import ExifTags, Image, ImageCms, ImageOps, features
 
 WIDTHS = (320, 640, 960, 1200, 1600, 1920)
 CROP_WIDTHS = (320, 640, 960, 1200)
@@ -134,15 +134,31 @@ def decode(im, specs):
         # Draft mode lets libjpeg decode at 1/2, 1/4 or 1/8 size: far less work for big originals.
         im.draft("RGB", (max(1, math.ceil(stored[0] * scale)), max(1, math.ceil(stored[1] * scale))))
     im.load()
+    icc_profile = im.info.get("icc_profile")
     upright = ImageOps.exif_transpose(im)
+    if icc_profile and upright.mode in ("RGB", "RGBA", "CMYK", "L"):
+        upright = to_srgb(upright, icc_profile)
     if upright.mode.startswith("I"):
         # 16-bit greyscale: scale to 8 bits (a plain convert would clip everything above 255 to white).
         upright = upright.convert("I").point(lambda value: value / 256).convert("L")
     if upright.mode not in ("RGB", "RGBA"):
         has_alpha = upright.mode in ("LA", "PA") or "transparency" in upright.info
         upright = upright.convert("RGBA" if has_alpha else "RGB")
-    upright.info = {}  # never carry comments, EXIF or other payloads into a rendition
+    upright.info = {}  # never carry comments, EXIF, ICC or other payloads into a rendition
     return upright
+
+
+SRGB = ImageCms.createProfile("sRGB")
+
+
+def to_srgb(image, icc_profile):
+    """Convert pixels from the original's colour profile (Adobe RGB, say) to sRGB, the web's default."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, ValueError, OSError):
+        return image  # an unreadable profile: the pixels are still the best we have
 
 
 # --- cropping and resizing --------------------------------------------------------------------
