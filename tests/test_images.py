@@ -158,3 +158,16 @@ def test_16_bit_greyscale_keeps_its_tones():
     photo, _ = import_photo(SimpleUploadedFile("deep.png", buffer.getvalue()))
     grey = opened(images.get_rendition(photo, "w320")).convert("L")
     assert abs(grey.getpixel((128, 2)) - 128) < 12
+
+
+def test_colour_profiles_are_applied_not_carried_along():
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 30, 40)).save(buffer, "JPEG", icc_profile=profile, quality=95)
+    photo, _ = import_photo(SimpleUploadedFile("profiled.jpg", buffer.getvalue()))
+    rendition = opened(images.get_rendition(photo, "w320"))
+    assert "icc_profile" not in rendition.info
+    red, green, blue = rendition.convert("RGB").getpixel((10, 10))
+    assert red > 180 and green < 60 and blue < 60
