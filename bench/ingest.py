@@ -178,6 +178,11 @@ def main():
                 lambda r, n: ingest_paths([slices[r]], options=IngestOptions()),
                 args.items, rounds,
             )
+            recorded = Path(tmp) / "recorded"
+            write_items(recorded, args.items, offset=2 * 10**5)
+            with override_settings(NEWSROOM_INGEST_IMPORT_REVISION=True):
+                with_revision = timed("ingest, with a revision of each import", args.items,
+                                      lambda: ingest_paths([recorded], options=IngestOptions()))
             with override_settings(NEWSROOM_INGEST_ASYNC_COMMIT=False):
                 sync = timed("ingest, waiting for each commit's disk flush", args.items,
                              lambda: ingest_paths([synced], options=IngestOptions()))
@@ -188,6 +193,7 @@ def main():
             print()
             print(f"ingest / direct ORM:            {first / baseline:5.2f}x")
             print(f"async commit / synchronous:     {first / sync:5.2f}x")
+            print(f"import revision / without:      {with_revision / first:5.2f}x")
             print(f"repeat (no-op) / first ingest:  {again / first:5.2f}x")
             print(f"with photo / without photo:     {photos / first:5.3f}x")
             verdict = "met" if first >= TARGET_PER_SECOND else "NOT met"

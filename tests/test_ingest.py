@@ -237,7 +237,16 @@ def test_withdrawn_item_unpublishes_a_published_story(tmp_path):
     assert not Article.objects.published().exists()
 
 
-def test_import_revision_holds_the_byline_and_captions():
+def test_import_keeps_the_item_as_received_in_the_log_without_a_revision():
+    [result] = ingest(SUMMIT_V1)
+
+    assert WireVersion.objects.get().payload == SUMMIT_V1.read_text(encoding="utf-8")
+    assert not Version.objects.get_for_object_reference(Article, result.article_id).exists()
+
+
+def test_import_revision_holds_the_byline_and_captions_when_enabled(settings):
+    settings.NEWSROOM_INGEST_IMPORT_REVISION = True
+
     [result] = ingest(SUMMIT_V1)
 
     revision = Version.objects.get_for_object_reference(Article, result.article_id).first().revision

@@ -16,6 +16,7 @@ class WireVersion(models.Model):
     embargo_until = models.DateTimeField(null=True, blank=True)
     copyright_holder = models.CharField(max_length=255, blank=True)
     copyright_notice = models.TextField(blank=True)
+    payload = models.TextField(blank=True, help_text="The item exactly as the agency sent it.")
     filename = models.CharField("file", max_length=255, blank=True)
     ingested_at = models.DateTimeField(default=timezone.now)
     ingested_by = models.ForeignKey(

@@ -46,6 +46,7 @@ class WireItem:
     # GUIDs of pictures this item points at (NewsML-G2 links and packages), resolved within the batch.
     picture_refs: list[str] = field(default_factory=list)
     filename: str = ""
+    raw: str = ""  # the item as received, kept in the ingest log
 
     @property
     def tags(self):

@@ -31,7 +31,9 @@ def parse_newsml(data, *, filename="", resolver=None):
     root = parse_xml(data)
     kind = _local(root.tag)
     if kind == "newsItem":
-        return [_news_item(root, filename, resolver)]
+        item = _news_item(root, filename, resolver)
+        item.raw = _raw(data, root)
+        return [item]
     if kind == "packageItem":
         return [_package(root, filename)]
     if kind == "newsMessage":
@@ -40,6 +42,7 @@ def parse_newsml(data, *, filename="", resolver=None):
             for element in item_set:
                 if _local(element.tag) == "newsItem":
                     items.append(_news_item(element, filename, resolver))
+                    items[-1].raw = ET.tostring(element, encoding="unicode")
                 elif _local(element.tag) == "packageItem":
                     items.append(_package(element, filename))
         _link_message_pictures(items)
@@ -47,6 +50,14 @@ def parse_newsml(data, *, filename="", resolver=None):
             raise IngestError("The newsMessage contains no newsItem or packageItem.")
         return items
     raise IngestError(f"Not a NewsML-G2 item: the document starts with <{kind}>.")
+
+
+def _raw(data, root):
+    """The document as text: its own bytes when they are UTF-8, else re-serialized."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ET.tostring(root, encoding="unicode")
 
 
 def _local(tag):

@@ -20,7 +20,10 @@ def parse_ninjs(data, *, filename="", resolver=None):
     objects = document if isinstance(document, list) else [document]
     if not objects or not all(isinstance(o, dict) for o in objects):
         raise IngestError("Not a ninjs item: expected a JSON object (or a list of objects).")
-    return [parse_ninjs_object(o, filename=filename, resolver=resolver) for o in objects]
+    items = [parse_ninjs_object(o, filename=filename, resolver=resolver) for o in objects]
+    for item, obj in zip(items, objects, strict=True):
+        item.raw = data.decode("utf-8", "replace") if len(items) == 1 else json.dumps(obj, ensure_ascii=False)
+    return items
 
 
 def parse_ninjs_object(obj, *, filename="", resolver=None):

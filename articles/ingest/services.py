@@ -1,6 +1,6 @@
 """Turning parsed wire items into stories: one transaction per item, safe to run twice."""
 import re
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
@@ -316,10 +316,10 @@ def _create_story(item, options, result, new_photos):
     _apply_fields(article, item, options)
     base = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
     article.slug = unique_slug(Article, base)
-    with reversion.create_revision(manage_manually=True):
-        reversion.set_comment(f"Imported from the wire: {item.guid} version {item.version or '?'}.")
-        if options.by is not None:
-            reversion.set_user(options.by)
+    # The ingest log keeps the item as received; a revision of the import is optional (it doubles the cost).
+    recorded = getattr(settings, "NEWSROOM_INGEST_IMPORT_REVISION", False)
+    with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", options) if recorded \
+            else nullcontext():
         article.save()
         _apply_relations(article, item, options, result, new_photos, created=True)
         _publish_if_asked(article, options, result)
@@ -343,10 +343,7 @@ def _update_story(article, item, options, result, new_photos):
         return
     was_published = article.status == Article.Status.PUBLISHED
     _apply_fields(article, item, options)
-    with reversion.create_revision(manage_manually=True):
-        reversion.set_comment(f"Updated from the wire: version {item.version or '?'} of {item.guid}.")
-        if options.by is not None:
-            reversion.set_user(options.by)
+    with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", options):
         if was_published:
             article.updated_at = timezone.now()
         article.save()
@@ -370,8 +367,20 @@ def _update_story(article, item, options, result, new_photos):
     _finish(result, article)
 
 
+@contextmanager
+def _revision(comment, options):
+    """A revision of the story, added by hand at the end (see _add_to_revision)."""
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(comment)
+        if options.by is not None:
+            reversion.set_user(options.by)
+        yield
+
+
 def _add_to_revision(article):
     """Add the story once, at the end, so its revision holds the byline, captions and notes just written."""
+    if not reversion.is_active():
+        return
     # Prefetched with their authors and photos: a revision names each row, and that must not cost a query each.
     prefetch_related_objects(
         [article],
@@ -436,6 +445,7 @@ def _apply_relations(article, item, options, result, new_photos, *, created):
         embargo_until=item.embargo_until,
         copyright_holder=item.copyright_holder[:255],
         copyright_notice=item.copyright_notice,
+        payload=item.raw,
         filename=Path(item.filename).name[:255],
         ingested_by=options.by,
     )
