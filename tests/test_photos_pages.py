@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures" / "photos"
 
 
+@pytest.fixture(autouse=True)
+def no_avif(settings):
+    settings.NEWSROOM_PHOTO_AVIF = False  # quicker; the first test turns it on to check the markup
+
+
 def render(template, **context):
     return Template("{% load photos %}" + template).render(Context(context))
 
@@ -84,8 +89,7 @@ def steady_queries(client, url):
     return len(queries)
 
 
-def test_story_page_query_count_does_not_grow_with_photos(client, settings):
-    settings.NEWSROOM_PHOTO_AVIF = False
+def test_story_page_query_count_does_not_grow_with_photos(client):
     section = SectionFactory(name="World")
     one = steady_queries(client, story_with_photos(1, section).get_absolute_url())
     five = steady_queries(client, story_with_photos(5, section).get_absolute_url())
@@ -93,8 +97,7 @@ def test_story_page_query_count_does_not_grow_with_photos(client, settings):
     assert five <= 8
 
 
-def test_section_page_query_count_does_not_grow_with_photos(client, settings):
-    settings.NEWSROOM_PHOTO_AVIF = False
+def test_section_page_query_count_does_not_grow_with_photos(client):
     section = SectionFactory(name="World")
     story_with_photos(1, section)
     few = steady_queries(client, section.get_absolute_url())
