@@ -4,6 +4,7 @@ The groups are created by migration 0002_roles; `manage.py sync_roles` re-applie
 after new models (and so new permissions) arrive.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 VIEW = ["view"]
@@ -113,7 +114,7 @@ def apply_roles(apps, roles=ROLES, *, reset=True):
             group.permissions.add(*permissions)
 
 
-def grant_new_permissions(sender, apps, using="default", **kwargs):
+def grant_new_permissions(sender, apps=global_apps, using="default", **kwargs):
     """post_migrate: give existing role groups the permissions of models added since they were made."""
     try:
         apply_roles(apps, reset=False)
