@@ -82,6 +82,8 @@ def apply_roles(apps, roles=ROLES, *, reset=True):
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    if not reset and not Group.objects.filter(name__in=list(roles)).exists():
+        return  # nothing to top up (before migration 0002, or right after a flush)
     # Permissions are normally created after migrate; make sure they exist before we hand them out.
     for app_config in apps.get_app_configs():
         original = getattr(app_config, "models_module", None)
