@@ -1,4 +1,5 @@
 """Wire ingest: field mapping for ninjs and NewsML-G2, versions, idempotence and publishing."""
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from wire.models import WireVersion
 from .ingest_helpers import (
     EXPORTS,
     EXPORTS_GUID,
+    PHOTOS,
     PICTURE_ITEM,
     SUMMIT_GUID,
     SUMMIT_V1,
@@ -287,3 +289,23 @@ def test_ingested_drafts_and_embargoed_stories_are_not_on_the_public_site(client
     assert client.get(Article.objects.get(wire_guid="urn:test:live").get_absolute_url()).status_code == 200
     home = client.get("/").content.decode()
     assert "Live story" in home and "Draft story" not in home and "Held story" not in home
+
+
+def test_picture_without_rendition_is_found_beside_the_item(tmp_path):
+    shutil.copy(PHOTOS / "reuters_gps.jpg", tmp_path / "PIC20260302.jpg")
+    item = ninjs(associations=[{"name": "featureimage", "type": "picture", "uri": "urn:test:pic:PIC20260302",
+                                "descriptions": [{"role": "caption", "value": "City hall in spring."}]}])
+
+    [result] = ingest(write_json(tmp_path, "item.json", item))
+
+    caption = Article.objects.get(pk=result.article_id).captions.get()
+    assert caption.caption == "City hall in spring."
+
+
+def test_picture_not_delivered_leaves_the_story_without_it(tmp_path):
+    item = ninjs(associations=[{"name": "featureimage", "type": "picture", "uri": "urn:test:pic:NOTSENT"}])
+
+    [result] = ingest(write_json(tmp_path, "item.json", item))
+
+    assert result.status == "imported"
+    assert not Caption.objects.exists()

@@ -12,6 +12,8 @@ class WirePicture:
     """A picture that goes with a story: where its file is and what the agency says about it."""
 
     href: str = ""
+    # File names to try beside the item when there is no href (the first that exists is used).
+    beside: list[str] = field(default_factory=list)
     guid: str = ""
     caption: str = ""
     credit: str = ""

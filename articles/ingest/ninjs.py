@@ -167,10 +167,14 @@ def _picture(obj, resolver):
     if obj.get("type") not in PICTURE_TYPES | {None}:
         return None
     href = _rendition_href(obj)
-    if not href:
+    # No rendition: agencies may ship the picture beside the item, named after its uri.
+    stem = _text(obj.get("uri")).rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    beside = [f"{stem}{ext}" for ext in (".jpg", ".jpeg", ".png", ".webp")] if stem and not href else []
+    if not href and not beside:
         return None
     return WirePicture(
         href=href,
+        beside=beside,
         guid=_text(obj.get("uri")),
         caption=_caption(obj),
         credit=_text(obj.get("creditline") or obj.get("copyrightholder") or obj.get("copyrightnotice"))[:255],

@@ -490,10 +490,25 @@ def _article_type():
     return ContentType.objects.get_for_model(Article)
 
 
-def _import_picture(picture, options, new_photos):
+def _open_picture(picture):
+    """(name, file) for the picture, or None when it was named only by a file that is not there."""
     if picture.resolver is None:
         raise IngestError(f"Picture {picture.href!r} cannot be found.")
-    name, file = picture.resolver.open(picture.href)
+    if picture.href:
+        return picture.resolver.open(picture.href)
+    for name in picture.beside:
+        try:
+            return picture.resolver.open(name)
+        except IngestError:
+            continue
+    return None
+
+
+def _import_picture(picture, options, new_photos):
+    opened = _open_picture(picture)
+    if opened is None:
+        return None
+    name, file = opened
     try:
         photo, created = import_photo(file, filename=name, uploaded_by=options.by)
     except PhotoRejected as error:
@@ -522,8 +537,10 @@ def _attach_pictures(article, item, options, result, new_photos):
     photos = []
     for picture in item.pictures:
         photo = _import_picture(picture, options, new_photos)
-        if photo.pk not in (p.pk for p, _ in photos):
+        if photo is not None and photo.pk not in (p.pk for p, _ in photos):
             photos.append((photo, picture))
+    if not photos:
+        return
     # The wire's first picture leads; an older lead from the wire's earlier version steps down.
     Caption.objects.filter(article=article, role=Caption.Role.LEAD).exclude(photo=photos[0][0]).update(
         role=Caption.Role.INLINE
@@ -560,6 +577,8 @@ def _ingest_picture(item, options, result, new_photos):
     picture = item.pictures[0]
     picture.caption = picture.caption or item.headline
     photo = _import_picture(picture, options, new_photos)
+    if photo is None:
+        raise IngestError(f"The picture file ({' or '.join(picture.beside)}) is not beside the item.")
     result.photo_ids.append(photo.pk)
     result.status = IMPORTED if new_photos else UNCHANGED
     result.url = settings.NEWSROOM_SITE_URL + reverse("admin:articles_photo_change", args=[photo.pk])
