@@ -283,6 +283,10 @@ def get_rendition(photo, spec):
     existing = Rendition.objects.filter(photo=photo, spec=spec, focal_key=focal_key).first()
     if existing:
         return existing
+    name = rendition_name(photo, spec, focal_key)
+    if default_storage.exists(name):  # the file outlived its row (a restore, a crash): adopt it
+        with default_storage.open(name) as fh, Image.open(fh) as im:
+            return store_rendition(photo, spec, focal_key, None, *im.size)
     return store_rendition(photo, spec, focal_key, *render_rendition(photo, spec))
 
 
