@@ -121,11 +121,19 @@ def iim_charset(info):
     return "utf-8" if coded == IIM_UTF8 else "cp1252"
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text):
+    """Drop control characters (PostgreSQL refuses NUL in text and JSON) and outer whitespace."""
+    return CONTROL_CHARACTERS.sub("", text).strip()
+
+
 def decode_iim(raw, charset):
     try:
-        return raw.decode(charset).strip()
+        return clean_text(raw.decode(charset))
     except UnicodeDecodeError:
-        return raw.decode("latin-1").strip()
+        return clean_text(raw.decode("latin-1"))
 
 
 def read_iim(im):
@@ -179,12 +187,12 @@ def xmp_property_values(element):
     """The texts of one XMP property: simple, rdf:Alt (x-default first), rdf:Seq or rdf:Bag."""
     container = next(iter(element), None)
     if container is None:
-        text = (element.text or "").strip()
+        text = clean_text(element.text or "")
         return [text] if text else []
     items = container.findall(qname("rdf:li"))
     if container.tag == qname("rdf:Alt"):
         items.sort(key=lambda li: li.get(qname("xml:lang")) != "x-default")
-    return [t for t in ((li.text or "").strip() for li in items) if t]
+    return [t for t in (clean_text(li.text or "") for li in items) if t]
 
 
 def xmp_values_by_name(root):
@@ -289,7 +297,7 @@ def exif_text(value):
         return ""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return str(value).strip("\x00 ")
+    return clean_text(str(value))
 
 
 def exif_gps(exif):

@@ -265,3 +265,29 @@ def test_credits_name_agencies_never_photographers(credit, agencies):
     link_credit_sources(photo)
     assert sorted(photo.credit_sources.values_list("name", flat=True)) == sorted(agencies)
     assert len(credit_source_names(credit)) == len(agencies)
+
+
+def iim_block(datasets):
+    """An APP13 segment holding IPTC-IIM datasets {(record, number): bytes} (test data only)."""
+    data = b"".join(b"\x1c" + bytes(key) + len(v).to_bytes(2, "big") + v for key, v in datasets.items())
+    header = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(data).to_bytes(4, "big") + data
+    return b"\xff\xed" + (len(header) + 2).to_bytes(2, "big") + header
+
+
+def test_control_characters_in_metadata_never_reach_the_database():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x013B] = "Jane\x00 Roe"  # EXIF Artist
+    iim = {(2, 120): b"Harbour\x00 at dawn\x07", (2, 110): b"AFP\x00"}
+    Image.new("RGB", (64, 48)).save(buffer, "JPEG", exif=exif, extra=iim_block(iim))
+    photo, _ = import_photo(SimpleUploadedFile("nul.jpg", buffer.getvalue()))
+    photo.refresh_from_db()
+    assert photo.caption == "Harbour at dawn"
+    assert photo.credit == "AFP" and photo.photographer == "Jane Roe"
+
+
+def test_legacy_iim_text_is_read_as_windows_1252():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buffer, "JPEG", extra=iim_block({(2, 120): "Café in Zürich".encode("cp1252")}))
+    photo, _ = import_photo(SimpleUploadedFile("legacy.jpg", buffer.getvalue()))
+    assert photo.caption == "Café in Zürich"
