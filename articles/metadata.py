@@ -5,6 +5,7 @@ the blocks disagree, XMP wins over IIM and IIM over EXIF (IPTC Photo Metadata St
 guidance). IIM text is decoded by its declared character set (record 1:90).
 """
 
+import math
 import re
 from datetime import date, datetime
 
@@ -315,4 +316,6 @@ def exif_gps(exif):
 def dms(value, ref):
     deg, minutes, seconds = (float(v) for v in value)
     decimal = deg + minutes / 60 + seconds / 3600
+    if not math.isfinite(decimal):  # a 0/0 rational; NaN cannot be stored as JSON in PostgreSQL
+        return None
     return round(-decimal if str(ref).strip("\x00") in ("S", "W") else decimal, 5)

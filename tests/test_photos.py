@@ -291,3 +291,17 @@ def test_legacy_iim_text_is_read_as_windows_1252():
     Image.new("RGB", (64, 48)).save(buffer, "JPEG", extra=iim_block({(2, 120): "Café in Zürich".encode("cp1252")}))
     photo, _ = import_photo(SimpleUploadedFile("legacy.jpg", buffer.getvalue()))
     assert photo.caption == "Café in Zürich"
+
+
+def test_unreadable_gps_values_are_kept_as_unknown():
+    from PIL.TiffImagePlugin import IFDRational
+
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (IFDRational(0, 0), IFDRational(0, 0), IFDRational(0, 0)), 3: "E", 4: (1.0, 2.0, 3.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buffer, "JPEG", exif=exif)
+    photo, _ = import_photo(SimpleUploadedFile("gps.jpg", buffer.getvalue()))
+    photo.refresh_from_db()
+    assert photo.metadata["has_gps"] is True
+    assert photo.metadata["gps"][0] is None
