@@ -268,14 +268,21 @@ def test_update_with_publish_does_not_bring_back_a_killed_story(tmp_path):
     assert (article.headline, article.status) == ("Ferry news", Article.Status.KILLED)
 
 
-def test_batch_puts_synchronous_commit_back_afterwards(tmp_path):
+def test_relaxed_commit_is_local_to_each_item_transaction(tmp_path, settings):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    ingest(write_json(tmp_path, "a.json", ninjs()))
+    with CaptureQueriesContext(connection) as ctx:
+        ingest(write_json(tmp_path, "a.json", ninjs()))
+    settings.NEWSROOM_INGEST_ASYNC_COMMIT = False
+    with CaptureQueriesContext(connection) as synced:
+        ingest(write_json(tmp_path, "b.json", ninjs(guid="urn:test:b")))
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "on"
+    # LOCAL: PostgreSQL drops the setting when the item's transaction ends, so no connection keeps it.
+    assert [q["sql"] for q in ctx.captured_queries if "synchronous_commit" in q["sql"]] == [
+        "SET LOCAL synchronous_commit TO OFF"
+    ]
+    assert not [q for q in synced.captured_queries if "synchronous_commit" in q["sql"]]
 
 
 def test_ingested_drafts_and_embargoed_stories_are_not_on_the_public_site(client, tmp_path):

@@ -1,6 +1,6 @@
 """Turning parsed wire items into stories: one transaction per item, safe to run twice."""
 import re
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
@@ -170,14 +170,13 @@ def ingest_parsed(parsed, *, options=None, progress=None):
     options = options or IngestOptions()
     work = assemble(parsed)
     results = []
-    with relaxed_commits():
-        for filename, entry in work:
-            if isinstance(entry, Exception):
-                results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
-            else:
-                results.append(ingest_item(entry, options=options))
-            if progress:
-                progress(results[-1])
+    for filename, entry in work:
+        if isinstance(entry, Exception):
+            results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
+        else:
+            results.append(ingest_item(entry, options=options))
+        if progress:
+            progress(results[-1])
     return results
 
 
@@ -232,6 +231,7 @@ def ingest_item(item, *, options=None):
         options.pending, result.photo_ids = {}, []
         try:
             with transaction.atomic():
+                _relax_commit()
                 if item.kind == "picture":
                     _ingest_picture(item, options, result, new_photos)
                 else:
@@ -256,24 +256,16 @@ def ingest_item(item, *, options=None):
     return result
 
 
-@contextmanager
-def relaxed_commits():
-    """Commit without waiting for the disk flush (PostgreSQL synchronous_commit=off) during a batch.
+def _relax_commit():
+    """Commit this item without waiting for the disk flush (PostgreSQL synchronous_commit=off).
 
     A crash can lose the last fraction of a second of imports, never half an item, and ingest is
-    idempotent: the next run imports those items again. NEWSROOM_INGEST_ASYNC_COMMIT=False waits.
+    idempotent: the next run imports those items again. SET LOCAL ends with the transaction, so a
+    pooled or reused connection is never left changed. NEWSROOM_INGEST_ASYNC_COMMIT=False waits.
     """
-    if connection.vendor != "postgresql" or not getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", True):
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        # The connection may serve other requests next (CONN_MAX_AGE): put the default back.
-        with suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+    if connection.vendor == "postgresql" and getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", True):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _failed(result, message):
