@@ -64,3 +64,15 @@ def test_duplicates_and_rejects_are_reported_and_the_exit_status_fails(capsys):
     assert "cannot be read" in lines[3]["error"]
     assert all(list(line) == KEYS for line in lines)
     assert Photo.objects.count() == 1
+
+
+def test_make_renditions_fills_in_what_is_missing_and_nothing_more(capsys):
+    from articles.models import Rendition
+    from tests.factories import PhotoFactory
+
+    photo = PhotoFactory()
+    call_command("make_renditions")
+    made = Rendition.objects.filter(photo=photo).count()
+    assert made > 10 and f"{made} renditions made, 0 photos failed." in capsys.readouterr().out
+    call_command("make_renditions", str(photo.pk))
+    assert "0 renditions made" in capsys.readouterr().out
