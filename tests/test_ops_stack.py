@@ -147,6 +147,7 @@ def stack(tmp_path_factory):
         "GUNICORN_BIND": f"127.0.0.1:{web_port}",
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
+        "GUNICORN_GRACEFUL_TIMEOUT": "2",  # quick teardown
     }
     processes = []
     try:
