@@ -16,7 +16,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from crawlerdetect import CrawlerDetect
@@ -186,3 +186,11 @@ def write_counts(totals):
     total = sum(reads for _, _, reads in rows)
     logger.info("Flushed %d reads for %d stories", total, len({aid for aid, _, _ in rows}))
     return total
+
+
+def prune_read_counts(keep_days=None, now=None):
+    """Delete hourly counts older than `keep_days` (NEWSROOM_READS_KEEP_DAYS, default 90)."""
+    keep_days = keep_days or int(getattr(settings, "NEWSROOM_READS_KEEP_DAYS", 90))
+    now = now or datetime.now(tz=UTC)
+    deleted, _ = ReadCount.objects.filter(hour__lt=now - timedelta(days=keep_days)).delete()
+    return deleted

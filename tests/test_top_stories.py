@@ -184,8 +184,12 @@ def test_home_page_shows_most_read_box(client):
     assert "Tram line reopens after repairs" in box
 
 
-def test_flush_reads_command_reports(capsys):
+def test_flush_reads_command_writes_counts_and_prunes_old_ones(capsys):
     from django.core.management import call_command
 
-    call_command("flush_reads")
-    assert "Flushed" in capsys.readouterr().out
+    article = ArticleFactory()
+    read(article, 7, hours_ago=24 * 100)
+    counting.record_read(article.pk, "someone", now=timezone.now().timestamp() - 600)
+    call_command("flush_reads", keep_days=90)
+    assert "Flushed 1 reads; deleted 1 old hourly counts." in capsys.readouterr().out
+    assert ReadCount.objects.get().reads == 1
