@@ -19,6 +19,7 @@ from .ingest_helpers import (
     SUMMIT_V1,
     SUMMIT_V2,
     ninjs,
+    webp_renditions_only,  # noqa: F401  (autouse)
     write_json,
 )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.models import Article, Caption
 
 from .factories import UserFactory
-from .ingest_helpers import EXPORTS, PHOTOS, SUMMIT_V1, ninjs
+from .ingest_helpers import EXPORTS, PHOTOS, SUMMIT_V1, ninjs, webp_renditions_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

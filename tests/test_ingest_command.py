@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 
 from .factories import UserFactory
-from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, write_json
+from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_renditions_only, write_json  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

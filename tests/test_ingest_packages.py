@@ -6,7 +6,7 @@ import pytest
 from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, Caption, Photo
 
-from .ingest_helpers import EXPORTS, EXPORTS_GUID, PHOTOS, PICTURE_ITEM
+from .ingest_helpers import EXPORTS, EXPORTS_GUID, PHOTOS, PICTURE_ITEM, webp_renditions_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

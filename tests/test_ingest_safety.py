@@ -4,7 +4,7 @@ import pytest
 from articles.ingest import IngestError, IngestOptions, ingest_paths, parse_bytes
 from articles.models import Article, Caption, Photo
 
-from .ingest_helpers import EXPORTS, copy_with_photos, ninjs, write_json
+from .ingest_helpers import EXPORTS, copy_with_photos, ninjs, webp_renditions_only, write_json  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
