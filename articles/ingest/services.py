@@ -69,6 +69,8 @@ class IngestOptions:
     # `pending` until its transaction commits, so a rolled-back row is never reused.
     known: dict = field(default_factory=dict)
     pending: dict = field(default_factory=dict)
+    # GUIDs that may already have a story (looked up for the whole batch at once); None: ask per item.
+    stored_guids: set | None = None
 
     def remember(self, key, value):
         self.pending[key] = value
@@ -169,6 +171,10 @@ def ingest_parsed(parsed, *, options=None, progress=None):
     """Ingest [(file name, items or an IngestError)] as one batch; pictures are matched up first."""
     options = options or IngestOptions()
     work = assemble(parsed)
+    # One query for the batch instead of one per item: most wire items are new stories. Skipping the
+    # per-item lookup loses nothing: a row that does not exist cannot be locked either, and the
+    # unique constraint (retried once in ingest_item) settles a concurrent import of the same item.
+    options.stored_guids = stored_guids(entry.guid for _, entry in work if isinstance(entry, WireItem))
     results = []
     for filename, entry in work:
         if isinstance(entry, Exception):
@@ -178,6 +184,15 @@ def ingest_parsed(parsed, *, options=None, progress=None):
         if progress:
             progress(results[-1])
     return results
+
+
+def stored_guids(guids, chunk=1000):
+    """Which of these GUIDs already have a story."""
+    guids, found = list(dict.fromkeys(guids)), set()
+    for start in range(0, len(guids), chunk):
+        found.update(Article.objects.filter(wire_guid__in=guids[start:start + chunk])
+                     .values_list("wire_guid", flat=True))
+    return found
 
 
 def assemble(parsed):
@@ -288,7 +303,12 @@ def _discard(photos):
 def _ingest_story(item, options, result, new_photos):
     if not item.headline:
         raise IngestError("The item has no headline.")
-    article = Article.objects.select_for_update().filter(wire_guid=item.guid).order_by("pk").first()
+    article = None
+    if options.stored_guids is None or item.guid in options.stored_guids:
+        article = Article.objects.select_for_update().filter(wire_guid=item.guid).order_by("pk").first()
+    # A story made now is looked up (and locked) by any later version in the batch.
+    if options.stored_guids is not None:
+        options.stored_guids.add(item.guid)
     if article is None:
         if item.pub_status in WITHDRAWN:
             result.status, result.message = IGNORED, f"The agency has {item.pub_status} this item; nothing to import."
