@@ -118,3 +118,11 @@ def test_body_diff_reads_as_paragraphs_and_escapes_markup():
     assert body_text("<p>One &amp; two.</p><p>Three<br>four</p>") == "One & two.\nThree\nfour"
     html = diff_html("A <b> b", "A <i> b")
     assert "&lt;b&gt;" in html and "<del>" in html and "<ins>" in html
+
+
+def test_list_actions_record_a_revision_naming_the_action(client, editor):
+    story = ArticleFactory(draft=True)
+    client.force_login(editor)
+    client.post(reverse("admin:articles_article_changelist"), {"action": "publish_now", "_selected_action": [story.pk]})
+    revision = versions_of(story).get().revision
+    assert revision.user == editor and revision.comment == "List action: Publish selected stories now."

@@ -238,6 +238,17 @@ class EditorialAdminMixin:
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if not action:
+            return super().changelist_view(request, extra_context)
+        # Stories a list action saves (publish, kill, submit) get a revision naming the action.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            described = self.get_actions(request).get(action)
+            reversion.set_comment(f"List action: {described[2] if described else action}.")
+            return super().changelist_view(request, extra_context)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         reversion.set_comment(entry.get_change_message() or "Created.")
