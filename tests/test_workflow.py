@@ -197,3 +197,38 @@ def test_desk_list_tells_scheduled_embargoed_and_live_stories_apart(client, edit
     assert f"Scheduled for {at_two:%Y-%m-%d %H:%M}" in html
     assert "Embargoed until" in html and "Published (live)" in html
     assert "My own draft" in mine and "Already out" not in mine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_arriving_at_once_cannot_both_pass_the_version_check():
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    story = ArticleFactory(headline="Original")
+    chief = UserFactory(username="chief", is_staff=True, is_superuser=True, password=None)
+    clients = [Client(), Client()]
+    forms = []
+    for client in clients:
+        client.force_login(chief)
+        forms.append(open_change_form(client, story))
+    start, statuses = threading.Barrier(2), {}
+
+    def save(n):
+        try:
+            start.wait()
+            statuses[n] = save_change_form(clients[n], story, forms[n], headline=f"Edit {n}").status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [200, 302]  # one saved, the other was shown the conflict
+    story.refresh_from_db()
+    assert story.version == 2 and story.headline == f"Edit {[n for n, s in statuses.items() if s == 302][0]}"
