@@ -121,6 +121,14 @@ class ArticleQuerySet(models.QuerySet):
             "notes",
         )
 
+    def with_card_related(self):
+        """What a story card shows (headline, section, lead photo): lighter than with_related()."""
+        return self.select_related("section", "source").prefetch_related(
+            models.Prefetch(
+                "captions", queryset=Caption.objects.select_related("photo").prefetch_related("photo__renditions")
+            ),
+        )
+
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
@@ -215,6 +223,9 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.embargo_until:
             publish_time = self.published_at or timezone.now()
@@ -248,9 +259,6 @@ class Article(models.Model):
     def url_kwargs(self):
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": self.slug}
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
 
     @property
     def shows_updated(self):
@@ -328,7 +336,9 @@ class Photo(models.Model):
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
     keywords = models.JSONField(default=list, blank=True)
-    alt_text = models.CharField(max_length=300, blank=True, help_text="Describes the image for readers who cannot see it.")
+    alt_text = models.CharField(
+        max_length=300, blank=True, help_text="Describes the image for readers who cannot see it."
+    )
     # Display size after EXIF orientation is applied.
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -456,6 +466,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class ArticleRedirect(models.Model):

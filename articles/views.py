@@ -30,21 +30,25 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead = self.get_queryset().first()
-        ranked = (
+        lead_pk = self.get_base_queryset().latest().values_list("pk", flat=True).first()
+        ranked_pks = list(
             self.get_base_queryset()
-            .exclude(pk=getattr(lead, "pk", None))
+            .exclude(pk=lead_pk)
             .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
             .filter(rank__lte=STORIES_PER_SECTION_ON_HOME)
+            .values_list("pk", flat=True)
         )
-        latest = list(
-            Article.objects.filter(pk__in=[a.pk for a in ranked])
-            .with_related()
+        # One fetch for the lead and every section's stories, whatever the number of sections.
+        stories = list(
+            Article.objects.filter(pk__in=[lead_pk, *ranked_pks])
+            .with_card_related()
             .order_by("section__position", "section__name", "-published_at")
         )
+        lead = next((story for story in stories if story.pk == lead_pk), None)
+        by_section = [story for story in stories if story.pk != lead_pk]
         context.update(
             lead=lead,
-            sections=[(section, list(stories)) for section, stories in groupby(latest, key=lambda a: a.section)],
+            sections=[(section, list(group)) for section, group in groupby(by_section, key=lambda a: a.section)],
             top_stories=top_stories(),
         )
         return context
@@ -102,7 +106,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.subject = self.get_subject()
-        return super().get_queryset().filter(**{self.filter_field: self.subject}).distinct()
+        return (
+            self.get_base_queryset()
+            .with_card_related()
+            .latest()
+            .filter(**{self.filter_field: self.subject})
+            .distinct()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)

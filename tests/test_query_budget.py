@@ -13,6 +13,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ARTICLE_PAGE_BUDGET = 8
+LIST_PAGE_BUDGET = 6  # home, section, tag, source and author pages (navigation and Top 10 cached)
 
 
 def story_with(n):
@@ -44,7 +45,7 @@ def test_home_page_query_count_does_not_grow_with_stories(client):
     for name in ["World", "Business", "Culture"]:
         for _ in range(5):
             CaptionFactory(article=ArticleFactory(section=SectionFactory(name=name), tags=["a", "b", "c"]))
-    assert count_queries(client, "/") == few
+    assert count_queries(client, "/") == few <= LIST_PAGE_BUDGET
 
 
 def test_section_page_query_count_does_not_grow_with_stories(client):
@@ -55,4 +56,4 @@ def test_section_page_query_count_does_not_grow_with_stories(client):
         story = story_with(3)
         story.section = section
         story.save()
-    assert count_queries(client, section.get_absolute_url()) == few
+    assert count_queries(client, section.get_absolute_url()) == few <= LIST_PAGE_BUDGET
