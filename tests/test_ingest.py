@@ -10,6 +10,7 @@ from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, ArticleNote, Caption, Photo, Source
 from wire.models import WireVersion
 
+from .factories import ArticleFactory
 from .ingest_helpers import (
     EXPORTS,
     EXPORTS_GUID,
@@ -317,3 +318,29 @@ def test_picture_not_delivered_leaves_the_story_without_it(tmp_path):
 
     assert result.status == "imported"
     assert not Caption.objects.exists()
+
+
+def test_same_headline_twice_gets_two_slugs(tmp_path):
+    ArticleFactory(headline="Ferry news", slug="ferry-news")
+    write_json(tmp_path, "a.json", ninjs(guid="urn:test:a", headline="Ferry news"))
+    write_json(tmp_path, "b.json", ninjs(guid="urn:test:b", headline="Ferry news"))
+
+    ingest(tmp_path)
+
+    assert sorted(Article.objects.filter(wire_guid__startswith="urn:test").values_list("slug", flat=True)) == [
+        "ferry-news-2", "ferry-news-3"
+    ]
+
+
+def test_slug_taken_during_the_batch_is_retried_with_a_free_one(tmp_path):
+    write_json(tmp_path, "a.json", ninjs(guid="urn:test:a", headline="First item"))
+    write_json(tmp_path, "b.json", ninjs(guid="urn:test:b", headline="Second item"))
+
+    def someone_else_files_a_story(result):
+        if result.guid == "urn:test:a":
+            ArticleFactory(headline="Second item", slug="second-item")
+
+    results = ingest_paths([str(tmp_path)], options=IngestOptions(), progress=someone_else_files_a_story)
+
+    assert [r.status for r in results] == ["imported", "imported"]
+    assert Article.objects.get(wire_guid="urn:test:b").slug == "second-item-2"

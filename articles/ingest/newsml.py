@@ -41,8 +41,9 @@ def parse_newsml(data, *, filename="", resolver=None):
         for item_set in _children(root, "itemSet"):
             for element in item_set:
                 if _local(element.tag) == "newsItem":
+                    raw = ET.tostring(element, encoding="unicode")  # before _to_html strips namespaces
                     items.append(_news_item(element, filename, resolver))
-                    items[-1].raw = ET.tostring(element, encoding="unicode")
+                    items[-1].raw = raw
                 elif _local(element.tag) == "packageItem":
                     items.append(_package(element, filename))
         _link_message_pictures(items)
@@ -172,11 +173,12 @@ def _body_content(inline):
 
 
 def _to_html(element):
-    copy = ET.fromstring(ET.tostring(element))
-    for node in copy.iter():
+    """Plain HTML for a body element: namespaces dropped in place (the tree is ours alone)."""
+    for node in element.iter():
         node.tag = _local(node.tag)
-        node.attrib = {_local(k): v for k, v in node.attrib.items()}
-    return ET.tostring(copy, encoding="unicode", method="html")
+        if node.attrib:
+            node.attrib = {_local(k): v for k, v in node.attrib.items()}
+    return ET.tostring(element, encoding="unicode", method="html")
 
 
 def _picture(root, content_meta, rights, creators, resolver):

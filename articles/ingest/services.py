@@ -71,6 +71,8 @@ class IngestOptions:
     pending: dict = field(default_factory=dict)
     # GUIDs that may already have a story (looked up for the whole batch at once); None: ask per item.
     stored_guids: set | None = None
+    # Slugs known to be taken (looked up for the batch's headlines at once); None: ask per item.
+    taken_slugs: set | None = None
 
     def remember(self, key, value):
         self.pending[key] = value
@@ -175,6 +177,9 @@ def ingest_parsed(parsed, *, options=None, progress=None):
     # per-item lookup loses nothing: a row that does not exist cannot be locked either, and the
     # unique constraint (retried once in ingest_item) settles a concurrent import of the same item.
     options.stored_guids = stored_guids(entry.guid for _, entry in work if isinstance(entry, WireItem))
+    options.taken_slugs = taken_slugs(
+        base_slug(entry) for _, entry in work if isinstance(entry, WireItem) and entry.guid not in options.stored_guids
+    )
     results = []
     for filename, entry in work:
         if isinstance(entry, Exception):
@@ -193,6 +198,20 @@ def stored_guids(guids, chunk=1000):
         found.update(Article.objects.filter(wire_guid__in=guids[start:start + chunk])
                      .values_list("wire_guid", flat=True))
     return found
+
+
+def taken_slugs(slugs, chunk=1000):
+    """Which of these slugs stories already use."""
+    slugs, found = list(dict.fromkeys(slugs)), set()
+    for start in range(0, len(slugs), chunk):
+        found.update(Article.objects.filter(slug__in=slugs[start:start + chunk]).values_list("slug", flat=True))
+    return found
+
+
+def base_slug(item):
+    """The slug a new story gets unless it is taken: from the headline, else from the GUID."""
+    value = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
+    return slugify(value)[:200].strip("-") or "item"
 
 
 def assemble(parsed):
@@ -255,8 +274,9 @@ def ingest_item(item, *, options=None):
             return result
         except IntegrityError as error:
             _discard(new_photos)
-            # Another process created the same story a moment ago: the second try updates it.
-            if attempt == 0 and "article_unique_wire_guid" in str(error):
+            # Another process created the same story (or took the slug) a moment ago: the second try
+            # updates that story (or asks for a free slug).
+            if attempt == 0 and ("article_unique_wire_guid" in str(error) or "slug" in str(error)):
                 continue
             return _failed(result, f"Database refused the item: {error}")
         except (IngestError, PhotoRejected, PublishError) as error:
@@ -326,8 +346,7 @@ def _create_story(item, options, result, new_photos):
         wire_guid=item.guid,
     )
     _apply_fields(article, item, options)
-    base = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
-    article.slug = unique_slug(Article, base)
+    article.slug = _free_slug(item, options)
     # The ingest log keeps the item as received; a revision of the import is optional (it doubles the cost).
     recorded = getattr(settings, "NEWSROOM_INGEST_IMPORT_REVISION", False)
     with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", options) if recorded \
@@ -338,6 +357,16 @@ def _create_story(item, options, result, new_photos):
         _add_to_revision(article)
     result.status = IMPORTED
     _finish(result, article)
+
+
+def _free_slug(item, options):
+    slug = base_slug(item)
+    if options.taken_slugs is None or slug in options.taken_slugs:
+        slug = unique_slug(Article, slug)
+    # Taken from now on, whether this item commits or not (a rolled-back one just costs a lookup).
+    if options.taken_slugs is not None:
+        options.taken_slugs.add(slug)
+    return slug
 
 
 def _update_story(article, item, options, result, new_photos):
