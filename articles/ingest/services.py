@@ -347,7 +347,7 @@ def _create_story(item, options, result, new_photos):
     )
     _apply_fields(article, item, options)
     article.slug = _free_slug(item, options)
-    # The ingest log keeps the item as received; a revision of the import is optional (it doubles the cost).
+    # The ingest log keeps the item as received; a revision of the import is optional (it triples the cost).
     recorded = getattr(settings, "NEWSROOM_INGEST_IMPORT_REVISION", False)
     with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", options) if recorded \
             else nullcontext():
