@@ -10,7 +10,7 @@ from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, ArticleNote, Caption, Photo, Source
 from wire.models import WireVersion
 
-from .factories import ArticleFactory
+from .factories import ArticleFactory, SectionFactory
 from .ingest_helpers import (
     EXPORTS,
     EXPORTS_GUID,
@@ -344,3 +344,28 @@ def test_slug_taken_during_the_batch_is_retried_with_a_free_one(tmp_path):
 
     assert [r.status for r in results] == ["imported", "imported"]
     assert Article.objects.get(wire_guid="urn:test:b").slug == "second-item-2"
+
+
+def test_story_is_filed_in_the_section_its_subject_names(tmp_path):
+    SectionFactory(name="Nation", slug="nation", position=1)
+    economy = SectionFactory(name="Economy", slug="economy", position=2)
+
+    [result] = ingest(write_json(tmp_path, "a.json", ninjs(subjects=[{"name": "economy"}])))
+
+    assert Article.objects.get(pk=result.article_id).section == economy
+
+
+def test_story_without_a_matching_subject_goes_to_the_configured_section(tmp_path, settings):
+    SectionFactory(name="Nation", slug="nation", position=1)
+    world = SectionFactory(name="World", slug="world", position=2)
+    settings.NEWSROOM_INGEST_SECTION = "world"
+
+    [result] = ingest(write_json(tmp_path, "a.json", ninjs()))
+
+    assert Article.objects.get(pk=result.article_id).section == world
+
+
+def test_first_ingest_into_an_empty_desk_makes_a_news_section(tmp_path):
+    [result] = ingest(write_json(tmp_path, "a.json", ninjs()))
+
+    assert Article.objects.get(pk=result.article_id).section.slug == "news"

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article
 
-from .factories import UserFactory
+from .factories import SectionFactory, UserFactory
 from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_renditions_only, write_json  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,14 @@ def test_command_records_the_user_as_creator(tmp_path):
 
     assert code == 0
     assert Article.objects.get().created_by == user
+
+
+def test_command_files_stories_in_the_section_asked_for(tmp_path):
+    SectionFactory(name="Nation", slug="nation")
+    world = SectionFactory(name="World", slug="world")
+    write_json(tmp_path, "a.json", ninjs(subjects=[{"name": "nation"}]))
+
+    code, _, _ = run("--section", "world", tmp_path)
+
+    assert code == 0
+    assert Article.objects.get().section == world

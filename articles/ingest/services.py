@@ -65,6 +65,7 @@ class IngestOptions:
     by: object = None
     section: Section | None = None
     source_name: str = ""
+    sections: list | None = None
     # Sources and authors seen in committed items of this batch; an item's own finds wait in
     # `pending` until its transaction commits, so a rolled-back row is never reused.
     known: dict = field(default_factory=dict)
@@ -81,13 +82,26 @@ class IngestOptions:
     def recall(self, key):
         return self.known.get(key) or self.pending.get(key)
 
-    def get_section(self):
-        if self.section is None:
-            slug = getattr(settings, "NEWSROOM_INGEST_SECTION", "wire")
-            self.section = Section.objects.filter(slug=slug).first() or Section.objects.create(
-                name=slug.replace("-", " ").title(), slug=slug, position=1000
-            )
-        return self.section
+    def load_sections(self):
+        """The desk's sections, read once per batch (created here only if there are none at all)."""
+        if self.sections is None:
+            self.sections = list(Section.objects.all())
+            if not self.sections:
+                self.sections = [Section.objects.get_or_create(slug="news", defaults={"name": "News"})[0]]
+        return self.sections
+
+    def section_for(self, item):
+        """--section if given; else a section named like one of the item's subjects or keywords
+        ("Economy" for the subject "economy"); else NEWSROOM_INGEST_SECTION; else the first section."""
+        if self.section is not None:
+            return self.section
+        sections = self.load_sections()
+        by_name = {key: s for s in sections for key in (s.name.lower(), s.slug)}
+        for tag in item.tags:
+            if tag.lower() in by_name:
+                return by_name[tag.lower()]
+        default = getattr(settings, "NEWSROOM_INGEST_SECTION", "")
+        return by_name.get(default) or sections[0]
 
 
 # Parsing ---------------------------------------------------------------------------------------
@@ -258,7 +272,7 @@ def assemble(parsed):
 def ingest_item(item, *, options=None):
     """Create or update the story for one wire item, all or nothing; returns an IngestResult."""
     options = options or IngestOptions()
-    options.get_section()  # outside the item's transaction, so a failure does not undo it
+    options.load_sections()  # outside the item's transaction, so a failure does not undo it
     result = IngestResult(file=item.filename, guid=item.guid, version=item.version)
     new_photos = []
     for attempt in range(2):
@@ -340,7 +354,7 @@ def _ingest_story(item, options, result, new_photos):
 
 def _create_story(item, options, result, new_photos):
     article = Article(
-        section=options.get_section(),
+        section=options.section_for(item),
         status=Article.Status.READY,
         created_by=options.by,
         wire_guid=item.guid,

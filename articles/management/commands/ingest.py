@@ -24,8 +24,9 @@ class Command(BaseCommand):
                             help="Publish the stories at once (embargoed ones are scheduled for the embargo's end).")
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help="Print one JSON object per item instead of the summary.")
-        parser.add_argument("--section", help="Slug of the section new stories are filed in "
-                            "(default: the NEWSROOM_INGEST_SECTION setting, 'wire').")
+        parser.add_argument("--section", help="Slug of the section every new story is filed in (default: a "
+                            "section named like one of the item's subjects, else NEWSROOM_INGEST_SECTION, "
+                            "else the first section).")
         parser.add_argument("--source", default="", help="Agency name to use for every item, whatever it says.")
         parser.add_argument("--user", help="Username recorded as the importer (and checked for publishing).")
 
