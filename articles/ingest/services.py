@@ -224,8 +224,10 @@ def taken_slugs(slugs, chunk=1000):
 
 def base_slug(item):
     """The slug a new story gets unless it is taken: from the headline, else from the GUID."""
-    value = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
-    return slugify(value)[:200].strip("-") or "item"
+    if not item.slug:
+        value = item.headline if slugify(item.headline) else item.guid.rsplit(":", 1)[-1]
+        item.slug = slugify(value)[:200].strip("-") or "item"
+    return item.slug
 
 
 def assemble(parsed):
@@ -488,7 +490,7 @@ def _apply_relations(article, item, options, result, new_photos, *, created):
     if not created:
         article.authorships.all().delete()
     ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, author=author, position=i) for i, author in enumerate(authors)
+        ArticleAuthor(article_id=article.pk, author_id=author.pk, position=i) for i, author in enumerate(authors)
     )
     _set_tags(article, item.tags, options, created=created)
     _attach_pictures(article, item, options, result, new_photos)
@@ -537,7 +539,9 @@ def _set_tags(article, names, options, *, created):
             tags[name.lower()] = Tag.objects.create(name=name)
         options.remember(("tag", name.lower()), tags[name.lower()])
     TaggedItem.objects.bulk_create(
-        [TaggedItem(content_object=article, tag=tags[name.lower()]) for name in names], ignore_conflicts=True
+        [TaggedItem(content_type_id=_article_type().pk, object_id=article.pk, tag_id=tags[name.lower()].pk)
+         for name in names],
+        ignore_conflicts=True,
     )
 
 
