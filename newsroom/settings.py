@@ -89,10 +89,10 @@ TEMPLATES = [
     },
 ]
 
-# Unset DATABASE_URL: a SQLite file, so the quick start needs nothing installed.
+# Unset (or empty) DATABASE_URL: a SQLite file, so the quick start needs nothing installed.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
