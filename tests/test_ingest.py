@@ -369,3 +369,10 @@ def test_first_ingest_into_an_empty_desk_makes_a_news_section(tmp_path):
     [result] = ingest(write_json(tmp_path, "a.json", ninjs()))
 
     assert Article.objects.get(pk=result.article_id).section.slug == "news"
+
+
+def test_a_name_repeated_in_the_byline_is_one_author(tmp_path):
+    [result] = ingest(write_json(tmp_path, "a.json", ninjs(by="By Kim Min-ji and KIM MIN-JI, Oh Se-ri")))
+
+    assert result.status == "imported", result.error
+    assert [a.name for a in Article.objects.get().ordered_authors] == ["Kim Min-ji", "Oh Se-ri"]

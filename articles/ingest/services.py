@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from wire.models import WireVersion
+
 from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, Section, unique_slug
 from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
 from ..publishing import PublishError, publish_article, unpublish_article
@@ -484,9 +486,8 @@ def _source(item, options):
 
 
 def _apply_relations(article, item, options, result, new_photos, *, created):
-    from wire.models import WireVersion
-
-    authors = [_author(name, options) for name in dict.fromkeys(item.byline) if name]
+    # "Kim Min-ji" and "KIM MIN-JI" are one author: one byline entry each.
+    authors = list({a.pk: a for a in (_author(name, options) for name in item.byline if name)}.values())
     if not created:
         article.authorships.all().delete()
     ArticleAuthor.objects.bulk_create(
