@@ -13,6 +13,12 @@ from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_ren
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def one_worker(settings):
+    """In-order, in the test's own transaction; the threaded default is tested in test_ingest_workers.py."""
+    settings.NEWSROOM_INGEST_WORKERS = 1
+
+
 def run(*args):
     out, err = StringIO(), StringIO()
     try:

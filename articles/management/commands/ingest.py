@@ -3,6 +3,7 @@ import json
 import os
 import sys
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -28,13 +29,20 @@ class Command(BaseCommand):
                             "section named like one of the item's subjects, else NEWSROOM_INGEST_SECTION, "
                             "else the first section).")
         parser.add_argument("--source", default="", help="Agency name to use for every item, whatever it says.")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="Threads ingesting at once, each with its own database connection (default: the "
+                            "NEWSROOM_INGEST_WORKERS setting, 2). 1 ingests in order in one thread.")
         parser.add_argument("--user", help="Username recorded as the importer (and checked for publishing).")
 
-    def handle(self, *args, paths, publish, as_json, section, source, user, **options):
+    def handle(self, *args, paths, publish, as_json, section, source, user, workers, **options):
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
-        ingest_options = IngestOptions(publish=publish, source_name=source)
+        if workers is None:
+            workers = getattr(settings, "NEWSROOM_INGEST_WORKERS", 2)
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        ingest_options = IngestOptions(publish=publish, source_name=source, workers=workers)
         if section:
             ingest_options.section = Section.objects.filter(slug=section).first()
             if ingest_options.section is None:
