@@ -270,13 +270,14 @@ def test_update_with_publish_does_not_bring_back_a_killed_story(tmp_path):
     assert (article.headline, article.status) == ("Ferry news", Article.Status.KILLED)
 
 
-def test_relaxed_commit_is_local_to_each_item_transaction(tmp_path, settings):
+def test_relaxed_commit_is_opt_in_and_local_to_each_item_transaction(tmp_path, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.NEWSROOM_INGEST_ASYNC_COMMIT = True
     with CaptureQueriesContext(connection) as ctx:
         ingest(write_json(tmp_path, "a.json", ninjs()))
-    settings.NEWSROOM_INGEST_ASYNC_COMMIT = False
+    del settings.NEWSROOM_INGEST_ASYNC_COMMIT  # the default waits for the flush
     with CaptureQueriesContext(connection) as synced:
         ingest(write_json(tmp_path, "b.json", ninjs(guid="urn:test:b")))
 

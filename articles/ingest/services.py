@@ -360,13 +360,13 @@ def ingest_item(item, *, options=None):
 
 
 def _relax_commit():
-    """Commit this item without waiting for the disk flush (PostgreSQL synchronous_commit=off).
+    """Opt-in (NEWSROOM_INGEST_ASYNC_COMMIT=True): commit without waiting for the disk flush.
 
-    A crash can lose the last fraction of a second of imports, never half an item, and ingest is
-    idempotent: the next run imports those items again. SET LOCAL ends with the transaction, so a
-    pooled or reused connection is never left changed. NEWSROOM_INGEST_ASYNC_COMMIT=False waits.
+    Off by default, because a database crash could then lose the last fraction of a second of
+    committed imports (never half an item; re-running ingest brings them back). SET LOCAL ends with
+    the transaction, so a pooled or reused connection is never left changed.
     """
-    if connection.vendor == "postgresql" and getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", True):
+    if connection.vendor == "postgresql" and getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", False):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
