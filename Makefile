@@ -26,6 +26,13 @@ test: install
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m scripts.check_database || exit 1
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks print their figures and in-run baselines (never asserted); they need PostgreSQL.
+bench: install
+	$(PY) bench/renditions.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/ingest.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/beacon.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/workflow.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 

@@ -16,20 +16,12 @@ Figures are printed, never asserted.
 
 import argparse
 import io
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from PIL import Image, ImageFilter  # noqa: E402
 

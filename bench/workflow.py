@@ -10,23 +10,15 @@ compare the ratios.
 """
 
 import argparse
-import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib import admin  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -1,0 +1,21 @@
+"""Start-up shared by the benchmark scripts (run from the repo root: `python bench/<name>.py`)."""
+import os
+import sys
+from pathlib import Path
+
+DEFAULTS = {
+    "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    "SECRET_KEY": "bench-only-not-secret",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/newsroom",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def setup_django():
+    """Put the project on the path and start Django; the environment's own values win."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    for name, value in DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    import django
+
+    django.setup()
