@@ -129,3 +129,8 @@ def test_tag_autocomplete_offers_existing_tags(editor_client):
 def test_readers_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_article_list_links_to_the_wire_upload_page(editor_client):
+    html = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'href="{reverse("admin:wire_upload")}"' in html
