@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from ..models import Author, Section, Source
 
@@ -13,6 +14,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "attribution", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "attribution"]
