@@ -46,8 +46,12 @@ def test_editor_writes_a_story_in_the_body_editor(live_server):
         page.keyboard.press("Control+End")
         page.keyboard.press("Enter")
         page.keyboard.type("A second paragraph typed by the editor.")
+        # The editor writes through to the form's hidden textarea; save once it has.
+        page.wait_for_function(
+            "() => document.querySelector('textarea[name=body]').value.includes('typed by the editor')"
+        )
         page.locator("input[name=_save]").first.click()
-        page.wait_for_url("**/admin/articles/article/")
+        page.wait_for_url("**/admin/articles/article/", timeout=60_000)
     story.refresh_from_db()
     assert "<p>A second paragraph typed by the editor.</p>" in story.body
     assert story.status == Article.Status.DRAFT
