@@ -7,9 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, ingest_uploads
+from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, WIRE_SUFFIXES, IngestOptions, ingest_uploads
 from articles.ingest.resolvers import UploadResolver
-from articles.ingest.services import WIRE_SUFFIXES
 
 from .forms import WireUploadForm
 from .models import WireVersion

@@ -49,7 +49,7 @@ class WireItem:
     picture_refs: list[str] = field(default_factory=list)
     filename: str = ""
     raw: str = ""  # the item as received, kept in the ingest log
-    slug: str = ""  # worked out once per batch (services.base_slug)
+    slug: str = ""  # worked out once per batch (stories.base_slug)
 
     @property
     def tags(self):

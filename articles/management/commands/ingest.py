@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, ingest_paths
-from articles.ingest.services import wire_files
+from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, ingest_paths, wire_files
 from articles.models import Section
 
 

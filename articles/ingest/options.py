@@ -1,0 +1,81 @@
+"""What a batch is asked to do (IngestOptions) and what became of each item (IngestResult)."""
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+
+from ..models import Section
+
+IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED = "imported", "updated", "unchanged", "ignored", "failed"
+STATUSES = (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)
+WIRE_SUFFIXES = {".json", ".xml"}
+
+
+def max_item_bytes():
+    return getattr(settings, "NEWSROOM_INGEST_MAX_ITEM_BYTES", 5 * 1024 * 1024)
+
+
+@dataclass
+class IngestResult:
+    """What happened to one item; the command's --json line and the admin's result row."""
+
+    file: str
+    guid: str = ""
+    version: str = ""
+    status: str = FAILED
+    article_id: int | None = None
+    url: str = ""
+    error: str = ""
+    photo_ids: list[int] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class IngestOptions:
+    """Batch-wide choices: where stories are filed, who is ingesting, whether to publish."""
+
+    publish: bool = False
+    by: object = None
+    section: Section | None = None
+    source_name: str = ""
+    sections: list | None = None
+    # Sources and authors seen in committed items of this batch; an item's own finds wait in
+    # `pending` until its transaction commits, so a rolled-back row is never reused.
+    known: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+    # GUIDs that may already have a story (looked up for the whole batch at once); None: ask per item.
+    stored_guids: set | None = None
+    # Slugs known to be taken (looked up for the batch's headlines at once); None: ask per item.
+    taken_slugs: set | None = None
+    # Threads ingesting at once (each with its own connection); 1 = in the calling thread.
+    workers: int = 1
+
+    def remember(self, key, value):
+        self.pending[key] = value
+        return value
+
+    def recall(self, key):
+        return self.known.get(key) or self.pending.get(key)
+
+    def load_sections(self):
+        """The desk's sections, read once per batch (created here only if there are none at all)."""
+        if self.sections is None:
+            self.sections = list(Section.objects.all())
+            if not self.sections:
+                self.sections = [Section.objects.get_or_create(slug="news", defaults={"name": "News"})[0]]
+        return self.sections
+
+    def section_for(self, item):
+        """--section if given; else a section named like one of the item's subjects or keywords
+        ("Economy" for the subject "economy"); else NEWSROOM_INGEST_SECTION; else the first section."""
+        if self.section is not None:
+            return self.section
+        sections = self.load_sections()
+        by_name = {key: s for s in sections for key in (s.name.lower(), s.slug)}
+        for tag in item.tags:
+            if tag.lower() in by_name:
+                return by_name[tag.lower()]
+        default = getattr(settings, "NEWSROOM_INGEST_SECTION", "")
+        return by_name.get(default) or sections[0]
