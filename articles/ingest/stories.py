@@ -23,6 +23,7 @@ from ..photos import PhotoRejected, discard_photo_files, import_photo, link_cred
 from ..publishing import PublishError, publish_article, unpublish_article
 from .items import IngestError
 from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, IngestResult
+from .text import strip_dateline_lede
 
 WITHDRAWN = {"canceled", "cancelled", "withheld"}
 # "Yonhap News Agency" and "Example Wire Ltd" are the agencies "Yonhap" and "Example Wire".
@@ -234,7 +235,7 @@ def compare_versions(new, new_time, old, old_time):
 def _apply_fields(article, item, options):
     article.headline = item.headline[:255]
     article.dek = item.dek
-    article.body = item.body_html
+    article.body = strip_dateline_lede(item.body_html) if item.dateline else item.body_html
     article.dateline = item.dateline[:100]
     article.embargo_until = item.embargo_until
     article.wire_version = item.version[:50]
