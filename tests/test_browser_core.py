@@ -42,8 +42,16 @@ def test_editor_writes_a_story_in_the_body_editor(live_server):
         page.click("input[type=submit]")
         page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
         body_editor = page.locator(".ProseMirror:visible").first
-        body_editor.click()
-        page.keyboard.press("Control+End")
+        body_editor.locator("p").last.click()
+        # Keys only reach the editor once it has focus and a selection; then go to the end.
+        page.wait_for_function("() => document.activeElement?.classList.contains('ProseMirror')")
+        at_end = "() => { const s = getSelection(); return !!s.focusNode && s.focusOffset === s.focusNode.length; }"
+        for _ in range(10):  # a loaded machine can drop a key press while the editor settles
+            page.keyboard.press("End")
+            if page.evaluate(at_end):
+                break
+            page.wait_for_timeout(200)
+        assert page.evaluate(at_end)
         page.keyboard.press("Enter")
         page.keyboard.type("A second paragraph typed by the editor.")
         # The editor writes through to the form's hidden textarea; save once it has.
