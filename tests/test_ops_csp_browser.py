@@ -44,6 +44,7 @@ def test_public_pages_and_the_story_editor_run_without_csp_violations(live_serve
         # The body editor (an import map and ES modules from static) came up and takes typing.
         body_editor = page.locator(".ProseMirror:visible").first
         body_editor.click()
+        page.wait_for_function("() => document.activeElement?.classList.contains('ProseMirror')")
         page.keyboard.type(" More to come.")
         assert "More to come." in body_editor.inner_text()
         assert page.evaluate("window.__cspViolations") == []
