@@ -1,7 +1,6 @@
 from django.conf import settings
 
-from .models import Section
-from .public_cache import cached_public
+from .public_cache import nav_sections
 
 
 def site(request):
@@ -10,5 +9,5 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_url": settings.NEWSROOM_SITE_URL,
         # Cached: saving a Section drops it (articles.public_cache), so navigation costs no query.
-        "nav_sections": cached_public("nav-sections", lambda: list(Section.objects.all())),
+        "nav_sections": nav_sections(),
     }

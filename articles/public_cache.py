@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 
+from .models import Article, Section
+
 GENERATION_KEY = "public-cache:generation"
 KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
 
@@ -37,6 +39,11 @@ def cached_public(name, build, timeout=300):
     return value
 
 
+def nav_sections():
+    """Every section, for the navigation and the search filter: no query while the cache is warm."""
+    return cached_public("nav-sections", lambda: list(Section.objects.all()))
+
+
 def invalidate_public_cache(**kwargs):
     """Forget every cached public list; the next page builds them afresh."""
     cache.set(GENERATION_KEY, time.time_ns(), None)
@@ -44,8 +51,6 @@ def invalidate_public_cache(**kwargs):
 
 def connect_signals():
     """Drop the caches whenever a story or section changes (called from ArticlesConfig.ready)."""
-    from .models import Article, Section
-
     for model in (Article, Section):
         post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")

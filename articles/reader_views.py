@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .models import Section
-from .public_cache import cache_public_response, cached_public
+from .public_cache import cache_public_response, nav_sections
 from .search import search_articles, snippet_html
 from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
@@ -45,8 +44,7 @@ class SearchForm(forms.Form):
 @require_GET
 def search(request):
     """/search/?q=...: always a page, whatever was typed (bad filters are reported, not fatal)."""
-    sections = cached_public("nav-sections", lambda: list(Section.objects.all()))
-    form = SearchForm(request.GET or None, sections=sections)
+    form = SearchForm(request.GET or None, sections=nav_sections())
     filters = {}
     if form.is_bound:
         form.is_valid()
