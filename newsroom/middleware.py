@@ -10,18 +10,13 @@ from contextvars import ContextVar
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 
+from newsroom.health import PROBES
+
 logger = logging.getLogger("newsroom.request")
 
 _request_id = ContextVar("newsroom_request_id", default="-")
 # nginx sends its $request_id; anything else a client sends is replaced if it looks odd.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Probes hit these every few seconds per replica; log them at DEBUG so they don't drown real traffic.
-QUIET_PATHS = {"/healthz", "/readyz"}
-
-
-def current_request_id():
-    """The id of the request this thread or task is serving, or "-" outside a request."""
-    return _request_id.get()
 
 
 class RequestIdFilter(logging.Filter):
@@ -42,7 +37,6 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
         token = _request_id.set(request_id)
         started = time.perf_counter()
         try:
@@ -50,7 +44,8 @@ class RequestLogMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             response["X-Request-ID"] = request_id
             logger.log(
-                logging.DEBUG if request.path_info in QUIET_PATHS else logging.INFO,
+                # Probes come every few seconds per replica: at DEBUG they don't drown real traffic.
+                logging.DEBUG if request.path_info in PROBES else logging.INFO,
                 "%s %s %s %.1fms",
                 request.method,
                 request.path_info,
