@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, WIRE_SUFFIXES, IngestOptions, ingest_uploads
+from articles.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
 from articles.ingest.resolvers import UploadResolver
 
 from .forms import WireUploadForm
@@ -69,7 +69,7 @@ class WireVersionAdmin(admin.ModelAdmin):
             form = WireUploadForm(can_publish=can_publish)
         counts = None
         if results is not None:
-            counts = {s: sum(r.status == s for r in results) for s in (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)}
+            counts = count_statuses(results)
             for result in results:
                 if result.article_id:
                     result.admin_url = reverse("admin:articles_article_change", args=[result.article_id])

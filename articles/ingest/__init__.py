@@ -5,11 +5,23 @@ with text and runs items (optionally in worker lanes); stories.py turns one item
 """
 from .batch import ingest_parsed, ingest_paths, ingest_uploads, parse_bytes, wire_files
 from .items import IngestError, WireItem, WirePackage, WirePicture
-from .options import FAILED, IGNORED, IMPORTED, STATUSES, UNCHANGED, UPDATED, WIRE_SUFFIXES, IngestOptions, IngestResult
+from .options import (
+    FAILED,
+    IGNORED,
+    IMPORTED,
+    STATUSES,
+    UNCHANGED,
+    UPDATED,
+    WIRE_SUFFIXES,
+    IngestOptions,
+    IngestResult,
+    count_statuses,
+)
 from .stories import ingest_item
 
 __all__ = [
     "FAILED", "IGNORED", "IMPORTED", "STATUSES", "UNCHANGED", "UPDATED",
     "IngestError", "IngestOptions", "IngestResult", "WireItem", "WirePackage", "WirePicture",
-    "ingest_item", "ingest_parsed", "ingest_paths", "ingest_uploads", "parse_bytes", "wire_files", "WIRE_SUFFIXES",
+    "count_statuses", "ingest_item", "ingest_parsed", "ingest_paths", "ingest_uploads", "parse_bytes", "wire_files",
+    "WIRE_SUFFIXES",
 ]

@@ -10,6 +10,11 @@ STATUSES = (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)
 WIRE_SUFFIXES = {".json", ".xml"}
 
 
+def count_statuses(results):
+    """How many results ended in each status, for the command's summary line and the admin's."""
+    return {status: sum(r.status == status for r in results) for status in STATUSES}
+
+
 def max_item_bytes():
     return getattr(settings, "NEWSROOM_INGEST_MAX_ITEM_BYTES", 5 * 1024 * 1024)
 

@@ -8,7 +8,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingest import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, ingest_paths, wire_files
+from articles.ingest import (
+    FAILED,
+    IGNORED,
+    IMPORTED,
+    UNCHANGED,
+    UPDATED,
+    IngestOptions,
+    count_statuses,
+    ingest_paths,
+    wire_files,
+)
 from articles.models import Section
 
 
@@ -77,8 +87,7 @@ class Command(BaseCommand):
 
         results = ingest_paths(paths, options=ingest_options, progress=progress)
         bar.close()
-        counts = {status: sum(r.status == status for r in results)
-                  for status in (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)}
+        counts = count_statuses(results)
         summary = (f"imported {counts[IMPORTED]}, updated {counts[UPDATED]}, unchanged {counts[UNCHANGED]}, "
                    f"failed {counts[FAILED]}")
         if counts[IGNORED]:
