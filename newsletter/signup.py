@@ -117,9 +117,13 @@ def request_subscription(email, now=None):
     return subscriber
 
 
+def check_confirm_token(token):
+    return subscriber_from_token(token, CONFIRM_SALT, max_age=confirm_max_age())
+
+
 def confirm_subscription(token, now=None):
     """Confirm the subscriber named by a confirmation link; raises LinkExpired or LinkInvalid."""
-    subscriber = subscriber_from_token(token, CONFIRM_SALT, max_age=confirm_max_age())
+    subscriber = check_confirm_token(token)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         subscriber.confirm(now)
         subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])

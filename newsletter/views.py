@@ -10,14 +10,12 @@ from newsroom.client_ip import client_ip
 
 from . import ratelimit
 from .signup import (
-    CONFIRM_SALT,
     LinkExpired,
     LinkInvalid,
+    check_confirm_token,
     check_unsubscribe_token,
-    confirm_max_age,
     confirm_subscription,
     request_subscription,
-    subscriber_from_token,
     unsubscribe,
 )
 
@@ -59,7 +57,7 @@ def confirm(request, token):
         if request.method == "POST":
             subscriber = confirm_subscription(token)
             return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
-        subscriber_from_token(token, CONFIRM_SALT, max_age=confirm_max_age())
+        check_confirm_token(token)
     except LinkExpired:
         return render(request, "newsletter/link_problem.html", {"expired": True, "form": SignupForm()}, status=410)
     except LinkInvalid:
