@@ -63,19 +63,15 @@ class Command(BaseCommand):
             if publish and not ingest_options.by.has_perm("articles.publish_article"):
                 raise CommandError(f"{user} may not publish stories; leave out --publish.")
 
-        total = len(wire_files(paths))
+        files = wire_files(paths)  # walked once: the progress bar's total, then the batch itself
+        total = len(files)
         quiet = total < 2 or options["verbosity"] < 1 or not sys.stderr.isatty()
         bar = tqdm(total=total, unit="file", file=sys.stderr, disable=quiet, desc="Ingesting", leave=False)
         seen_files = set()
 
         def progress(result):
             if as_json:
-                self.stdout.write(json.dumps(
-                    {k: result.as_dict()[k] for k in ("file", "guid", "version", "status", "article_id", "url",
-                                                      "error")} | {"photo_ids": result.photo_ids,
-                                                                   "message": result.message},
-                    ensure_ascii=False,
-                ))
+                self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
             elif result.status == FAILED:
                 bar.write(f"{result.file}: {result.error}", file=self.stderr)
             elif options["verbosity"] > 1:
@@ -85,7 +81,7 @@ class Command(BaseCommand):
                 seen_files.add(result.file)
                 bar.update(1)
 
-        results = ingest_paths(paths, options=ingest_options, progress=progress)
+        results = ingest_paths(files, options=ingest_options, progress=progress)
         bar.close()
         counts = count_statuses(results)
         summary = (f"imported {counts[IMPORTED]}, updated {counts[UPDATED]}, unchanged {counts[UNCHANGED]}, "
