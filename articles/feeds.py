@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from . import images
 from .models import Article, Author, Section, Source
-from .seo import absolute_url, modified_time
+from .seo import absolute_url, lead_image, modified_time
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 FEED_IMAGE_SPEC = "w1200"
@@ -61,14 +61,6 @@ class MediaAtomFeed(Atom1Feed):
         add_media_elements(handler, item)
 
 
-def feed_image(article):
-    """(rendition, caption) of the lead photo for feeds, or (None, None)."""
-    caption = article.lead_caption
-    if caption is None:
-        return None, None
-    return images.get_rendition(caption.photo, FEED_IMAGE_SPEC), caption
-
-
 def rendition_size(rendition):
     """File size in bytes, cached: renditions never change once made, and a storage stat can be
     a network request (S3)."""
@@ -81,8 +73,7 @@ def rendition_size(rendition):
 
 
 def image_mime_type(spec):
-    fmt = getattr(images.SPECS.get(spec), "format", "jpeg")
-    return getattr(images, "MIME_TYPES", {}).get(fmt, "image/jpeg")
+    return images.MIME_TYPES[images.SPECS[spec].format]
 
 
 class LatestArticlesFeed(Feed):
@@ -152,15 +143,16 @@ class LatestArticlesFeed(Feed):
         return [tag.name for tag in article.tags.all()]
 
     def item_enclosures(self, article):
-        rendition, _caption = feed_image(article)
+        rendition = lead_image(article, FEED_IMAGE_SPEC)
         if rendition is None:
             return []
         return [Enclosure(absolute_url(rendition.url), str(rendition_size(rendition)), image_mime_type(rendition.spec))]
 
     def item_extra_kwargs(self, article):
-        rendition, caption = feed_image(article)
+        rendition = lead_image(article, FEED_IMAGE_SPEC)
         if rendition is None:
             return {}
+        caption = article.lead_caption
         return {
             "media": {
                 "url": absolute_url(rendition.url),
