@@ -61,12 +61,14 @@ def production_env(**overrides):
     return {k: v for k, v in env.items() if v is not None}
 
 
-def run_python(code, env):
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+def run_probe(env):
+    """Loads the settings under `env` in a child process that prints PROBE's values."""
+    env = env | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 def loaded_settings(env):
-    result = run_python(PROBE, env | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"})
+    result = run_probe(env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -128,15 +130,15 @@ def test_s3_storage_is_a_settings_change():
 
 
 def test_missing_secret_key_stops_startup_with_a_clear_message():
-    result = run_python(PROBE, production_env(SECRET_KEY=None) | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"})
+    result = run_probe(production_env(SECRET_KEY=None))
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
 
 
 def test_s3_without_a_bucket_and_unknown_storage_are_refused():
-    result = run_python(PROBE, production_env(NEWSROOM_STORAGE="s3") | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"})
+    result = run_probe(production_env(NEWSROOM_STORAGE="s3"))
     assert "Set the AWS_STORAGE_BUCKET_NAME environment variable" in result.stderr
-    result = run_python(PROBE, production_env(NEWSROOM_STORAGE="ftp") | {"DJANGO_SETTINGS_MODULE": "newsroom.settings"})
+    result = run_probe(production_env(NEWSROOM_STORAGE="ftp"))
     assert "NEWSROOM_STORAGE must be 'filesystem' or 's3'" in result.stderr
 
 
