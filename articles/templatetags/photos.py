@@ -1,17 +1,12 @@
 from django import template
 
-from ..images import MIME_TYPES, get_rendition, picture_renditions
+from ..images import MIME_TYPES, picture_renditions
 
 register = template.Library()
 
 # How wide a story photo is drawn (static/css/site.css: 72rem page, 20rem sidebar from 900px), so
 # the browser can pick from srcset before layout.
 DEFAULT_SIZES = "(min-width: 72rem) 48rem, (min-width: 900px) calc(100vw - 24rem), 100vw"
-
-
-@register.simple_tag
-def rendition(photo, spec):
-    return get_rendition(photo, spec)
 
 
 def srcset(renditions):

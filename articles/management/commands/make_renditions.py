@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...images import ensure_renditions, standard_specs
+from ...images import ensure_renditions
 from ...models import Photo, Rendition
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         for photo in photos.iterator(chunk_size=100):
             before = Rendition.objects.filter(photo=photo).count()
             try:
-                ensure_renditions(photo, standard_specs(photo))
+                ensure_renditions(photo)  # the standard set
             except OSError as exc:  # a missing or unreadable original: report it, carry on
                 failed += 1
                 self.stderr.write(f"photo {photo.pk}: {exc}")
