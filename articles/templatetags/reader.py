@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..feeds import FEED_CLASSES
 from ..models import Article
 from ..seo import absolute_url, article_json_ld, lead_image
 from ..seo import article_metadata as build_metadata
@@ -16,7 +17,9 @@ register = template.Library()
 
 # Like Django's json_script: nothing in the data can close the <script> element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-SUBJECT_FEEDS = {"section": "section", "tag": "tag", "source": "source", "author": "author"}
+# List pages named like their feed kinds (articles:section, ...) announce their own feeds too.
+SUBJECT_FEED_KINDS = {feed.kind for feed in FEED_CLASSES if feed.subject_model is not None}
+FEED_FORMATS = (("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom"))
 
 
 @register.simple_tag
@@ -46,30 +49,18 @@ def sitemap_image(item):
 @register.inclusion_tag("reader/feed_links.html", takes_context=True)
 def feed_links(context):
     """<link rel="alternate"> for the latest-stories feeds and, on a list page, that list's feeds."""
-    name = settings.NEWSROOM_SITE_NAME
+    lists = [("latest", "latest stories", [])]
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match and match.namespace == "articles" and match.url_name in SUBJECT_FEED_KINDS and "slug" in match.kwargs:
+        slug = match.kwargs["slug"]
+        lists.append((match.url_name, context.get("subject", slug), [slug]))
     feeds = [
         {
-            "type": "application/rss+xml",
-            "title": f"{name}: latest stories (RSS)",
-            "url": reverse("reader:feed-latest-rss"),
-        },
-        {
-            "type": "application/atom+xml",
-            "title": f"{name}: latest stories (Atom)",
-            "url": reverse("reader:feed-latest-atom"),
-        },
+            "type": mime,
+            "title": f"{settings.NEWSROOM_SITE_NAME}: {label} ({format_label})",
+            "url": reverse(f"reader:feed-{kind}-{fmt}", args=args),
+        }
+        for kind, label, args in lists
+        for fmt, mime, format_label in FEED_FORMATS
     ]
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    kind = match and match.namespace == "articles" and SUBJECT_FEEDS.get(match.url_name)
-    if kind and "slug" in match.kwargs:
-        subject = context.get("subject", match.kwargs["slug"])
-        for fmt, mime in (("rss", "application/rss+xml"), ("atom", "application/atom+xml")):
-            feeds.append(
-                {
-                    "type": mime,
-                    "title": f"{name}: {subject} ({fmt.upper() if fmt == 'rss' else 'Atom'})",
-                    "url": reverse(f"reader:feed-{kind}-{fmt}", args=[match.kwargs["slug"]]),
-                }
-            )
     return {"feeds": feeds}
