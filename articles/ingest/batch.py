@@ -15,10 +15,15 @@ from .resolvers import FolderResolver, NoFiles
 from .stories import base_slug, ingest_item
 
 
+def check_item_size(size):
+    """Refuse a wire file over NEWSROOM_INGEST_MAX_ITEM_BYTES (callers check before reading when they can)."""
+    if size > max_item_bytes():
+        raise IngestError(f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item.")
+
+
 def parse_bytes(data, *, filename="", resolver=None):
     """The items in one wire file's bytes, by content (JSON is ninjs, XML is NewsML-G2)."""
-    if len(data) > max_item_bytes():
-        raise IngestError(f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item.")
+    check_item_size(len(data))
     start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     resolver = resolver or NoFiles()
     try:
@@ -37,10 +42,7 @@ def read_wire_file(path):
     """The bytes of a wire file, refusing oversized ones before reading them into memory."""
     path = Path(path)
     try:
-        if path.stat().st_size > max_item_bytes():
-            raise IngestError(
-                f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item."
-            )
+        check_item_size(path.stat().st_size)
         return path.read_bytes()
     except OSError as error:
         raise IngestError(f"The file cannot be read: {error.strerror or error}.") from error
@@ -77,10 +79,7 @@ def ingest_uploads(files, *, options=None, resolver=None, progress=None):
     parsed = []
     for upload in files:
         try:
-            if upload.size > max_item_bytes():
-                raise IngestError(
-                    f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item."
-                )
+            check_item_size(upload.size)
             entries = parse_bytes(upload.read(), filename=upload.name, resolver=resolver)
         except IngestError as error:
             entries = error
@@ -95,9 +94,10 @@ def ingest_parsed(parsed, *, options=None, progress=None):
     # One query for the batch instead of one per item: most wire items are new stories. Skipping the
     # per-item lookup loses nothing: a row that does not exist cannot be locked either, and the
     # unique constraint (retried once in ingest_item) settles a concurrent import of the same item.
-    options.stored_guids = stored_guids(entry.guid for _, entry in work if isinstance(entry, WireItem))
-    options.taken_slugs = taken_slugs(
-        base_slug(entry) for _, entry in work if isinstance(entry, WireItem) and entry.guid not in options.stored_guids
+    items = [entry for _, entry in work if isinstance(entry, WireItem)]
+    options.stored_guids = existing_values("wire_guid", (item.guid for item in items))
+    options.taken_slugs = existing_values(
+        "slug", (base_slug(item) for item in items if item.guid not in options.stored_guids)
     )
     options.load_sections()
     if options.workers > 1 and len(work) > 1:
@@ -156,20 +156,12 @@ def _ingest_in_lanes(work, options, progress):
     return results
 
 
-def stored_guids(guids, chunk=1000):
-    """Which of these GUIDs already have a story."""
-    guids, found = list(dict.fromkeys(guids)), set()
-    for start in range(0, len(guids), chunk):
-        found.update(Article.objects.filter(wire_guid__in=guids[start:start + chunk])
-                     .values_list("wire_guid", flat=True))
-    return found
-
-
-def taken_slugs(slugs, chunk=1000):
-    """Which of these slugs stories already use."""
-    slugs, found = list(dict.fromkeys(slugs)), set()
-    for start in range(0, len(slugs), chunk):
-        found.update(Article.objects.filter(slug__in=slugs[start:start + chunk]).values_list("slug", flat=True))
+def existing_values(field, values, chunk=1000):
+    """Which of these values of an Article field (GUIDs, slugs) stories already have."""
+    values, found = list(dict.fromkeys(values)), set()
+    for start in range(0, len(values), chunk):
+        found.update(Article.objects.filter(**{f"{field}__in": values[start:start + chunk]})
+                     .values_list(field, flat=True))
     return found
 
 
