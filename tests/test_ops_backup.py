@@ -12,6 +12,7 @@ from django.conf import settings
 
 from articles.images import ensure_renditions
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory
+from tests.ops_helpers import admin_connection, database_url
 
 # pg_dump runs in another process, so the content it backs up must be committed.
 with_committed_content = pytest.mark.django_db(transaction=True)
@@ -19,21 +20,15 @@ with_committed_content = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def database_url(name):
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-
-
 @pytest.fixture
 def fresh_database():
     """An empty database, as `createdb` gives an operator; dropped afterwards."""
     name = f"{settings.DATABASES['default']['NAME']}_restore"
-    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+    with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     yield name
-    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+    with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -19,6 +19,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.ops_helpers import admin_connection, database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -48,20 +50,6 @@ def wait_for(port, path, deadline=60):
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"nothing answered on port {port} within {deadline}s")
-
-
-def admin_connection():
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
-        dbname="postgres", autocommit=True,
-    )
-
-
-def database_url(name, user=None):
-    db = settings.DATABASES["default"]
-    auth = user or db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 def make_read_only_role(dbname):
