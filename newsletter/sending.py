@@ -9,16 +9,15 @@ which the command reports (at most once, never twice).
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import Article
 from articles.top_stories import rank_top_stories
 
 from .models import Delivery, Edition, Subscriber
-from .signup import unsubscribe_headers, unsubscribe_url
+from .signup import compose_mail, unsubscribe_headers, unsubscribe_url
 
 
 class SendError(Exception):
@@ -51,22 +50,11 @@ def edition_articles(edition):
 
 
 def build_message(edition, articles, subscriber, connection=None):
-    context = {
-        "edition": edition,
-        "articles": articles,
-        "site_name": settings.NEWSROOM_SITE_NAME,
-        "site_url": settings.NEWSROOM_SITE_URL,
-        "unsubscribe_url": unsubscribe_url(subscriber),
-    }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("newsletter/email/edition_subject.txt", context).strip(),
-        body=render_to_string("newsletter/email/edition.txt", context),
-        to=[subscriber.email],
-        headers=unsubscribe_headers(subscriber),
-        connection=connection,
+    url = unsubscribe_url(subscriber)  # signed once: the same link in the body and the headers
+    context = {"edition": edition, "articles": articles, "unsubscribe_url": url}
+    return compose_mail(
+        subscriber, "edition", context, headers=unsubscribe_headers(url), connection=connection, html=True
     )
-    message.attach_alternative(render_to_string("newsletter/email/edition.html", context), "text/html")
-    return message
 
 
 def pending_recipients(edition):

@@ -50,12 +50,9 @@ def unsubscribe_url(subscriber):
     return absolute_url(reverse("newsletter:unsubscribe", args=[make_token(subscriber, UNSUBSCRIBE_SALT)]))
 
 
-def unsubscribe_headers(subscriber):
-    """RFC 2369 / RFC 8058 headers: mail clients offer a one-click unsubscribe that POSTs to us."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+def unsubscribe_headers(url):
+    """RFC 2369 / RFC 8058 headers for `url`: mail clients offer a one-click unsubscribe that POSTs to us."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def subscriber_from_token(token, salt, max_age=None):
@@ -78,16 +75,23 @@ def may_mail(email):
     return cache.add(f"newsletter:mailed:{digest}", 1, window)
 
 
-def send_mail_to(subscriber, template, context, headers=None):
+def compose_mail(subscriber, template, context, *, headers=None, connection=None, html=False):
+    """A mail to `subscriber` from newsletter/email/<template>_subject.txt and <template>.txt (and .html)."""
     context = {"site_name": settings.NEWSROOM_SITE_NAME, "site_url": settings.NEWSROOM_SITE_URL, **context}
-    subject = render_to_string(f"newsletter/email/{template}_subject.txt", context).strip()
+
+    def render(suffix):
+        return render_to_string(f"newsletter/email/{template}{suffix}", context)
+
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"newsletter/email/{template}.txt", context),
+        subject=render("_subject.txt").strip(),
+        body=render(".txt"),
         to=[subscriber.email],
         headers=headers or {},
+        connection=connection,
     )
-    message.send()
+    if html:
+        message.attach_alternative(render(".html"), "text/html")
+    return message
 
 
 def request_subscription(email, now=None):
@@ -103,17 +107,17 @@ def request_subscription(email, now=None):
         return subscriber
     if subscriber.status == Subscriber.Status.CONFIRMED:
         # Already on the list: tell the owner of the address, not the person at the form.
-        send_mail_to(subscriber, "already_subscribed", {"unsubscribe_url": unsubscribe_url(subscriber)})
+        compose_mail(subscriber, "already_subscribed", {"unsubscribe_url": unsubscribe_url(subscriber)}).send()
         return subscriber
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.PENDING
     subscriber.confirmation_sent_at = now
     subscriber.save(update_fields=["status", "confirmation_sent_at"])
-    send_mail_to(
+    compose_mail(
         subscriber,
         "confirm",
         {"confirm_url": confirm_url(subscriber), "valid_days": max(1, confirm_max_age() // 86400)},
-    )
+    ).send()
     return subscriber
 
 
