@@ -67,14 +67,6 @@ ROLES = {
 }
 
 
-def _codename(action, model):
-    if action == "publish":
-        return "publish_article"
-    if action == "edit_any":
-        return f"edit_any_{model}"
-    return f"{action}_{model}"
-
-
 def apply_roles(apps, roles=ROLES, *, reset=True):
     """Create the role groups and set their permissions as in `roles`.
 
@@ -107,9 +99,8 @@ def apply_roles(apps, roles=ROLES, *, reset=True):
             if model == "*":
                 permissions += list(in_app)
                 continue
-            codenames = [_codename(action, model) for action in actions]
-            found = list(in_app.filter(content_type__model=model, codename__in=codenames))
-            permissions += found
+            codenames = [f"{action}_{model}" for action in actions]  # "publish" + "article" -> publish_article
+            permissions += in_app.filter(content_type__model=model, codename__in=codenames)
         if reset:
             group.permissions.set(permissions)
         else:
