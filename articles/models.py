@@ -112,12 +112,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related(self):
         """Everything a story card or page shows, in a constant number of queries."""
-        return self.select_related("section", "source").prefetch_related(
+        return self.with_card_related().prefetch_related(
             "tags",
             models.Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
-            models.Prefetch(
-                "captions", queryset=Caption.objects.select_related("photo").prefetch_related("photo__renditions")
-            ),
             "notes",
         )
 
@@ -227,16 +224,18 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs=self.url_kwargs())
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.embargo_until:
-            publish_time = self.published_at or timezone.now()
-            if publish_time < self.embargo_until:
-                raise ValidationError(
-                    {
-                        "published_at": "This story is under embargo until "
-                        f"{timezone.localtime(self.embargo_until):%Y-%m-%d %H:%M %Z}; "
-                        "it cannot be published before then."
-                    }
-                )
+        if self.status == self.Status.PUBLISHED and self.is_embargoed_at(self.published_at or timezone.now()):
+            raise ValidationError(
+                {
+                    "published_at": "This story is under embargo until "
+                    f"{timezone.localtime(self.embargo_until):%Y-%m-%d %H:%M %Z}; "
+                    "it cannot be published before then."
+                }
+            )
+
+    def is_embargoed_at(self, when):
+        """Whether the wire embargo still holds at `when`."""
+        return self.embargo_until is not None and when < self.embargo_until
 
     def is_published(self, now=None):
         now = now or timezone.now()
@@ -244,7 +243,7 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= now
-            and (self.embargo_until is None or self.embargo_until <= now)
+            and not self.is_embargoed_at(now)
         )
 
     def publish(self, at=None):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, StatusChange
+from .workflow import can_publish
 
 
 class PublishError(ValidationError):
@@ -23,10 +24,10 @@ def change_status(article, to_status, *, by=None):
 
 def check_publishable(article, *, by=None, at=None):
     """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
-    if by is not None and not by.has_perm("articles.publish_article"):
+    if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
-    if article.embargo_until and publish_time < article.embargo_until:
+    if article.is_embargoed_at(publish_time):
         raise PublishError(
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
@@ -43,6 +44,6 @@ def publish_article(article, *, by=None, at=None):
 
 def unpublish_article(article, *, by=None):
     """Kill a story: it disappears from every public surface at once."""
-    if by is not None and not by.has_perm("articles.publish_article"):
+    if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to unpublish stories.")
     return change_status(article, Article.Status.KILLED, by=by)

@@ -3,6 +3,7 @@ from django.utils.html import format_html_join
 
 from ..models import Article, ArticleAuthor, Caption
 from ..publishing import PublishError, publish_article, unpublish_article
+from ..workflow import can_publish
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 from .workflow import EditorialAdminMixin
@@ -90,4 +91,4 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
         self.message_user(request, f"Unpublished {len(queryset)} stories.", messages.SUCCESS)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return can_publish(request.user)
