@@ -16,26 +16,21 @@ import io
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
+from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "INFO")  # the request log lines are part of the cost
 os.environ["SECURE_SSL_REDIRECT"] = "0"  # the bench speaks plain HTTP, like the proxy to gunicorn
 _media = tempfile.mkdtemp(prefix="bench-ops-")
 os.environ["MEDIA_ROOT"] = f"{_media}/media"
 os.environ["PRIVATE_MEDIA_ROOT"] = f"{_media}/private"
 Path(_media, "media").mkdir()
 Path(_media, "private").mkdir()
-
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
