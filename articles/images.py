@@ -184,19 +184,13 @@ def crop_box(size, ratio, focal=None):
     return left, top, left + box_w, top + box_h
 
 
-def resize_for(image, spec, photo):
-    """Crop around the focal point and shrink a decoded image to one spec; never enlarges."""
-    parsed = SPECS[spec]
-    if parsed.ratio:
-        focal = None
-        if photo.focal_point and photo.width:
-            factor = image.width / photo.width
-            focal = (photo.focal_x * factor, photo.focal_y * factor)
-        image = image.crop(crop_box(image.size, parsed.ratio, focal))
-    if image.width > parsed.width:
-        height = max(1, round(image.height * parsed.width / image.width))
-        image = image.resize((parsed.width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return image
+def crop_for(image, crop, photo):
+    """The largest `crop` (a key of CROPS) of a decoded image, centred on the photo's focal point."""
+    focal = None
+    if photo.focal_point and photo.width:
+        factor = image.width / photo.width
+        focal = (photo.focal_x * factor, photo.focal_y * factor)
+    return image.crop(crop_box(image.size, CROPS[crop], focal))
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -252,8 +246,8 @@ def render_rendition(photo, spec, image=None):
     if image is None:
         with photo.image.open("rb") as fh, Image.open(fh) as im:
             image = decode(im, [spec])
-    resized = resize_for(image, spec, photo)
-    return encode(resized, SPECS[spec].format, rights_xmp(photo)), resized.width, resized.height
+    _spec, data, width, height = next(render_renditions(photo, image, [spec]))
+    return data, width, height
 
 
 # --- storing ----------------------------------------------------------------------------------
@@ -325,7 +319,7 @@ def render_renditions(photo, image, specs):
         parsed = SPECS[spec]
         by_crop.setdefault(parsed.crop, {}).setdefault(parsed.width, []).append(spec)
     for crop, by_width in by_crop.items():
-        current = resize_for(image, spec_name(max(by_width), crop), photo) if crop else image
+        current = crop_for(image, crop, photo) if crop else image
         for width in sorted(by_width, reverse=True):
             if current.width > width:
                 # Whole pictures keep the original's exact proportions, not the draft decode's rounding.

@@ -55,8 +55,7 @@ def plain_rendition(data, width):
 def our_single_rendition(data, photo, spec):
     with Image.open(io.BytesIO(data)) as im:
         decoded = images.decode(im, [spec])
-    resized = images.resize_for(decoded, spec, photo)
-    return images.encode(resized, images.SPECS[spec].format, images.rights_xmp(photo))
+    return images.render_rendition(photo, spec, image=decoded)[0]
 
 
 def our_set(data, photo, specs):
