@@ -21,6 +21,7 @@ from wire.models import WireVersion
 from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, unique_slug
 from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
 from ..publishing import PublishError, publish_article, unpublish_article
+from ..seo import absolute_url
 from .items import IngestError
 from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, IngestResult
 from .text import strip_dateline_lede
@@ -408,10 +409,10 @@ def _ingest_picture(item, options, result, new_photos):
         raise IngestError(f"The picture file ({' or '.join(picture.beside)}) is not beside the item.")
     result.photo_ids.append(photo.pk)
     result.status = IMPORTED if new_photos else UNCHANGED
-    result.url = settings.NEWSROOM_SITE_URL + reverse("admin:articles_photo_change", args=[photo.pk])
+    result.url = absolute_url(reverse("admin:articles_photo_change", args=[photo.pk]))
     result.message = "Added to the photo library." if new_photos else "Already in the photo library."
 
 
 def _finish(result, article):
     result.article_id = article.pk
-    result.url = settings.NEWSROOM_SITE_URL + article.get_absolute_url()
+    result.url = absolute_url(article.get_absolute_url())
