@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -52,6 +53,11 @@ class EditionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        # Counted in the list query itself, not with one more query per edition row.
+        sent = Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))
+        return super().get_queryset(request).annotate(sent_count=sent)
+
     @admin.display(description="Sent")
     def sent(self, edition):
-        return edition.deliveries.filter(sent_at__isnull=False).count()
+        return edition.sent_count
