@@ -1,5 +1,11 @@
 from django import forms
 
+from articles.ingest import WIRE_SUFFIXES
+from articles.ingest.items import PICTURE_SUFFIXES
+
+# The file picker offers the wire items and the picture files they name.
+ACCEPT = ",".join([*sorted(WIRE_SUFFIXES), *PICTURE_SUFFIXES])
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -9,7 +15,7 @@ class MultipleFileField(forms.FileField):
     """Several files from one <input type=file multiple>; cleaned into a list."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".json,.xml,.jpg,.jpeg,.png,.webp"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

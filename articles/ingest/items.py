@@ -2,6 +2,9 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# Picture files a wire item may name or ship beside itself, in the order they are tried.
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
 
 class IngestError(Exception):
     """A wire item cannot be imported; the message says why, in words an editor understands."""

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .items import IngestError, WireItem, WirePackage, WirePicture
+from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePackage, WirePicture
 from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
 
 # Qcodes mean the same with or without their scheme alias ("ninat:picture" or a full URI).
@@ -133,7 +133,7 @@ def _news_item(root, filename, resolver):
         # Pictures may also be linked by file name instead of guid (shipped beside the item).
         for link in _children(item_meta, "link"):
             href = link.get("href") or ""
-            if href and not link.get("residref") and href.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+            if href and not link.get("residref") and href.lower().endswith(PICTURE_SUFFIXES):
                 item.pictures.append(WirePicture(href=href, resolver=resolver))
     return item
 

@@ -1,7 +1,7 @@
 """IPTC ninjs (News in JSON), versions 1.x and 2.x, into WireItems."""
 import json
 
-from .items import IngestError, WireItem, WirePicture
+from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
 from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
 
 PICTURE_TYPES = {"picture", "graphic"}
@@ -169,7 +169,7 @@ def _picture(obj, resolver):
     href = _rendition_href(obj)
     # No rendition: agencies may ship the picture beside the item, named after its uri.
     stem = _text(obj.get("uri")).rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-    beside = [f"{stem}{ext}" for ext in (".jpg", ".jpeg", ".png", ".webp")] if stem and not href else []
+    beside = [f"{stem}{ext}" for ext in PICTURE_SUFFIXES] if stem and not href else []
     if not href and not beside:
         return None
     return WirePicture(
