@@ -1,6 +1,5 @@
 """The desk's admin pages render and save for a logged-in editor."""
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
@@ -13,15 +12,14 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.workflow_helpers import desk_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor_client(client):
-    editor = UserFactory(username="desk-editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    client.force_login(desk_user("Editor", "desk-editor"))
     return client
 
 

@@ -4,14 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import ArticleNote
 from articles.workflow import append_note
 from tests.factories import ArticleFactory
-from tests.workflow_helpers import desk_user, form_errors, open_change_form, save_change_form
+from tests.workflow_helpers import count_queries, desk_user, form_errors, open_change_form, save_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -106,18 +104,11 @@ def test_notes_of_unpublished_stories_stay_hidden(client, kind):
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
-def count_page_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_article_page_stays_within_budget_whatever_the_number_of_notes(client):
     plain = ArticleFactory()
     corrected = ArticleFactory()
     for i in range(4):
         append_note(corrected, kind="correction", text=f"Fix {i}.")
-    without_notes = count_page_queries(client, plain.get_absolute_url())
-    with_notes = count_page_queries(client, corrected.get_absolute_url())
+    without_notes = count_queries(client, plain.get_absolute_url())
+    with_notes = count_queries(client, corrected.get_absolute_url())
     assert with_notes == without_notes <= 8

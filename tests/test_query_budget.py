@@ -1,7 +1,5 @@
 """Query counts per page are constant, whatever the number of tags, authors, photos and stories."""
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     ArticleAuthorFactory,
@@ -9,6 +7,7 @@ from tests.factories import (
     CaptionFactory,
     SectionFactory,
 )
+from tests.workflow_helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +21,6 @@ def story_with(n):
         ArticleAuthorFactory(article=story, position=i)
         CaptionFactory(article=story, role="lead" if i == 0 else "inline", position=i)
     return story
-
-
-def count_queries(client, url):
-    client.get(url)  # renditions are made on first view; count a steady-state view
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_article_page_query_count_is_constant_and_within_budget(client):

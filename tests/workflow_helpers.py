@@ -1,8 +1,11 @@
-"""Desk users by role, and admin change forms read back from their HTML so tests post what a browser would."""
+"""Desk users by role, admin change forms read back from their HTML so tests post what a browser would,
+and query counts of a page."""
 
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -95,3 +98,11 @@ def form_errors(response):
     if not context or "adminform" not in context:
         return None
     return context["adminform"].form.errors
+
+
+def count_queries(client, url):
+    """Queries of a steady-state view of `url` (renditions are made on the first view)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
