@@ -220,18 +220,19 @@ def photo_fields(metadata):
     }
 
 
-def import_photo(file, *, filename=None, uploaded_by=None, source=None):
+def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=None):
     """Turn a file into a Photo with its metadata and renditions; returns (photo, created).
 
     The same bytes uploaded again give back the existing photo. A file that is not an acceptable
-    photo raises PhotoRejected and leaves nothing behind.
+    photo raises PhotoRejected and leaves nothing behind. `checked` is inspect_image(file) when
+    the caller (a form's validation) has already run it.
     """
     filename = filename or getattr(file, "name", None) or "photo"
     digest = file_sha256(file)
     existing = Photo.objects.filter(sha256=digest).first()
     if existing:
         return existing, False
-    checked = inspect_image(file)
+    checked = checked or inspect_image(file)
     metadata = {**checked.metadata, "filename": str(filename)[:255]}
     photo = Photo(
         sha256=digest,

@@ -105,7 +105,7 @@ class PhotoAddForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data["image"]
         try:
-            inspect_image(image)
+            self.checked_image = inspect_image(image)  # decoded once, reused by import_photo on save
         except PhotoRejected as rejected:
             raise ValidationError(str(rejected)) from rejected
         return image
@@ -201,8 +201,9 @@ class PhotoAdmin(admin.ModelAdmin):
             if {"focal_x", "focal_y"} & set(form.changed_data):
                 ensure_renditions(obj)  # fresh card crops now, not on a reader's first view
             return
+        upload = form.cleaned_data["image"]
         photo, created = import_photo(
-            form.cleaned_data["image"], filename=form.cleaned_data["image"].name, uploaded_by=request.user
+            upload, filename=upload.name, uploaded_by=request.user, checked=form.checked_image
         )
         if not created:
             messages.info(request, f"This file was uploaded before; showing the existing photo “{photo}”.")
@@ -243,15 +244,13 @@ class PhotoAdmin(admin.ModelAdmin):
                 except PhotoRejected as rejected:
                     results.append({"name": upload.name, "status": "rejected", "error": str(rejected)})
                 else:
+                    url = reverse("admin:articles_photo_change", args=[photo.pk])
                     status = "imported" if created else "duplicate"
-                    results.append({"name": upload.name, "status": status, "photo": photo})
+                    results.append({"name": upload.name, "status": status, "photo": photo, "url": url})
             counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
             summary = ", ".join(f"{counts[status]} {label}" for status, label in STATUSES.items())
             messages.add_message(request, messages.WARNING if counts["rejected"] else messages.SUCCESS, summary + ".")
             form = PhotoUploadForm()
-        for result in results:
-            if "photo" in result:
-                result["url"] = reverse("admin:articles_photo_change", args=[result["photo"].pk])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
