@@ -20,12 +20,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "ci_ops_smoke: docker-compose config"
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 project=$(mktemp -d)
-trap 'rm -rf "$project"' EXIT
+build=$(mktemp -d)
+trap 'rm -rf "$project" "$build"' EXIT
+
+echo "ci_ops_smoke: docker-compose config"
 cp docker-compose.yml "$project/"
-sed -e "s/^SECRET_KEY=$/SECRET_KEY=ci-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')/" \
-    -e "s/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=ci$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')/" \
+sed -e "s/^SECRET_KEY=$/SECRET_KEY=ci-$(random_hex 32)/" \
+    -e "s/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=ci$(random_hex 12)/" \
     .env.example > "$project/.env"
 (cd "$project" && docker-compose config -q)
 echo "docker-compose.yml is valid"
@@ -33,14 +36,12 @@ echo "docker-compose.yml is valid"
 echo "ci_ops_smoke: the image's build steps (runtime dependencies only, collectstatic, check --deploy)"
 # As the Dockerfile does: a fresh virtualenv with pyproject.toml's runtime dependencies (no dev
 # extras), so app code that imports a dev-only package fails here rather than in production.
-build=$(mktemp -d)
-trap 'rm -rf "$project" "$build"' EXIT
 cp pyproject.toml README.md "$build/"
 python3 -m venv "$build/venv"
 "$build/venv/bin/pip" install --quiet --disable-pip-version-check "$build"
 SECRET_KEY=collectstatic-only-not-secret DEBUG=0 STATIC_ROOT="$build/static" \
   "$build/venv/bin/python" manage.py collectstatic --noinput -v0
-SECRET_KEY="ci-$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')" DEBUG=0 ALLOWED_HOSTS=news.example.com \
+SECRET_KEY="ci-$(random_hex 48)" DEBUG=0 ALLOWED_HOSTS=news.example.com \
   STATIC_ROOT="$build/static" "$build/venv/bin/python" manage.py check --deploy --fail-level WARNING
 
 echo "ci_ops_smoke: ops tests"
