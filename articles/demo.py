@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from .models import Article, ArticleAuthor, Author, Caption, Section, Source
@@ -194,7 +195,7 @@ def story_body(headline, dateline):
     )
 
 
-def seed_demo(now=None, stdout=None):
+def seed_demo(now=None):
     """Create the demo newsroom; running it twice changes nothing. Returns the created accounts."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -217,28 +218,13 @@ def seed_demo(now=None, stdout=None):
             authors.append(author)
         accounts = ensure_accounts()
 
-        featured = FEATURED
-        photo_spec = featured["photo"]
-        photo = ensure_photo(
-            caption=photo_spec["caption"],
-            credit=photo_spec["credit"],
-            color=photo_spec["color"],
-            label=photo_spec["label"],
-            photographer=photo_spec["photographer"],
-            copyright=photo_spec["copyright"],
-            source=sources["afp"],
-        )
+        featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "section", "source")}
         ensure_story(
-            slug=featured["slug"],
-            headline=featured["headline"],
-            dek=featured["dek"],
-            body=featured["body"],
-            section=sections[featured["section"]],
-            source=sources[featured["source"]],
-            dateline=featured["dateline"],
-            tags=featured["tags"],
+            **featured,
+            section=sections[FEATURED["section"]],
+            source=sources[FEATURED["source"]],
             published_at=now - timedelta(minutes=20),
-            photo=photo,
+            photo=ensure_photo(**FEATURED["photo"], source=sources["afp"]),
             authors=[],
         )
 
@@ -271,8 +257,6 @@ def seed_demo(now=None, stdout=None):
 
 
 def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):
-    from django.utils.text import slugify
-
     slug = slug or slugify(headline)
     if Article.objects.filter(slug=slug).exists():
         return
