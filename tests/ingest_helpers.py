@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from articles.ingest import IngestOptions, ingest_paths
+
 FIXTURES = Path(__file__).parent / "fixtures"
 WIRE = FIXTURES / "wire"
 PHOTOS = FIXTURES / "photos"
@@ -32,6 +34,11 @@ def ninjs(guid="urn:test:harbour", version="1", headline="Harbour ferry timetabl
     }
     item.update(extra)
     return item
+
+
+def ingest(*paths, **options):
+    """Ingest files or folders in one batch with IngestOptions(**options)."""
+    return ingest_paths([str(p) for p in paths], options=IngestOptions(**options))
 
 
 def write_json(folder, name, data):

@@ -19,16 +19,13 @@ from .ingest_helpers import (
     SUMMIT_GUID,
     SUMMIT_V1,
     SUMMIT_V2,
+    ingest,
     ninjs,
     webp_renditions_only,  # noqa: F401  (autouse)
     write_json,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def ingest(*paths, **options):
-    return ingest_paths([str(p) for p in paths], options=IngestOptions(**options))
 
 
 def test_ninjs_item_becomes_a_ready_story_with_its_fields():

@@ -3,10 +3,16 @@ import shutil
 
 import pytest
 
-from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, Caption, Photo
 
-from .ingest_helpers import EXPORTS, EXPORTS_GUID, PHOTOS, PICTURE_ITEM, webp_renditions_only  # noqa: F401
+from .ingest_helpers import (
+    EXPORTS,
+    EXPORTS_GUID,
+    PICTURE_ITEM,
+    copy_with_photos,
+    ingest,
+    webp_renditions_only,  # noqa: F401  (autouse)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +33,7 @@ PACKAGE = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture
 def folder(tmp_path):
-    shutil.copytree(PHOTOS, tmp_path / "photos")
-    (tmp_path / "wire").mkdir()
-    return tmp_path / "wire"
-
-
-def ingest(folder):
-    return ingest_paths([str(folder)], options=IngestOptions())
+    return copy_with_photos(tmp_path)
 
 
 def test_package_puts_the_picture_item_on_the_text_story(folder):

@@ -1,10 +1,10 @@
 """Wire ingest on hostile or broken input: sanitized bodies, refused XML tricks, failures that stay alone."""
 import pytest
 
-from articles.ingest import IngestError, IngestOptions, ingest_paths, parse_bytes
+from articles.ingest import IngestError, parse_bytes
 from articles.models import Article, Caption, Photo
 
-from .ingest_helpers import EXPORTS, copy_with_photos, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import EXPORTS, copy_with_photos, ingest, ninjs, webp_renditions_only, write_json  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,6 @@ HOSTILE_BODY = (
     '<p onclick="steal()">Council meets.</p><script>alert(1)</script>'
     '<img src=x onerror="steal()"><a href="javascript:steal()">link</a><iframe src="//evil"></iframe>'
 )
-
-
-def ingest(*paths):
-    return ingest_paths([str(p) for p in paths], options=IngestOptions())
 
 
 def test_scripts_and_event_handlers_in_ninjs_bodies_are_stripped(tmp_path):
