@@ -56,35 +56,32 @@ def connect_signals():
         post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
 
 
-def cache_public_response(timeout=None):
-    """Cache a public GET view's response until `timeout` or the next story/section change.
+def cache_public_response(view):
+    """Cache a public GET view's response until NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS or the next change.
 
     For feeds and sitemaps: a killed story drops out at once (the generation changes), and a story
-    that becomes due by the clock appears within `timeout`.
+    that becomes due by the clock appears within the timeout.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method != "GET":
-                return view(request, *args, **kwargs)
-            # Only the page number varies these responses; other query strings must not fill the cache.
-            page = request.GET.get("p", "")[:8]
-            path = hashlib.sha1(f"{request.path}?p={page}".encode()).hexdigest()
-            key = f"public-cache:{_generation()}:response:{path}"
-            cached = cache.get(key)
-            if cached is not None:
-                content, headers = cached
-                return HttpResponse(content, headers=headers)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # TemplateResponse (Django's sitemap view)
-            if response.status_code == 200 and not response.streaming:
-                seconds = timeout or int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
-                headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
-                cache.set(key, (response.content, headers), seconds)
-            return response
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET":
+            return view(request, *args, **kwargs)
+        # Only the page number varies these responses; other query strings must not fill the cache.
+        page = request.GET.get("p", "")[:8]
+        path = hashlib.sha1(f"{request.path}?p={page}".encode()).hexdigest()
+        key = f"public-cache:{_generation()}:response:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # TemplateResponse (Django's sitemap view)
+        if response.status_code == 200 and not response.streaming:
+            seconds = int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
+            headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
+            cache.set(key, (response.content, headers), seconds)
+        return response
 
-        return wrapper
-
-    return decorator
+    return wrapper

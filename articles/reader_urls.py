@@ -20,7 +20,7 @@ for feed_class in FEED_CLASSES:
         urlpatterns.append(
             path(
                 f"{prefix}{format_name}/",
-                cache_public_response()(feed_for(feed_class, format_name)),
+                cache_public_response(feed_for(feed_class, format_name)),
                 name=f"feed-{feed_class.kind}-{format_name}",
             )
         )

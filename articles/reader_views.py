@@ -85,7 +85,7 @@ def robots_txt(request):
 
 
 @require_GET
-@cache_public_response()
+@cache_public_response
 def sitemap_index(request):
     """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index uses the Sites domain)."""
     entries = []
@@ -98,7 +98,7 @@ def sitemap_index(request):
 
 
 @require_GET
-@cache_public_response()
+@cache_public_response
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
@@ -111,7 +111,7 @@ def sitemap_section(request, section):
 
 
 @require_GET
-@cache_public_response()
+@cache_public_response
 def news_sitemap(request):
     context = {
         "articles": news_sitemap_articles(),
