@@ -171,11 +171,10 @@ def source_for_name(name):
 
 def is_agency_name(name):
     """A known agency, an existing Source, or an agency-style acronym ("KCNA") - not a person."""
-    canonical = KNOWN_AGENCIES.get(name.lower(), name)
     return (
         name.lower() in KNOWN_AGENCIES
         or bool(ACRONYM.fullmatch(name))
-        or Source.objects.filter(name__iexact=canonical).exists()
+        or Source.objects.filter(name__iexact=name).exists()
     )
 
 
