@@ -91,8 +91,12 @@ def test_xmp_wins_over_iim_when_they_disagree():
 
 def iim_app13(im):
     """The original APP13 (IPTC) segment, so a re-saved test file keeps its IIM block."""
-    data = im.info["photoshop"][0x0404]
-    header = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(data).to_bytes(4, "big") + data
+    return app13(im.info["photoshop"][0x0404])
+
+
+def app13(iim_data):
+    """A JPEG APP13 segment wrapping raw IPTC-IIM data in its Photoshop resource (test data only)."""
+    header = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(iim_data).to_bytes(4, "big") + iim_data
     return b"\xff\xed" + (len(header) + 2).to_bytes(2, "big") + header
 
 
@@ -269,9 +273,7 @@ def test_credits_name_agencies_never_photographers(credit, agencies):
 
 def iim_block(datasets):
     """An APP13 segment holding IPTC-IIM datasets {(record, number): bytes} (test data only)."""
-    data = b"".join(b"\x1c" + bytes(key) + len(v).to_bytes(2, "big") + v for key, v in datasets.items())
-    header = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(data).to_bytes(4, "big") + data
-    return b"\xff\xed" + (len(header) + 2).to_bytes(2, "big") + header
+    return app13(b"".join(b"\x1c" + bytes(key) + len(v).to_bytes(2, "big") + v for key, v in datasets.items()))
 
 
 def test_control_characters_in_metadata_never_reach_the_database():
