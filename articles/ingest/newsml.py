@@ -100,7 +100,7 @@ def _news_item(root, filename, resolver):
     content_meta = _child(root, "contentMeta")
     rights = _child(root, "rightsInfo")
     item_class = _qcode_code(_qcode(_child(item_meta, "itemClass")))
-    creators = _children(content_meta, "creator")
+    creator_names = [name for name in map(_name, _children(content_meta, "creator")) if name]
     item = WireItem(
         guid=guid[:255],
         version=(root.get("version") or "").strip()[:50],
@@ -108,13 +108,13 @@ def _news_item(root, filename, resolver):
         headline=_text(_child(content_meta, "headline"))[:255],
         dek=_description(content_meta, ("summary", "abstract", "teaser")),
         body_html=_body(_child(root, "contentSet")),
-        byline=[_name(c) for c in creators if _name(c)] or split_byline(_text(_child(content_meta, "by"))),
+        byline=creator_names or split_byline(_text(_child(content_meta, "by"))),
         dateline=_dateline(content_meta),
         source_name=_name(_child(item_meta, "provider"))[:100],
         copyright_holder=_name(_child(rights, "copyrightHolder")),
         copyright_notice=_text(_child(rights, "copyrightNotice")),
-        subjects=[_name(s) for s in _children(content_meta, "subject") if _name(s)],
-        keywords=[_text(k) for k in _children(content_meta, "keyword") if _text(k)],
+        subjects=[name for name in map(_name, _children(content_meta, "subject")) if name],
+        keywords=[text for text in map(_text, _children(content_meta, "keyword")) if text],
         version_created=parse_wire_datetime(_text(_child(item_meta, "versionCreated")), "versionCreated"),
         embargo_until=parse_wire_datetime(
             _text(_child(item_meta, "embargoed")) or _text(_child(content_meta, "embargoed")), "embargoed"
@@ -124,7 +124,7 @@ def _news_item(root, filename, resolver):
         filename=filename,
     )
     if item.kind == "picture":
-        picture = _picture(root, content_meta, rights, creators, resolver)
+        picture = _picture(root, content_meta, rights, creator_names, resolver)
         item.pictures = [picture] if picture else []
         if not picture:
             raise IngestError("The picture item has no remoteContent with a file reference.")
@@ -181,7 +181,7 @@ def _to_html(element):
     return ET.tostring(element, encoding="unicode", method="html")
 
 
-def _picture(root, content_meta, rights, creators, resolver):
+def _picture(root, content_meta, rights, creator_names, resolver):
     contents = _children(_child(root, "contentSet"), "remoteContent")
     contents = [c for c in contents if c.get("href")]
     if not contents:
@@ -203,7 +203,7 @@ def _picture(root, content_meta, rights, creators, resolver):
         caption=_description(content_meta, ("caption",)),
         credit=_text(_child(content_meta, "creditline"))[:255] or _name(_child(rights, "copyrightHolder"))[:255],
         headline=_text(_child(content_meta, "headline"))[:255],
-        byline=", ".join(_name(c) for c in creators if _name(c))[:255],
+        byline=", ".join(creator_names)[:255],
         copyright=_text(_child(rights, "copyrightNotice"))[:255],
         resolver=resolver,
     )
