@@ -80,14 +80,19 @@ def write_items(folder, count, *, photos=False, offset=0):
             (folder / f"{n:05d}.json").write_text(ninjs_item(n))
 
 
+def exit_on_failures(label, results):
+    """Stop the bench when an item failed: a rate over failed items means nothing."""
+    failed = [r for r in results or [] if r.status == "failed"]
+    if failed:
+        sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
+
+
 def timed(label, count, run):
     """Run once; print wall-clock rate and this process's CPU per item (the rest is waiting on PostgreSQL)."""
     start, cpu = time.perf_counter(), time.process_time()
     results = run()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    failed = [r for r in results if getattr(r, "status", "") == "failed"] if results else []
-    if failed:
-        sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
+    exit_on_failures(label, results)
     rate = count / elapsed
     print(f"{label:<48} {count:>5} items {elapsed:7.2f} s {rate:8.1f} items/s "
           f"{1000 * cpu / count:6.2f} ms CPU/item")
@@ -108,9 +113,7 @@ def interleaved(label_a, run_a, label_b, run_b, count, rounds=3):
             results = run(r, per_round)
             times[label].append(time.perf_counter() - start)
             cpu[label] += time.process_time() - cpu_start
-            failed = [x for x in results or [] if x.status == "failed"]
-            if failed:
-                sys.exit(f"{label}: {len(failed)} items failed, e.g. {failed[0].error}")
+            exit_on_failures(label, results)
     medians = []
     for label, slices in times.items():
         n = per_round * rounds
