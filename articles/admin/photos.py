@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..images import ensure_renditions, get_rendition
-from ..models import Photo
+from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
 
 # What the metadata panel shows, in order: (key in Photo.metadata, label)
@@ -166,7 +166,9 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source").prefetch_related("renditions")
+        # The list and the photo page show only the thumbnail: prefetch that rendition, not every size.
+        thumbs = Prefetch("renditions", queryset=Rendition.objects.filter(spec="thumb"))
+        return super().get_queryset(request).select_related("source").prefetch_related(thumbs)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
