@@ -67,19 +67,13 @@ class WireVersionAdmin(admin.ModelAdmin):
                 form = WireUploadForm(can_publish=can_publish)
         else:
             form = WireUploadForm(can_publish=can_publish)
-        counts = None
-        if results is not None:
-            counts = count_statuses(results)
-            for result in results:
-                if result.article_id:
-                    result.admin_url = reverse("admin:articles_article_change", args=[result.article_id])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Upload wire files",
             "form": form,
             "results": results,
-            "counts": counts,
+            "counts": count_statuses(results) if results is not None else None,
             "can_publish": can_publish,
         }
         return TemplateResponse(request, "admin/wire/upload.html", context)
