@@ -222,10 +222,6 @@ class PhotoAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         transaction.on_commit(lambda: [discard_photo_files(photo) for photo in photos])
 
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-
     # --- multi-file upload --------------------------------------------------------------------
 
     def get_urls(self):
