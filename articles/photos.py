@@ -244,7 +244,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
     try:
         with transaction.atomic():
             photo.image.save(stored_name, File(file, name=stored_name), save=False)
-            photo.source = source or (source_for_name(metadata["source"]) if metadata["source"] else None)
+            photo.source = source or source_for_name(metadata["source"])
             photo.save()
             link_credit_sources(photo)
             images.ensure_renditions(photo, image=checked.image)
