@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from ..images import ensure_renditions, get_rendition
@@ -242,9 +242,8 @@ class PhotoAdmin(admin.ModelAdmin):
                 except PhotoRejected as rejected:
                     results.append({"name": upload.name, "status": "rejected", "error": str(rejected)})
                 else:
-                    url = reverse("admin:articles_photo_change", args=[photo.pk])
                     status = "imported" if created else "duplicate"
-                    results.append({"name": upload.name, "status": status, "photo": photo, "url": url})
+                    results.append({"name": upload.name, "status": status, "photo": photo})
             counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
             summary = ", ".join(f"{counts[status]} {label}" for status, label in STATUSES.items())
             messages.add_message(request, messages.WARNING if counts["rejected"] else messages.SUCCESS, summary + ".")
