@@ -301,14 +301,14 @@ class EditorialAdminMixin:
             path("<path:object_id>/history/compare/", wrap(self.compare_view), name="articles_article_compare"),
             path(
                 "<path:object_id>/history/<int:version_id>/restore/",
-                wrap(self.restore_view),
+                wrap(require_POST(self.restore_view)),
                 name="articles_article_restore",
             ),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
         ] + super().get_urls()
 
     def _article_or_404(self, request, object_id):
-        article = get_object_or_404(Article.objects.prefetch_related("captions"), pk=unquote(object_id))
+        article = get_object_or_404(Article, pk=unquote(object_id))
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -354,8 +354,6 @@ class EditorialAdminMixin:
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return require_POST(lambda r: None)(request)
         article = self._article_or_404(request, object_id)
         if not workflow.can_edit_content(request.user, article):
             raise PermissionDenied
