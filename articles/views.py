@@ -66,8 +66,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             if moved:
                 return HttpResponsePermanentRedirect(moved)
             raise
-        if request.path != self.object.get_absolute_url():
-            return redirect(self.object.get_absolute_url(), permanent=True)
+        url = self.object.get_absolute_url()
+        if request.path != url:
+            return redirect(url, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
