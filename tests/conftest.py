@@ -22,3 +22,17 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def no_avif(settings):
+    """Renditions without the slow AVIF encodes; test_images and test_photos_pages cover AVIF itself."""
+    settings.NEWSROOM_PHOTO_AVIF = False
+
+
+@pytest.fixture
+def editor(db):
+    """A desk user in the Editor group (see tests/workflow_helpers.desk_user)."""
+    from tests.workflow_helpers import desk_user
+
+    return desk_user("Editor")

@@ -13,7 +13,7 @@ from articles.models import Photo, Rendition
 from articles.photos import import_photo
 from tests.factories import PhotoFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "photos"
 
@@ -28,11 +28,6 @@ def opened(rendition):
         im = Image.open(io.BytesIO(fh.read()))
         im.load()
     return im
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False
 
 
 def test_exif_orientation_is_applied_and_display_size_stored():

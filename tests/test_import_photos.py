@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Photo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
@@ -16,11 +16,6 @@ KEYS = [
     "file", "status", "error", "id", "caption", "credit", "byline", "copyright", "source",
     "headline", "date_created", "city", "country", "keywords", "width", "height",
 ]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False
 
 
 def run(capsys, *files):

@@ -14,7 +14,7 @@ from articles.models import Photo, Rendition, Source
 from articles.photos import PhotoRejected, discard_photo_files, import_photo
 from tests.factories import SourceFactory, image_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
@@ -39,11 +39,6 @@ def fixture_file(kind, name):
 def stored_files(settings):
     roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
     return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False  # keeps these tests quick; test_images covers AVIF
 
 
 @pytest.mark.parametrize("name", sorted(GOOD))

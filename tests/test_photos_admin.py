@@ -11,7 +11,7 @@ from articles.models import Photo
 from articles.photos import import_photo
 from tests.factories import ArticleFactory, CaptionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPLOAD_URL = "admin:articles_photo_upload"
@@ -19,11 +19,6 @@ UPLOAD_URL = "admin:articles_photo_upload"
 
 def upload(kind, name):
     return SimpleUploadedFile(name, (FIXTURES / kind / name).read_bytes())
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False
 
 
 @pytest.fixture

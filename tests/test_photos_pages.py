@@ -12,14 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from articles.photos import import_photo
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, SectionFactory, SourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "photos"
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False  # quicker; the first test turns it on to check the markup
 
 
 def render(template, **context):

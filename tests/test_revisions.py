@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return desk_user("Editor")
-
-
-@pytest.fixture
 def story_with_history(client, editor):
     """A story saved three times in the admin: baseline, then a new headline, then a new caption."""
     story = ArticleFactory(headline="Dam opens early", dek="Water flows in May.", body="<p>The dam opened.</p>")

@@ -3,12 +3,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Caption, Photo, Source
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_avif(settings):
-    settings.NEWSROOM_PHOTO_AVIF = False  # AVIF encoding is the slow part; the photo tests cover it
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 
 def counts():

@@ -19,11 +19,6 @@ NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def editor():
-    return desk_user("Editor")
-
-
-@pytest.fixture
 def reporter():
     return desk_user("Reporter")
 
