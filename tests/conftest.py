@@ -2,6 +2,13 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_configure(config):
+    """A fast password hasher: the default PBKDF2 spends ~0.3 s per login or created user."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploads and renditions go to a throwaway folder per test."""
