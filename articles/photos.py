@@ -25,14 +25,9 @@ class PhotoRejected(Exception):
     """A file that cannot become a photo; str() is the reason, written for editors."""
 
 
-def max_pixels():
-    return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
-
-
 def max_bytes():
-    """NEWSROOM_PHOTO_MAX_BYTES, else the site-wide upload limit (MAX_UPLOAD_MB, default 50)."""
-    limit = getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", None)
-    return limit or getattr(settings, "NEWSROOM_MAX_UPLOAD_MB", 50) * 2**20
+    """NEWSROOM_PHOTO_MAX_BYTES, else (0) the site-wide upload limit NEWSROOM_MAX_UPLOAD_MB."""
+    return settings.NEWSROOM_PHOTO_MAX_BYTES or settings.NEWSROOM_MAX_UPLOAD_MB * 2**20
 
 
 def file_size(file):
@@ -104,7 +99,7 @@ def check_and_decode(im):
     if im.format not in ACCEPTED_FORMATS:
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
-    limit = max_pixels()
+    limit = settings.NEWSROOM_PHOTO_MAX_PIXELS
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
@@ -122,7 +117,7 @@ def check_and_decode(im):
 def bomb_message(exc):
     return (
         "The image declares far more pixels than a photo needs (a possible decompression bomb); "
-        f"the limit is {max_pixels() / 1e6:.0f} megapixels."
+        f"the limit is {settings.NEWSROOM_PHOTO_MAX_PIXELS / 1e6:.0f} megapixels."
     )
 
 

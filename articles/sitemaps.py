@@ -31,7 +31,7 @@ class ArticleSitemap(PublicSiteSitemap):
 
     @property
     def limit(self):
-        return int(getattr(settings, "NEWSROOM_SITEMAP_PAGE_SIZE", 1000))
+        return settings.NEWSROOM_SITEMAP_PAGE_SIZE
 
     def items(self):
         lead_captions = Caption.objects.filter(role=Caption.Role.LEAD).select_related("photo")

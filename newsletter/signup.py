@@ -30,10 +30,6 @@ class LinkInvalid(Exception):
     """The link was altered, belongs to nobody, or no longer matches the subscriber."""
 
 
-def confirm_max_age():
-    return int(getattr(settings, "NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600))
-
-
 def normalize_email(email):
     return (email or "").strip().lower()
 
@@ -70,7 +66,7 @@ def subscriber_from_token(token, salt, max_age=None):
 
 def may_mail(email):
     """At most one sign-up mail per address per window, so the form cannot be used to flood someone."""
-    window = int(getattr(settings, "NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60))
+    window = settings.NEWSLETTER_MAIL_INTERVAL_SECONDS
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
     return cache.add(f"newsletter:mailed:{digest}", 1, window)
 
@@ -116,13 +112,13 @@ def request_subscription(email, now=None):
     compose_mail(
         subscriber,
         "confirm",
-        {"confirm_url": confirm_url(subscriber), "valid_days": max(1, confirm_max_age() // 86400)},
+        {"confirm_url": confirm_url(subscriber), "valid_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400)},
     ).send()
     return subscriber
 
 
 def check_confirm_token(token):
-    return subscriber_from_token(token, CONFIRM_SALT, max_age=confirm_max_age())
+    return subscriber_from_token(token, CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
 
 
 def confirm_subscription(token, now=None):
