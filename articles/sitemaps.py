@@ -17,7 +17,7 @@ NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
 
 
 class PublicSiteSitemap(Sitemap):
-    """Absolute URLs on NEWSROOM_SITE_URL rather than the Sites framework's domain."""
+    """Absolute URLs on NEWSROOM_SITE_URL, not the request's host (Django's default without the Sites app)."""
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.NEWSROOM_SITE_URL).scheme or "https"
@@ -67,7 +67,7 @@ def news_sitemap_articles(now=None):
         Article.objects.published(now)
         .filter(published_at__gte=now - NEWS_WINDOW)
         .only("headline", "slug", "published_at", "created_at")
-        .latest()[:NEWS_LIMIT]
+        .newest_first()[:NEWS_LIMIT]
     )
 
 

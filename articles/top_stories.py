@@ -23,7 +23,7 @@ def rank_top_stories(limit=10, now=None):
         .order_by("-reads", "-published_at", "-pk")[:limit]
     )
     if len(most_read) < limit:
-        most_read += candidates.exclude(pk__in=[a.pk for a in most_read]).latest()[: limit - len(most_read)]
+        most_read += candidates.exclude(pk__in=[a.pk for a in most_read]).newest_first()[: limit - len(most_read)]
     return most_read
 
 
