@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, StatusChange
+from .rights import publish_problems
 from .workflow import can_publish
 
 
@@ -22,8 +23,11 @@ def change_status(article, to_status, *, by=None):
     return article
 
 
-def check_publishable(article, *, by=None, at=None):
-    """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
+def check_publishable(article, *, by=None, at=None, photos=None):
+    """The time the story would go live; raises PublishError (permission, embargo, photo rights) if it may not.
+
+    `photos`: the photos the story will carry, when they are not saved yet (the admin form).
+    """
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
@@ -32,12 +36,16 @@ def check_publishable(article, *, by=None, at=None):
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
         )
+    # A backdated publish time must not let a photo whose licence has already ended through.
+    problems = publish_problems(article, at=max(publish_time, timezone.now()), photos=photos)
+    if problems:
+        raise PublishError(" ".join(problems), code="photo_rights")
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
-    publish_time = check_publishable(article, by=by, at=at)
+def publish_article(article, *, by=None, at=None, photos=None):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights."""
+    publish_time = check_publishable(article, by=by, at=at, photos=photos)
     article.publish(at=publish_time)
     return change_status(article, Article.Status.PUBLISHED, by=by)
 

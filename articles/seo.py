@@ -69,6 +69,8 @@ def article_metadata(article):
             "width": image.width,
             "height": image.height,
             "alt": caption.photo.display_alt,
+            "photo": caption.photo,
+            "credit": caption.credit,
         },
         "published": iso(article.published_at),
         "modified": iso(modified_time(article)),
@@ -76,6 +78,19 @@ def article_metadata(article):
         "tags": [tag.name for tag in article.tags.all()],
         "authors": article.ordered_authors,
     }
+
+
+def image_rights_json_ld(photo, credit=""):
+    """Google's image-licence fields and schema.org digitalSourceType, for the fields the photo has."""
+    data = {
+        "creditText": credit or photo.credit,
+        "copyrightNotice": photo.copyright,
+        "creator": photo.photographer and {"@type": "Person", "name": photo.photographer},
+        "license": photo.web_statement or photo.licensor_url,
+        "acquireLicensePage": photo.licensor_url,
+        "digitalSourceType": photo.digital_source and photo.digital_source.schema_org,
+    }
+    return {key: value for key, value in data.items() if value}
 
 
 def article_json_ld(article, meta=None):
@@ -103,6 +118,7 @@ def article_json_ld(article, meta=None):
                 "url": meta["image"]["url"],
                 "width": meta["image"]["width"],
                 "height": meta["image"]["height"],
+                **image_rights_json_ld(meta["image"]["photo"], meta["image"]["credit"]),
             }
         ]
     if meta["authors"]:

@@ -264,7 +264,9 @@ class EditorialAdminMixin:
         with workflow.keeping_old_url(obj) as stored:
             previous = stored.status if stored else None
             if obj.status == Status.PUBLISHED and previous != Status.PUBLISHED:
-                publish_article(obj, by=request.user, at=obj.published_at)
+                # The photos the captions form will save (CaptionFormSet), not those stored now.
+                photos = getattr(obj, "photos_to_publish", None)
+                publish_article(obj, by=request.user, at=obj.published_at, photos=photos)
             elif obj.status == Status.KILLED and previous != Status.KILLED:
                 unpublish_article(obj, by=request.user)
             elif obj.status != previous:
