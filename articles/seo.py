@@ -70,7 +70,6 @@ def article_metadata(article):
             "height": image.height,
             "alt": caption.photo.display_alt,
             "photo": caption.photo,
-            "credit": caption.credit,
         },
         "published": iso(article.published_at),
         "modified": iso(modified_time(article)),
@@ -80,12 +79,12 @@ def article_metadata(article):
     }
 
 
-def image_rights_json_ld(photo, credit=""):
-    """Google's image-licence fields and schema.org digitalSourceType, for the fields the photo has."""
+def image_rights_json_ld(photo):
+    """Google's image-licence fields and schema.org digitalSourceType, for those the photo has.
+
+    A photo without rights or provenance fields adds nothing: its JSON-LD is as it always was.
+    """
     data = {
-        "creditText": credit or photo.credit,
-        "copyrightNotice": photo.copyright,
-        "creator": photo.photographer and {"@type": "Person", "name": photo.photographer},
         "license": photo.web_statement or photo.licensor_url,
         "acquireLicensePage": photo.licensor_url,
         "digitalSourceType": photo.digital_source and photo.digital_source.schema_org,
@@ -118,7 +117,7 @@ def article_json_ld(article, meta=None):
                 "url": meta["image"]["url"],
                 "width": meta["image"]["width"],
                 "height": meta["image"]["height"],
-                **image_rights_json_ld(meta["image"]["photo"], meta["image"]["credit"]),
+                **image_rights_json_ld(meta["image"]["photo"]),
             }
         ]
     if meta["authors"]:

@@ -70,7 +70,6 @@ def test_json_ld_carries_digital_source_type_and_licence_fields(client):
     assert image["digitalSourceType"] == "https://schema.org/CompositeWithTrainedAlgorithmicMediaDigitalSource"
     assert image["license"] == "https://wire.example/terms"
     assert image["acquireLicensePage"] == "https://wire.example/buy"
-    assert image["creditText"] == "Test Wire" and image["copyrightNotice"] == "(C) Test Wire 2026"
 
 
 def test_a_photo_without_rights_or_provenance_fields_renders_as_before(client):
