@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from django.conf import settings
-from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -235,23 +234,3 @@ def publish_problems(article, *, at, photos=None):
         if problems:
             messages.append(f"Photo {describe_photo(photo)} cannot be published: {'; '.join(problems)}.")
     return messages
-
-
-# --- the clock --------------------------------------------------------------------------------
-
-
-def next_photo_change(now=None):
-    """The next time a photo on a live story appears or disappears by the clock, or None.
-
-    Caches of public pages must not outlive it (public_cache caps their timeouts with it), so an
-    expired photo leaves every cached surface at its time, just as a killed story does.
-    """
-    from .models import Article, Photo
-
-    now = now or timezone.now()
-    found = Photo.objects.filter(captions__article__in=Article.objects.published(now)).aggregate(
-        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
-        release=Min("usable_from", filter=Q(usable_from__gt=now)),
-    )
-    moments = [m for m in found.values() if m]
-    return min(moments) if moments else None
