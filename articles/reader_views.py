@@ -1,9 +1,12 @@
 """Reader-facing pages and files beyond the story views: search, sitemaps and robots.txt."""
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +18,22 @@ from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 
 SEARCH_PAGE_SIZE = 20
+# Dates a search filter accepts: wide enough for any archive, narrow enough that a day's bounds in any
+# time zone stay inside what datetime and PostgreSQL can hold (9999-12-31 overflowed to a 500).
+EARLIEST_DATE, LATEST_DATE = date(1800, 1, 1), date(2999, 12, 31)
+DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+
+
+def search_date_field(label):
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
+        ],
+    )
 
 
 class SearchForm(forms.Form):
@@ -22,8 +41,8 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search")
     section = forms.ChoiceField(required=False, label="Section")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = search_date_field("From")
+    date_to = search_date_field("To")
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)

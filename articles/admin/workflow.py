@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -308,7 +308,10 @@ class EditorialAdminMixin:
         ] + super().get_urls()
 
     def _article_or_404(self, request, object_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
+        # ModelAdmin.get_object answers None for ids that are not a number (get_object_or_404 raised a 500).
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -335,6 +338,8 @@ class EditorialAdminMixin:
             value = request.GET.get(name, "current")
             if value == "current":
                 return "Current story", revisions.snapshot_of_article(article)
+            if not value.isdigit():
+                raise Http404("No such revision.")
             version = get_object_or_404(versions, pk=value)
             user = version.revision.user or "the wire"
             return f"{timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} by {user}", (
