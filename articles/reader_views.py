@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from newsroom.ratelimits import allow
+
 from .public_cache import cache_public_response, nav_sections
 from .search import search_articles, snippet_html
 from .seo import absolute_url
@@ -62,7 +64,15 @@ class SearchForm(forms.Form):
 
 @require_GET
 def search(request):
-    """/search/?q=...: always a page, whatever was typed (bad filters are reported, not fatal)."""
+    """/search/?q=...: always a page, whatever was typed (bad filters are reported, not fatal).
+
+    Anonymous readers get NEWSROOM_SEARCH_RATE searches per client address (429 past it), so one
+    client cannot load the database for everyone; staff are not limited.
+    """
+    if not request.user.is_authenticated and not allow(request, "search", settings.NEWSROOM_SEARCH_RATE):
+        response = render(request, "reader/search_rate_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     form = SearchForm(request.GET or None, sections=nav_sections())
     filters = {}
     if form.is_bound:
