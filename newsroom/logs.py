@@ -12,15 +12,20 @@ class OncePerInterval(logging.Filter):
     minute, not flood. The next record let through says how many were held back.
     """
 
-    def __init__(self, seconds=60, name=""):
+    def __init__(self, seconds=60, name="", clock=time.monotonic):
         super().__init__(name)
         self.seconds = float(seconds)
+        self.clock = clock
         self._lock = threading.Lock()
-        self._state = {}  # (logger, msg) -> [next time a record may pass, records held back]
+        self._state = {}  # (logger, msg) -> (next time a record may pass, records held back)
+
+    def reset(self):
+        with self._lock:
+            self._state.clear()
 
     def filter(self, record):
         key = (record.name, record.msg)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             next_pass, held_back = self._state.get(key, (0.0, 0))
             if now < next_pass:

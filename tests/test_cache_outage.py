@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.urls import reverse
 
+from newsroom.logs import OncePerInterval
 from newsroom.settings import cache_settings
 from tests.factories import ArticleFactory
 
@@ -107,9 +108,21 @@ def test_readyz_says_degraded_but_keeps_the_replica_in_service(client, redis_dow
 
 
 def test_the_outage_is_logged_once_per_interval_not_per_call(client, redis_down, story, caplog):
+    (once,) = [f for f in logging.getLogger("newsroom.cache").filters if isinstance(f, OncePerInterval)]
+    once.reset()  # earlier tests' outages were logged already
     with caplog.at_level(logging.ERROR, logger="newsroom.cache"):
         for _ in range(5):
             assert client.get("/").status_code == 200
     records = [r for r in caplog.records if r.name == "newsroom.cache"]
     assert len(records) == 1
     assert records[0].exc_info  # the Redis error itself is in the log
+
+
+def test_the_filter_lets_the_next_record_through_after_the_interval_and_counts_the_rest():
+    now = [100.0]
+    once = OncePerInterval(seconds=60, clock=lambda: now[0])
+    record = logging.LogRecord("newsroom.cache", logging.ERROR, __file__, 1, "Exception ignored", None, None)
+    assert [once.filter(record) for _ in range(4)] == [True, False, False, False]
+    now[0] += 61
+    assert once.filter(record)
+    assert record.getMessage() == "Exception ignored (3 like it in the last 60 s not logged)"
