@@ -38,8 +38,10 @@ bench: install
 resilience: install
 	$(PY) scripts/resilience.py $(RESILIENCE_ARGS)
 
+# ruff, then import-linter's contracts in pyproject.toml (one-way app dependencies, no import cycle).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

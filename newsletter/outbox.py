@@ -1,7 +1,7 @@
 """The sign-up mail outbox: queue a mail with the sign-up, send it from a task, retry until SMTP takes it.
 
-A queued mail is a SignupMail row written in the sign-up's transaction. `send_soon` hands it to the
-task queue once that commits; `deliver` sends it (at most once: the row is locked while sending and
+A queued mail is a SignupMail row written in the sign-up's transaction. `tasks.send_soon` hands it
+to the task queue once that commits; `deliver` sends it (at most once: the row is locked while sending and
 marked sent in the same transaction) and, when SMTP fails, records the attempt and the time of the
 next one (backoff doubling from RETRY_SECONDS, at most an hour). The task is retried by the queue
 with the same backoff; `send_due` (the `send_signup_mails` command, run every minute) sends whatever
@@ -31,13 +31,6 @@ def queue(subscriber, kind, now=None):
     """A new queued mail of `kind` to `subscriber`; call inside the sign-up's transaction."""
     now = now or timezone.now()
     return SignupMail.objects.create(subscriber=subscriber, kind=kind, created_at=now, next_attempt_at=now)
-
-
-def send_soon(mail):
-    """Send `mail` from a task once the current transaction commits (no SMTP work in the request)."""
-    from .tasks import send_signup_mail, start
-
-    start(send_signup_mail, mail.pk)
 
 
 def message_for(mail):

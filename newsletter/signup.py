@@ -8,7 +8,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import outbox
+from . import outbox, tasks
 from .mails import (  # noqa: F401 - the sign-up API others import from here
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
@@ -87,7 +87,7 @@ def request_subscription(email, now=None):
             subscriber.confirmation_sent_at = now
             subscriber.save(update_fields=["status", "confirmation_sent_at"])
             mail = outbox.queue(subscriber, SignupMail.Kind.CONFIRM, now)
-    outbox.send_soon(mail)
+    tasks.send_soon(mail)
     return subscriber
 
 

@@ -18,5 +18,6 @@ def send_signup_mail(mail_id):
         raise
 
 
-def start(the_task, *args):
-    enqueue_after_commit(the_task, *args)
+def send_soon(mail):
+    """Send `mail` from the `mail` queue once the current transaction commits."""
+    enqueue_after_commit(send_signup_mail, mail.pk)
