@@ -27,6 +27,12 @@ class PhotoRejected(Exception):
     """A file that cannot become a photo; str() is the reason, written for editors."""
 
 
+# JPEG decodes at 1/2, 1/4 or 1/8 size (draft mode), so its decoded memory stays small whatever its
+# pixel count; PNG, WebP and AVIF decode at full size (4 bytes a pixel with alpha), so they get a
+# lower bound: a 100 MP PNG once took a worker to 1.77 GB (issue #11).
+FULL_SIZE_DECODE_FORMATS = {"PNG", "WEBP", "AVIF"}
+
+
 def max_bytes():
     """NEWSROOM_PHOTO_MAX_BYTES, else (0) the site-wide upload limit NEWSROOM_MAX_UPLOAD_MB."""
     return settings.NEWSROOM_PHOTO_MAX_BYTES or settings.NEWSROOM_MAX_UPLOAD_MB * 2**20
@@ -104,11 +110,14 @@ def check_and_decode(im):
     if im.format not in ACCEPTED_FORMATS:
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
-    limit = settings.NEWSROOM_PHOTO_MAX_PIXELS
+    limit = any_format_limit = settings.NEWSROOM_PHOTO_MAX_PIXELS
+    if im.format in FULL_SIZE_DECODE_FORMATS:
+        limit = min(limit, settings.NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS)
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"the limit is {limit / 1e6:.0f} megapixels."
+            f"the limit is {limit / 1e6:.0f} megapixels"
+            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < any_format_limit else ".")
         )
     if getattr(im, "n_frames", 1) > 1:
         raise PhotoRejected("Animated images are not accepted; upload a single still photo.")

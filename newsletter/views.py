@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsroom.client_ip import client_ip
+from newsroom.ratelimits import allow
 
-from . import ratelimit
 from .signup import (
     LinkExpired,
     LinkInvalid,
@@ -34,8 +33,7 @@ def signup(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
-    limit = settings.NEWSLETTER_SIGNUPS_PER_HOUR
-    if not ratelimit.hit("newsletter-signup", client_ip(request), limit=limit, period=3600):
+    if not allow(request, "newsletter-signup", f"{settings.NEWSLETTER_SIGNUPS_PER_HOUR}/h"):
         response = render(request, "newsletter/rate_limited.html", status=429)
         response["Retry-After"] = "3600"
         return response
