@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from . import images
 from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256, unique_slug
+from .renditions import made_in_process, request_renditions
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 if images.features.check("avif"):
@@ -139,7 +140,10 @@ def check_and_decode(im):
     metadata = read_metadata(im)
     if metadata["orientation"] in images.SWAPS_AXES:
         width, height = height, width
-    decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
+    # Every pixel is decoded either way (that is the check); only the size kept differs: enough for
+    # the renditions made right here, or just a thumbnail's worth when a worker makes them later.
+    specs = images.standard_specs(Photo(width=width, height=height)) if made_in_process() else ["thumb"]
+    decoded = images.decode(im, specs)
     return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height)
 
 
@@ -247,7 +251,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
             photo.source = source or source_for_name(metadata["source"])
             photo.save()
             link_credit_sources(photo)
-            images.ensure_renditions(photo, image=checked.image)
+            request_renditions(photo, image=checked.image)
     except IntegrityError:
         # The same file imported concurrently: keep theirs (and its renditions, which share our
         # names), drop our copy of the original.
