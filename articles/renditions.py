@@ -52,3 +52,12 @@ def nudge(photo):
 
 def photos_missing_renditions():
     return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC)
+
+
+@background_task(retries=0, queue_name="media")
+def queue_missing_renditions(limit=200):
+    """The scheduler's sweep: queue photos still without their renditions (a lost task, a restore)."""
+    photo_ids = list(photos_missing_renditions().order_by("pk").values_list("pk", flat=True)[:limit])
+    for photo_id in photo_ids:
+        enqueue(make_renditions, photo_id)
+    return len(photo_ids)

@@ -130,6 +130,8 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
+PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
     name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT}
     for name in TASK_QUEUES
