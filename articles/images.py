@@ -348,46 +348,6 @@ def ensure_renditions(photo, specs=None, image=None):
     return [have[item] for item in wanted]
 
 
-def picture_renditions(photo, spec):
-    """{format: [renditions, narrowest first]} for a <picture> of the family `spec` belongs to.
-
-    Reads prefetched renditions (no query); anything missing is made in one go.
-    """
-    parsed = SPECS[spec]
-    families = family_specs(photo, parsed.crop, parsed.width)
-    names = [name for specs in families.values() for name in specs]
-    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
-    if not all(found.values()):
-        from .renditions import made_in_process
-
-        if not made_in_process():
-            return ready_renditions(photo, families)
-        found = dict(zip(names, ensure_renditions(photo, names), strict=True))
-    return {fmt: [found[name] for name in specs] for fmt, specs in families.items()}
-
-
-def ready_renditions(photo, families):
-    """While a worker makes the renditions: the sizes already stored, in every format that has one.
-
-    With no JPEG ready yet, the family's narrowest JPEG is made on the spot (one small, draft-mode
-    decode), so the <img> always has a real file behind it.
-    """
-    from .models import Rendition
-    from .renditions import nudge
-
-    names = [name for specs in families.values() for name in specs]
-    stored = {
-        r.spec: r for r in Rendition.objects.filter(photo=photo, spec__in=names)
-        if r.focal_key == focal_key_for(photo, r.spec)
-    }
-    if len(stored) < len(names):
-        nudge(photo)
-    ready = {fmt: [stored[name] for name in specs if name in stored] for fmt, specs in families.items()}
-    if not ready["jpeg"]:
-        ready["jpeg"] = [get_rendition(photo, families["jpeg"][0])]
-    return {fmt: renditions for fmt, renditions in ready.items() if renditions}
-
-
 def delete_rendition_files(photo):
     """Remove every stored rendition file of `photo` (by its deterministic name prefix)."""
     if not photo.sha256:

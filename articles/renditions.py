@@ -2,7 +2,7 @@
 
 With a real queue the upload returns once the original is stored and checked, and the `media`
 queue's workers make the renditions. Until they exist `{% picture %}` serves the sizes that are
-ready, or one small JPEG made on the spot (images.picture_renditions), never a broken image. With
+ready, or one small JPEG made on the spot (picture_renditions below), never a broken image. With
 the immediate backend (make run, tests) everything is made at once, as before.
 """
 
@@ -11,7 +11,8 @@ from django.core.cache import cache
 from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
 
 from . import images
-from .models import Photo
+from .images import SPECS, ensure_renditions, family_specs, find_rendition, focal_key_for, get_rendition
+from .models import Photo, Rendition
 
 # The photo's renditions are complete once this spec exists: every photo's standard set includes
 # it (WebP is always offered, 320 is the narrowest width), and the on-the-spot fallback is a JPEG.
@@ -48,6 +49,42 @@ def nudge(photo):
         first = True
     if first:
         enqueue(make_renditions, photo.pk)
+
+
+def picture_renditions(photo, spec):
+    """{format: [renditions, narrowest first]} for a <picture> of the family `spec` belongs to.
+
+    Reads prefetched renditions (no query). Anything missing is made in one go when renditions are
+    made in-process; with a queue, the page gets what is ready (ready_renditions) and a worker the rest.
+    """
+    parsed = SPECS[spec]
+    families = family_specs(photo, parsed.crop, parsed.width)
+    names = [name for specs in families.values() for name in specs]
+    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
+    if not all(found.values()):
+        if not made_in_process():
+            return ready_renditions(photo, families)
+        found = dict(zip(names, ensure_renditions(photo, names), strict=True))
+    return {fmt: [found[name] for name in specs] for fmt, specs in families.items()}
+
+
+def ready_renditions(photo, families):
+    """While a worker makes the renditions: the sizes already stored, in every format that has one.
+
+    With no JPEG ready yet, the family's narrowest JPEG is made on the spot (one small, draft-mode
+    decode), so the <img> always has a real file behind it.
+    """
+    names = [name for specs in families.values() for name in specs]
+    stored = {
+        r.spec: r for r in Rendition.objects.filter(photo=photo, spec__in=names)
+        if r.focal_key == focal_key_for(photo, r.spec)
+    }
+    if len(stored) < len(names):
+        nudge(photo)
+    ready = {fmt: [stored[name] for name in specs if name in stored] for fmt, specs in families.items()}
+    if not ready["jpeg"]:
+        ready["jpeg"] = [get_rendition(photo, families["jpeg"][0])]
+    return {fmt: renditions for fmt, renditions in ready.items() if renditions}
 
 
 def photos_missing_renditions():

@@ -13,11 +13,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from pipeline.queue import background_task, enqueue
 
-from .models import Edition
+from .models import Edition, Subscriber
 from .sending import edition_key, get_or_create_edition, pending_recipients, send_edition
 
 LOCK_NAMESPACE = 0x4E4C  # "NL": advisory locks of newsletter editions
@@ -71,7 +72,18 @@ def send_todays_edition():
 def resume_editions():
     """The scheduler's sweep: give every recent unfinished edition a batch (a no-op while one sends)."""
     since = timezone.now() - timedelta(days=RESUME_DAYS)
-    editions = list(Edition.objects.filter(completed_at__isnull=True, created_at__gte=since).values_list("pk", flat=True))
+    unfinished = Edition.objects.filter(completed_at__isnull=True, created_at__gte=since)
+    editions = list(unfinished.values_list("pk", flat=True))
     for edition_id in editions:
         enqueue(send_edition_batch, edition_id)
     return len(editions)
+
+
+@background_task(retries=1, backoff=300, queue_name="mail")
+def purge_unconfirmed():
+    """Daily: sign-ups never confirmed within NEWSLETTER_CONFIRM_MAX_AGE (personal data kept without consent)."""
+    confirm_by = timezone.now() - timedelta(seconds=settings.NEWSLETTER_CONFIRM_MAX_AGE)
+    expired = Subscriber.objects.filter(status=Subscriber.Status.PENDING).filter(
+        Q(confirmation_sent_at__lt=confirm_by) | Q(confirmation_sent_at__isnull=True, created_at__lt=confirm_by)
+    )
+    return expired.delete()[0]

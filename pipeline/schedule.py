@@ -57,6 +57,8 @@ def periodic_jobs():
         Periodic("daily newsletter", "newsletter.tasks.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),
         Periodic("purge expired", "pipeline.tasks.purge_expired", CronTrigger(hour=3, minute=30, timezone=zone)),
+        Periodic("purge unconfirmed sign-ups", "newsletter.tasks.purge_unconfirmed",
+                 CronTrigger(hour=3, minute=40, timezone=zone)),
     ]
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import Heartbeat, TaskFailure
@@ -22,20 +21,13 @@ def worker_heartbeat():
 
 @background_task(retries=1, backoff=300)
 def purge_expired():
-    """Daily: expired sessions, old task failures, sign-ups never confirmed, stale heartbeats."""
-    from newsletter.models import Subscriber
-
+    """Daily: expired sessions, old task failures, stale heartbeats."""
     now = timezone.now()
-    confirm_by = now - timedelta(seconds=settings.NEWSLETTER_CONFIRM_MAX_AGE)
     purged = {
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "task_failures": TaskFailure.objects.filter(
             failed_at__lt=now - timedelta(days=settings.PIPELINE_KEEP_FAILURES_DAYS)
         ).delete()[0],
-        # Addresses that never confirmed are personal data we have no consent to keep.
-        "unconfirmed_subscribers": Subscriber.objects.filter(status=Subscriber.Status.PENDING)
-        .filter(Q(confirmation_sent_at__lt=confirm_by) | Q(confirmation_sent_at__isnull=True, created_at__lt=confirm_by))
-        .delete()[0],
         "heartbeats": Heartbeat.objects.filter(beat_at__lt=now - timedelta(days=7)).delete()[0],
     }
     return purged

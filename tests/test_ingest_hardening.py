@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.ingest import IngestOptions, ingest_paths
-from articles.models import Article, Photo, unique_slug
+from articles.models import Article, Photo
+from articles.slugs import unique_slug
 from tests.factories import ArticleFactory
+from wire.ingest import IngestOptions, ingest_paths
 
 from .ingest_helpers import EXPORTS, PHOTOS, ninjs, webp_renditions_only, write_json  # noqa: F401
 
