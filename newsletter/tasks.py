@@ -1,4 +1,8 @@
-"""The newsletter on the task queue: today's edition at its time, sent in paced batches.
+"""The newsletter on the task queue: sign-up mails from the outbox, and the daily edition in paced batches.
+
+Sign-up mails: send_signup_mail sends one outbox mail; when SMTP is down the queue retries it.
+
+Editions: today's edition at its time, sent in paced batches.
 
 One batch task sends at most NEWSLETTER_BATCH_SIZE mails at NEWSLETTER_MAILS_PER_SECOND, then
 queues the next batch. Only one batch of an edition sends at a time (a PostgreSQL session lock,
@@ -16,8 +20,9 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from pipeline.queue import background_task, enqueue
+from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
 
+from . import outbox
 from .models import Edition, Subscriber
 from .sending import edition_key, get_or_create_edition, pending_recipients, send_edition
 
@@ -87,3 +92,28 @@ def purge_unconfirmed():
         Q(confirmation_sent_at__lt=confirm_by) | Q(confirmation_sent_at__isnull=True, created_at__lt=confirm_by)
     )
     return expired.delete()[0]
+
+
+@background_task(retries=8, backoff=outbox.RETRY_SECONDS, queue_name="mail")
+def send_signup_mail(mail_id):
+    """Send one queued sign-up mail; when SMTP is down the queue retries it with backoff."""
+    try:
+        outbox.deliver(mail_id)
+    except outbox.MailNotSent:
+        if runs_in_process(send_signup_mail):
+            # The immediate backend cannot defer a retry (and would roll back the recorded attempt):
+            # the mail stays queued and the `send_signup_mails` sweep sends it when it is due.
+            return
+        raise
+
+
+def send_soon(mail):
+    """Send `mail` from the `mail` queue once the current transaction commits."""
+    enqueue_after_commit(send_signup_mail, mail.pk)
+
+
+@background_task(retries=0, queue_name="mail")
+def send_due_signup_mails():
+    """The scheduler's sweep (was `send_signup_mails` from cron): outbox mails whose retry is due."""
+    sent, waiting = outbox.send_due()
+    return {"sent": sent, "waiting": waiting}

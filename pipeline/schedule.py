@@ -53,6 +53,7 @@ def periodic_jobs():
         Periodic("flush read counts", "readership.tasks.flush_read_counts", every(60)),
         Periodic("worker heartbeat", "pipeline.tasks.worker_heartbeat", every(60)),
         Periodic("resume unfinished newsletters", "newsletter.tasks.resume_editions", every(60)),
+        Periodic("send due sign-up mails", "newsletter.tasks.send_due_signup_mails", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
         Periodic("daily newsletter", "newsletter.tasks.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),

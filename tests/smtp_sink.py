@@ -1,13 +1,36 @@
-"""A real SMTP server on 127.0.0.1 for tests and benchmarks (aiosmtpd), recording what it accepts.
+"""Real SMTP servers on 127.0.0.1 for tests and benchmarks (aiosmtpd).
 
-`on_message(count, envelope)` runs after a message is stored and before the 250 reply: the point
-where a sender that dies has delivered the mail without knowing it. `refuse_next` answers the
-next N messages with a temporary failure (451), as a provider under load would.
+`smtp_sink(port)` collects the parsed messages it is sent. `SmtpSink(port)` yields a Recorder of
+(recipients, bytes) whose `on_message(count, envelope)` runs after a message is stored and before
+the 250 reply (the point where a sender that dies has delivered the mail without knowing it), and
+whose `refuse_next` answers the next N messages with a temporary failure (451).
 """
 
 import threading
+from contextlib import contextmanager
+from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+
+
+class Collect:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_sink(port):
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler.messages
+    finally:
+        controller.stop()
 
 
 class Recorder:
