@@ -52,13 +52,13 @@ def periodic_jobs():
     return [
         Periodic("flush read counts", "readership.tasks.flush_read_counts", every(60)),
         Periodic("worker heartbeat", "pipeline.tasks.worker_heartbeat", every(60)),
-        Periodic("resume unfinished newsletters", "newsletter.tasks.resume_editions", every(60)),
+        Periodic("resume unfinished newsletters", "newsletter.editions.resume_editions", every(60)),
         Periodic("send due sign-up mails", "newsletter.tasks.send_due_signup_mails", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
-        Periodic("daily newsletter", "newsletter.tasks.send_todays_edition",
+        Periodic("daily newsletter", "newsletter.editions.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),
         Periodic("purge expired", "pipeline.tasks.purge_expired", CronTrigger(hour=3, minute=30, timezone=zone)),
-        Periodic("purge unconfirmed sign-ups", "newsletter.tasks.purge_unconfirmed",
+        Periodic("purge unconfirmed sign-ups", "newsletter.editions.purge_unconfirmed",
                  CronTrigger(hour=3, minute=40, timezone=zone)),
     ]
 

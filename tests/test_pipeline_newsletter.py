@@ -11,9 +11,9 @@ import pytest
 from django.core import mail
 from rq import Queue
 
+from newsletter.editions import resume_editions, send_edition_batch, send_todays_edition
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.sending import Pace, get_or_create_edition
-from newsletter.tasks import resume_editions, send_edition_batch, send_todays_edition
 from pipeline.models import TaskFailure
 from pipeline.queue import enqueue
 from tests.factories import ArticleFactory
