@@ -46,6 +46,12 @@ def queued_count(connection, queues):
     return sum(Queue(name, connection=connection).count for name in queues)
 
 
+def scheduled_count(connection, queues):
+    from rq import Queue
+
+    return sum(Queue(name, connection=connection).scheduled_job_registry.count for name in queues)
+
+
 def seconds_to_next_deferred(connection, queues):
     """Seconds until the earliest deferred task is due (None when there is none)."""
     from rq import Queue
