@@ -27,6 +27,21 @@ GENERATION_KEY = "public-cache:generation"
 KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
 
 
+def next_photo_change(now=None):
+    """The next time a photo on a live story appears or disappears by the clock, or None.
+
+    Caches of public pages must not outlive it (public_cache caps their timeouts with it), so an
+    expired photo leaves every cached surface at its time, just as a killed story does.
+    """
+    now = now or timezone.now()
+    found = Photo.objects.filter(captions__article__in=Article.objects.published(now)).aggregate(
+        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        release=Min("usable_from", filter=Q(usable_from__gt=now)),
+    )
+    moments = [m for m in found.values() if m]
+    return min(moments) if moments else None
+
+
 def _generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -54,21 +69,6 @@ def nav_sections():
 def invalidate_public_cache(**kwargs):
     """Forget every cached public list; the next page builds them afresh."""
     cache.set(GENERATION_KEY, time.time_ns(), None)
-
-
-def next_photo_change(now=None):
-    """The next time a photo on a live story appears or disappears by the clock, or None.
-
-    Caches of public pages must not outlive it (timeout_until_photo_change caps their timeouts with it), so an
-    expired photo leaves every cached surface at its time, just as a killed story does.
-    """
-    now = now or timezone.now()
-    found = Photo.objects.filter(captions__article__in=Article.objects.published(now)).aggregate(
-        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
-        release=Min("usable_from", filter=Q(usable_from__gt=now)),
-    )
-    moments = [m for m in found.values() if m]
-    return min(moments) if moments else None
 
 
 def timeout_until_photo_change(timeout, now=None):

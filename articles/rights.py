@@ -234,3 +234,7 @@ def publish_problems(article, *, at, photos=None):
         if problems:
             messages.append(f"Photo {describe_photo(photo)} cannot be published: {'; '.join(problems)}.")
     return messages
+
+
+# --- the clock: next_photo_change() lives in public_cache.py (it reads Photo rows; rights.py is
+# imported by models.py and so must not import it back) ---------------------------------------
