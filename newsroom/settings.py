@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "wire",
     "readership",
     "newsletter",
+    "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +198,16 @@ NEWSROOM_TOP_STORIES_HOURS = env_int("NEWSROOM_TOP_STORIES_HOURS", 24)
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")  # only if the proxy overwrites it
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
+
+# Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
+NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
+NEWSROOM_API_KEY_RATE = os.environ.get("NEWSROOM_API_KEY_RATE", "600/m")  # for keys without a limit of their own
+NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
+NEWSROOM_API_MAX_PAGE_SIZE = env_int("NEWSROOM_API_MAX_PAGE_SIZE", 100)
+NEWSROOM_API_CACHE_SECONDS = env_int("NEWSROOM_API_CACHE_SECONDS", 60)
+NEWSROOM_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSROOM_WEBHOOK_MAX_ATTEMPTS", 8)
+NEWSROOM_WEBHOOK_RETRY_SECONDS = env_int("NEWSROOM_WEBHOOK_RETRY_SECONDS", 30)  # doubles after each failure
+NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = env_int("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", 10)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

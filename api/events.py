@@ -1,0 +1,5 @@
+"""Story events for webhooks (filled in with the webhook slice)."""
+
+
+def connect_signals():
+    pass
