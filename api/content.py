@@ -70,7 +70,7 @@ def author_data(author):
 
 
 def tag_data(tag):
-    return {"name": tag.name, "slug": tag.slug, "url": absolute_url(reverse("articles:tag", args=[tag.slug]))}
+    return {"name": tag.name, "slug": tag.slug, "url": absolute_url(reverse("reader:tag", args=[tag.slug]))}
 
 
 def rendition_data(rendition):

@@ -60,7 +60,7 @@ def story_ninjs(article):
             {"name": a.name, "rel": "author", "uri": absolute_url(a.get_absolute_url())} for a in authors
         ],
         "subjects": [
-            {"name": t.name, "literal": t.slug, "uri": absolute_url(reverse("articles:tag", args=[t.slug]))}
+            {"name": t.name, "literal": t.slug, "uri": absolute_url(reverse("reader:tag", args=[t.slug]))}
             for t in article.tags.all()
         ],
         "copyrightholder": article.source.name if article.source else settings.NEWSROOM_SITE_NAME,
