@@ -4,7 +4,7 @@ Mapping (ninjs property ← our field): uri ← a stable URN per story; version 
 pubstatus ← usable, or canceled once killed (ninjs's word for a withdrawn item); embargoed ←
 embargo_until; headlines/descriptions/bodies ← headline, standfirst, body; by/people ← the byline;
 located ← dateline; infosources ← Source; subjects ← tags; associations ← photos, each a picture
-with its caption, credit line, copyright (rights) and renditions.
+with its caption, credit (copyrightholder), copyright notice (rights) and renditions.
 """
 from urllib.parse import urlsplit
 
@@ -90,10 +90,10 @@ def picture_association(caption, number):
         "version": "1",
         "headlines": [{"role": "main", "value": photo.headline}] if photo.headline else [],
         "descriptions": [{"role": "caption", "contenttype": "text/plain", "value": caption.caption}],
-        "creditline": caption.credit,
-        "by": photo.photographer,
-        "copyrightholder": photo.copyright or caption.credit,
+        # ninjs 2.0 has no credit-line property: the credit as printed ("AFP-Yonhap") names the holders.
+        "copyrightholder": caption.credit,
         "copyrightnotice": photo.copyright,
+        "by": photo.photographer,
         "renditions": [
             {
                 "name": "original" if i == 0 else r["name"],
