@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from articles import images
 from articles.models import Article, Photo
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 
 def visible_stories(key, now=None):

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 from .content import rendition_data
 

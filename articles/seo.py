@@ -5,17 +5,12 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import absolute_url
+
 from . import images
 
 # Preferred social-card renditions, best first; the first one images.SPECS knows is used.
 SOCIAL_SPECS = ("16x9-w1200", "16x9-w960", "w1200")
-
-
-def absolute_url(path):
-    """`path` on the public site (NEWSROOM_SITE_URL), for feeds, sitemaps and metadata."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.NEWSROOM_SITE_URL}{path}"
 
 
 def social_spec():
@@ -69,6 +64,7 @@ def article_metadata(article):
             "width": image.width,
             "height": image.height,
             "alt": caption.photo.display_alt,
+            "photo": caption.photo,
         },
         "published": iso(article.published_at),
         "modified": iso(modified_time(article)),
@@ -76,6 +72,19 @@ def article_metadata(article):
         "tags": [tag.name for tag in article.tags.all()],
         "authors": article.ordered_authors,
     }
+
+
+def image_rights_json_ld(photo):
+    """Google's image-licence fields and schema.org digitalSourceType, for those the photo has.
+
+    A photo without rights or provenance fields adds nothing: its JSON-LD is as it always was.
+    """
+    data = {
+        "license": photo.web_statement or photo.licensor_url,
+        "acquireLicensePage": photo.licensor_url,
+        "digitalSourceType": photo.digital_source and photo.digital_source.schema_org,
+    }
+    return {key: value for key, value in data.items() if value}
 
 
 def article_json_ld(article, meta=None):
@@ -103,6 +112,7 @@ def article_json_ld(article, meta=None):
                 "url": meta["image"]["url"],
                 "width": meta["image"]["width"],
                 "height": meta["image"]["height"],
+                **image_rights_json_ld(meta["image"]["photo"]),
             }
         ]
     if meta["authors"]:
