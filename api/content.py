@@ -28,7 +28,9 @@ def visible_stories(key, now=None):
 
 
 def visible_photos(key, now=None):
-    return Photo.objects.filter(captions__article__in=visible_stories(key, now)).distinct()
+    """Photos a reader may see (rights: usable now) that appear with a story `key` may read."""
+    now = now or timezone.now()
+    return Photo.objects.usable(now).filter(captions__article__in=visible_stories(key, now)).distinct()
 
 
 def visible_tags(key, now=None):
@@ -96,6 +98,8 @@ def photo_data(photo, *, caption=None):
         "photographer": photo.photographer,
         "copyright": photo.copyright,
         "alt_text": photo.display_alt,
+        "usage_terms": photo.usage_terms,
+        "expires_at": photo.expires_at,
         "width": photo.width,
         "height": photo.height,
         "renditions": [rendition_data(r) for r in renditions],

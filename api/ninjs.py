@@ -93,6 +93,7 @@ def picture_association(caption, number):
         # ninjs 2.0 has no credit-line property: the credit as printed ("AFP-Yonhap") names the holders.
         "copyrightholder": caption.credit,
         "copyrightnotice": photo.copyright,
+        "usageterms": photo.usage_terms,
         "by": photo.photographer,
         "renditions": [
             {
@@ -105,6 +106,10 @@ def picture_association(caption, number):
             for i, r in enumerate(renditions)
         ],
     }
+    if photo.web_statement or photo.licensor_url:
+        association["rightsinfo"] = {"linkedrights": photo.web_statement or photo.licensor_url}
+    if photo.expires_at:
+        association["expires"] = iso(photo.expires_at)
     return {key: value for key, value in association.items() if value not in ([], "")}
 
 

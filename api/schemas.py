@@ -52,6 +52,8 @@ class PhotoOut(Schema):
     photographer: str
     copyright: str
     alt_text: str
+    usage_terms: str = Field(description='The licence terms, e.g. "Editorial use only."')
+    expires_at: datetime | None = Field(description="Licence end: the photo disappears from the API then.")
     width: int
     height: int
     renditions: list[RenditionOut]

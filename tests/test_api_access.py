@@ -153,3 +153,15 @@ def test_admin_shows_a_new_key_once_and_stores_its_hash(client):
     assert key.is_revoked
     client.logout()
     assert client.get("/api/v1/stories", HTTP_X_API_KEY=raw).status_code == 401
+
+
+def test_photos_past_their_licence_leave_every_endpoint(client):
+    caption = CaptionFactory(article=ArticleFactory(), caption="Expired harbour photo",
+                             photo__caption="Expired harbour photo")
+    caption.photo.expires_at = timezone.now() - timedelta(minutes=1)
+    caption.photo.save()
+    story = caption.article
+    for url in ["/api/v1/stories", f"/api/v1/stories/{story.pk}", f"/api/v1/stories/{story.pk}.ninjs",
+                "/api/v1/photos"]:
+        assert "Expired harbour photo" not in client.get(url).content.decode(), url
+    assert client.get(f"/api/v1/photos/{caption.photo.pk}").status_code == 404

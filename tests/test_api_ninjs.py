@@ -32,6 +32,10 @@ def ninjs_validator():
 
 def test_story_ninjs_is_valid_ninjs_with_everything_a_partner_needs(client, no_avif, ninjs_validator):
     story = full_story(embargo_until=timezone.now() - timedelta(hours=2))
+    photo = story.captions.get().photo
+    photo.usage_terms, photo.web_statement = "Editorial use only.", "https://rights.example/terms"
+    photo.expires_at = timezone.now() + timedelta(days=30)
+    photo.save()
     document = client.get(f"/api/v1/stories/{story.pk}.ninjs").json()
     ninjs_validator.validate(document)
     assert document["standard"]["version"] == "2.0"
@@ -48,6 +52,9 @@ def test_story_ninjs_is_valid_ninjs_with_everything_a_partner_needs(client, no_a
     assert picture["type"] == "picture"
     assert picture["copyrightholder"] == "AFP-Yonhap"
     assert picture["descriptions"][0]["value"] == "Cranes at the harbour."
+    assert picture["usageterms"] == "Editorial use only."
+    assert picture["rightsinfo"] == {"linkedrights": "https://rights.example/terms"}
+    assert picture["expires"] == photo.expires_at.isoformat()
     assert picture["renditions"][0]["name"] == "original"
     assert picture["renditions"][0]["contenttype"] == "image/jpeg"
 
