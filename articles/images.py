@@ -135,6 +135,11 @@ def decode(im, specs):
         im.draft("RGB", (max(1, math.ceil(stored[0] * scale)), max(1, math.ceil(stored[1] * scale))))
     im.load()
     icc_profile = im.info.get("icc_profile")
+    factor = math.floor(1 / scale) if scale > 0 else 1
+    if im.format != "JPEG" and factor >= 2 and im.mode in ("RGB", "RGBA", "L", "LA"):
+        # Formats without draft decoding: shrink at once (box filter, no copy at full size) so the
+        # colour conversion and rotation below work on the small picture, not the huge one.
+        im = im.reduce(factor)
     upright = ImageOps.exif_transpose(im)
     if icc_profile and upright.mode in ("RGB", "RGBA", "CMYK", "L"):
         upright = to_srgb(upright, icc_profile)

@@ -31,6 +31,12 @@ def max_pixels():
     return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
 
 
+# JPEG decodes at 1/2, 1/4 or 1/8 size (draft mode), so its decoded memory stays small whatever its
+# pixel count; PNG, WebP and AVIF decode at full size (4 bytes a pixel with alpha), so they get a
+# lower bound: a 100 MP PNG once took a worker to 1.77 GB (issue #11).
+FULL_SIZE_DECODE_FORMATS = {"PNG", "WEBP", "AVIF"}
+
+
 def max_bytes():
     """NEWSROOM_PHOTO_MAX_BYTES, else the site-wide upload limit (MAX_UPLOAD_MB, default 50)."""
     limit = getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", None)
@@ -110,10 +116,13 @@ def check_and_decode(im):
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
     limit = max_pixels()
+    if im.format in FULL_SIZE_DECODE_FORMATS:
+        limit = min(limit, settings.NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS)
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"the limit is {limit / 1e6:.0f} megapixels."
+            f"the limit is {limit / 1e6:.0f} megapixels"
+            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < max_pixels() else ".")
         )
     if getattr(im, "n_frames", 1) > 1:
         raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
