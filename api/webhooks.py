@@ -6,8 +6,8 @@ A scheduled or embargoed story's "published" delivery waits until the story is p
 builds the payload afresh from what is public at that moment, signs it (HMAC-SHA256 of
 "<timestamp>.<body>" with the webhook's secret) and POSTs it; failures are retried with exponential
 backoff (NEWSROOM_WEBHOOK_RETRY_SECONDS, doubling, up to NEWSROOM_WEBHOOK_MAX_ATTEMPTS). Every attempt
-is logged on the delivery (admin: Content API → Webhook deliveries). Deliveries that cannot be
-deferred on the queue (the immediate backend) are sent by `manage.py send_webhooks` when due.
+is logged on the delivery (admin: Content API → Webhook deliveries). The scheduler's minute sweep
+(send_due_webhooks; or `manage.py send_webhooks`) sends whatever the queue could not defer.
 """
 import hashlib
 import hmac
@@ -139,6 +139,12 @@ def send_due(now=None):
     for delivery_id in ids:
         deliver_webhook.call(delivery_id)
     return len(ids)
+
+
+@background_task(retries=0, queue_name="default")
+def send_due_webhooks():
+    """The scheduler's sweep every minute (pipeline/schedule.py): retries and scheduled stories' announcements."""
+    return send_due()
 
 
 # --- one attempt ------------------------------------------------------------------------------
