@@ -7,7 +7,7 @@ shapes. Bounded: a fixed number of examples per operation, no deadline, derandom
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.wsgi import get_wsgi_application
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
@@ -41,7 +41,9 @@ def wsgi_app():
     """Django's WSGI app as schemathesis calls it, kept off the test's connection as Django's test client does."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
+    # WSGIHandler, not get_wsgi_application(): that runs django.setup() again, which re-applies LOGGING
+    # and so stacks a second copy of every logger filter for the rest of the session.
+    yield WSGIHandler()
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
