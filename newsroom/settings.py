@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
     "pipeline",
+    "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +325,16 @@ NEWSROOM_INGEST_MAX_PICTURE_BYTES = env_int("NEWSROOM_INGEST_MAX_PICTURE_BYTES",
 NEWSROOM_INGEST_SECTION = os.environ.get("NEWSROOM_INGEST_SECTION", "")
 NEWSROOM_INGEST_IMPORT_REVISION = env_bool("NEWSROOM_INGEST_IMPORT_REVISION", False)
 NEWSROOM_INGEST_ASYNC_COMMIT = env_bool("NEWSROOM_INGEST_ASYNC_COMMIT", False)
+
+# Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
+NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
+NEWSROOM_API_KEY_RATE = os.environ.get("NEWSROOM_API_KEY_RATE", "600/m")  # for keys without a limit of their own
+NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
+NEWSROOM_API_MAX_PAGE_SIZE = env_int("NEWSROOM_API_MAX_PAGE_SIZE", 100)
+NEWSROOM_API_CACHE_SECONDS = env_int("NEWSROOM_API_CACHE_SECONDS", 60)
+NEWSROOM_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSROOM_WEBHOOK_MAX_ATTEMPTS", 8)
+NEWSROOM_WEBHOOK_RETRY_SECONDS = env_int("NEWSROOM_WEBHOOK_RETRY_SECONDS", 30)  # doubles after each failure
+NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = env_int("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", 10)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
