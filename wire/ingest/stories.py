@@ -18,7 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
 from articles.photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources
-from articles.publishing import PublishError, set_status
+from articles.publishing import PublishError, record_note, set_status
 from articles.slugs import unique_slug
 from newsroom.links import absolute_url
 
@@ -182,16 +182,12 @@ def _update_story(article, item, batch, result, new_photos):
         _apply_relations(article, item, batch, result, new_photos, created=False)
         if was_published and item.pub_status in WITHDRAWN:
             set_status(article, Article.Status.KILLED, by=batch.options.by)
-            ArticleNote.objects.create(
-                article=article, kind=ArticleNote.Kind.UPDATE, created_by=batch.options.by,
-                text=f"This story was withdrawn by {_agency(article)}.",
-            )
+            record_note(article, kind=ArticleNote.Kind.UPDATE, by=batch.options.by,
+                        text=f"This story was withdrawn by {_agency(article)}.")
             result.message = "The agency withdrew the item: the story is unpublished."
         elif was_published:
-            ArticleNote.objects.create(
-                article=article, kind=ArticleNote.Kind.UPDATE, created_by=batch.options.by,
-                text=f"This story has been updated with a new version from {_agency(article)}.",
-            )
+            record_note(article, kind=ArticleNote.Kind.UPDATE, by=batch.options.by,
+                        text=f"This story has been updated with a new version from {_agency(article)}.")
         elif item.pub_status not in WITHDRAWN:
             _publish_if_asked(article, batch, result)
         _add_to_revision(article)
