@@ -178,6 +178,11 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Continuous wire intake (wire/intake.py, docs/wire-ingest.md): how often the scheduler looks for due
+# intakes, how long a dropped file must stay unchanged before it is taken, a feed request's timeout.
+WIRE_INTAKE_POLL_SECONDS = env_int("WIRE_INTAKE_POLL_SECONDS", 30)
+WIRE_INTAKE_SETTLE_SECONDS = env_int("WIRE_INTAKE_SETTLE_SECONDS", 10)
+WIRE_INTAKE_TIMEOUT = env_int("WIRE_INTAKE_TIMEOUT", 15)
 # Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
 PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
