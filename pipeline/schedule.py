@@ -55,6 +55,7 @@ def periodic_jobs():
         Periodic("resume unfinished newsletters", "newsletter.editions.resume_editions", every(60)),
         Periodic("send due sign-up mails", "newsletter.tasks.send_due_signup_mails", every(60)),
         Periodic("poll wire intakes", "wire.intake.poll_due_intakes", every(settings.WIRE_INTAKE_POLL_SECONDS)),
+        Periodic("send due webhook deliveries", "api.webhooks.send_due_webhooks", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
         Periodic("daily newsletter", "newsletter.editions.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),
