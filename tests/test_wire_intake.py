@@ -18,9 +18,9 @@ from tests.factories import SourceFactory
 from wire.intake import poll_due_intakes, poll_intake
 from wire.models import Intake, IntakeFailure
 
-from .ingest_helpers import PHOTOS, ninjs, webp_renditions_only  # noqa: F401
+from .ingest_helpers import PHOTOS, ninjs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 FEED_PORT = 8641
 

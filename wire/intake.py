@@ -27,7 +27,7 @@ from pipeline.queue import background_task, enqueue
 
 from .ingest import FAILED, IngestError, IngestOptions, ingest_parsed, parse_bytes
 from .ingest.batch import read_wire_file
-from .ingest.options import WIRE_SUFFIXES, max_item_bytes
+from .ingest.options import WIRE_SUFFIXES
 from .ingest.resolvers import FolderResolver, NoFiles
 from .models import Intake, IntakeFailure
 
@@ -197,7 +197,7 @@ def poll_feed(intake):
         request.add_header("If-Modified-Since", intake.last_modified)
     try:
         with urllib.request.urlopen(request, timeout=settings.WIRE_INTAKE_TIMEOUT) as response:
-            body = response.read(max_item_bytes() + 1)
+            body = response.read(settings.NEWSROOM_INGEST_MAX_ITEM_BYTES + 1)
             etag, modified = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
     except urllib.error.HTTPError as error:
         if error.code == 304:
