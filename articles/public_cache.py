@@ -1,37 +1,30 @@
-"""Short-lived caches of public lists (section navigation, Top 10) that are dropped on every save.
+"""Caches of public output, all keyed by the content generation (pagecache.generation).
 
-Each cached value lives under a key that includes a generation number; saving or deleting any
-Article or Section bumps the generation, so a killed story vanishes from every cached list at once.
-Writes through ``QuerySet.update()`` skip signals: call ``invalidate_public_cache()`` after them.
+Short-lived lists (section navigation, Top 10) live here; whole anonymous responses (pages,
+feeds, sitemaps, search) are kept by pagecache.middleware. Nothing is ever deleted on a change:
+database triggers bump the generation in the same transaction as any change to a story, section,
+tag, author, source, photo, caption or note -- from the admin, ingest, the shell or a plain
+``QuerySet.update()`` -- and the clock part of the generation moves when a scheduled story or an
+embargo comes due. The next request in every process then reads fresh entries.
+
+A CDN cannot see the generation, so saves also purge the CDN by surrogate key (pagecache.purge).
 """
 
-import hashlib
-import time
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Article, Section
+from pagecache.generation import current_generation
+from pagecache.keys import SITE_KEY, TOP_STORIES_KEY, add_keys
+from pagecache.purge import purge_enabled, purge_on_commit
 
-GENERATION_KEY = "public-cache:generation"
-KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
-
-
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = time.time_ns()
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
-    return generation
+from .models import Article, ArticleAuthor, ArticleNote, Author, Caption, Photo, Section, Source
 
 
 def cached_public(name, build, timeout=300):
     """The value of `build()`, kept in the cache until `timeout` or the next content change."""
-    key = f"public-cache:{_generation()}:{name}"
+    key = f"public-cache:{current_generation()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
@@ -44,44 +37,57 @@ def nav_sections():
     return cached_public("nav-sections", lambda: list(Section.objects.all()))
 
 
-def invalidate_public_cache(**kwargs):
-    """Forget every cached public list; the next page builds them afresh."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
-
-
-def connect_signals():
-    """Drop the caches whenever a story or section changes (called from ArticlesConfig.ready)."""
-    for model in (Article, Section):
-        post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-        post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
-
-
 def cache_public_response(view):
-    """Cache a public GET view's response until NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS or the next change.
+    """Marks a feed or sitemap view: its responses carry the "feeds" or "sitemaps" surrogate key.
 
-    For feeds and sitemaps: a killed story drops out at once (the generation changes), and a story
-    that becomes due by the clock appears within the timeout.
+    The response itself is cached by pagecache.middleware like every other public response.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET":
-            return view(request, *args, **kwargs)
-        # Only the page number varies these responses; other query strings must not fill the cache.
-        page = request.GET.get("p", "")[:8]
-        path = hashlib.sha1(f"{request.path}?p={page}".encode()).hexdigest()
-        key = f"public-cache:{_generation()}:response:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()  # TemplateResponse (Django's sitemap view)
-        if response.status_code == 200 and not response.streaming:
-            seconds = int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
-            headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
-            cache.set(key, (response.content, headers), seconds)
-        return response
+        return add_keys(response, "sitemaps" if "sitemap" in request.path_info else "feeds")
 
     return wrapper
+
+
+def story_purge_keys(article):
+    """What a change to `article` may alter at a CDN: its page, its lists, home, feeds, sitemaps."""
+    keys = {f"story-{article.pk}", f"section-{article.section_id}", "home", "feeds", "sitemaps", "search"}
+    if article.source_id:
+        keys.add(f"source-{article.source_id}")
+    if article.pk:
+        keys |= {f"tag-{pk}" for pk in article.tags.values_list("pk", flat=True)}
+        keys |= {f"author-{pk}" for pk in article.authorships.values_list("author_id", flat=True)}
+    # Every page shows the Top 10 box; a story in it changes every page. (Imported here:
+    # top_stories builds on this module's cached_public.)
+    from .top_stories import top_stories
+
+    if any(story.pk == article.pk for story in top_stories()):
+        keys.add(TOP_STORIES_KEY)
+    return keys
+
+
+def purge_story(sender, instance, **kwargs):
+    if not purge_enabled():
+        return  # no CDN: working out the keys would cost queries for nothing
+    article = instance if isinstance(instance, Article) else getattr(instance, "article", None)
+    if article is not None:
+        purge_on_commit(story_purge_keys(article))
+
+
+def purge_site(sender, **kwargs):
+    """Sections, sources, authors and photos show on many pages (navigation, bylines, credits)."""
+    if purge_enabled():
+        purge_on_commit({SITE_KEY})
+
+
+def connect_signals():
+    """CDN purges after saves (called from ArticlesConfig.ready); the server cache needs none."""
+    for model in (Article, Caption, ArticleNote, ArticleAuthor):
+        post_save.connect(purge_story, sender=model, dispatch_uid=f"purge-save-{model.__name__}")
+        post_delete.connect(purge_story, sender=model, dispatch_uid=f"purge-delete-{model.__name__}")
+    m2m_changed.connect(purge_story, sender=Article.tags.through, dispatch_uid="purge-tags")
+    for model in (Section, Source, Author, Photo):
+        post_save.connect(purge_site, sender=model, dispatch_uid=f"purge-save-{model.__name__}")
+        post_delete.connect(purge_site, sender=model, dispatch_uid=f"purge-delete-{model.__name__}")

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
+
 from .models import Article, ArticleRedirect, Author, Section, Source
-from .related import related_articles
+from .related import story_links
 from .top_stories import top_stories
 
 STORIES_PER_SECTION_ON_HOME = 4
@@ -27,6 +29,9 @@ class PublishedArticlesMixin:
 
 class HomeView(PublishedArticlesMixin, TemplateView):
     template_name = "articles/home.html"
+
+    def get(self, request, *args, **kwargs):
+        return add_keys(super().get(request, *args, **kwargs), "home", TOP_STORIES_KEY)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,7 +74,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         url = self.object.get_absolute_url()
         if request.path != url:
             return redirect(url, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        return add_keys(response, *article_keys(self.object), TOP_STORIES_KEY)
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
@@ -82,12 +88,10 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
+        more_from_section, related = story_links(self.object)
         context.update(
-            more_from_section=list(
-                self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).latest()[:5]
-            ),
-            related=related_articles(article),
+            more_from_section=more_from_section,
+            related=related,
             top_stories=top_stories(),
         )
         return context
@@ -114,6 +118,10 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             .filter(**{self.filter_field: self.subject})
             .distinct()
         )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        return add_keys(response, f"{self.list_kind.lower()}-{self.subject.pk}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)

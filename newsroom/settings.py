@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "pagecache",
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache (pagecache/middleware.py): before sessions and auth,
+    # which a cached page does not need.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +211,21 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+
+# Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
+# page is kept server-side (entries also end at the next content change; 0 = off), what shared
+# caches may keep (s-maxage, stale-while-revalidate; a CDN is purged on change), nginx's
+# micro-cache (X-Accel-Expires), the surrogate-key header name, and the CDN purge backend.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 120)
+NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
+NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 60)
+NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env_int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", 30)
+NEWSROOM_PROXY_CACHE_SECONDS = env_int("NEWSROOM_PROXY_CACHE_SECONDS", 1)
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key")
+NEWSROOM_CDN_PURGE_BACKEND = os.environ.get("NEWSROOM_CDN_PURGE_BACKEND", "pagecache.purge.NoPurge")
+NEWSROOM_CDN_API_URL = os.environ.get("NEWSROOM_CDN_API_URL", "https://api.fastly.com")
+NEWSROOM_CDN_SERVICE_ID = os.environ.get("NEWSROOM_CDN_SERVICE_ID", "")
+NEWSROOM_CDN_API_TOKEN = os.environ.get("NEWSROOM_CDN_API_TOKEN", "")
 
 # Production hardening behind the TLS-terminating proxy; secure by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

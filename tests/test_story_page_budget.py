@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import ArticleAuthorFactory, ArticleFactory, CaptionFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 def rich_story(n):
