@@ -194,6 +194,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The content generation's clock (pagecache.generation) probes the latest passed embargo.
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_idx",
+                condition=Q(status="published", embargo_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -82,6 +82,14 @@ def purge_site(sender, **kwargs):
         purge_on_commit({SITE_KEY})
 
 
+def invalidate_public_cache(article=None):
+    """After a write that sends no signals (``QuerySet.update()``): purge the CDN for `article`
+    (or the whole site). The server-side caches need no call: the triggers saw the write."""
+    if not purge_enabled():
+        return
+    purge_on_commit(story_purge_keys(article) if article is not None else {SITE_KEY})
+
+
 def connect_signals():
     """CDN purges after saves (called from ArticlesConfig.ready); the server cache needs none."""
     for model in (Article, Caption, ArticleNote, ArticleAuthor):

@@ -125,6 +125,7 @@ def mark_updated(article, at):
         return
     article.updated_at = at
     # update() rather than save(): a note must not make an editor's open form look stale. update()
-    # sends no post_save, so the public caches are dropped here (public_cache.py's rule).
+    # sends no post_save, so the CDN is purged here (public_cache.py's rule; the server-side
+    # caches follow the database's generation by themselves).
     Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
-    invalidate_public_cache()
+    invalidate_public_cache(article)

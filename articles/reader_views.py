@@ -3,14 +3,13 @@
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .public_cache import cache_public_response, nav_sections
-from .search import search_articles, snippet_html
+from .search import results_page, search_articles, snippet_html
 from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 
@@ -51,7 +50,7 @@ def search(request):
         filters = {k: form.cleaned_data.get(k) for k in ("section", "date_from", "date_to")}
     query = request.GET.get("q", "")
     results = search_articles(query, **filters)
-    page = Paginator(results.select_related("section"), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = results_page(results.select_related("section"), request.GET.get("page"), SEARCH_PAGE_SIZE)
     for article in page.object_list:
         article.snippet = snippet_html(article)
     params = request.GET.copy()

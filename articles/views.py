@@ -1,8 +1,6 @@
 """Public pages. Every queryset here starts from Article.objects.published()."""
 from itertools import groupby
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
@@ -10,11 +8,11 @@ from taggit.models import Tag
 
 from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
 
+from .front_page import front_page_ids
 from .models import Article, ArticleRedirect, Author, Section, Source
+from .pagination import PeekPaginator
 from .related import story_links
 from .top_stories import top_stories
-
-STORIES_PER_SECTION_ON_HOME = 4
 
 
 class PublishedArticlesMixin:
@@ -35,14 +33,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead_pk = self.get_base_queryset().latest().values_list("pk", flat=True).first()
-        ranked_pks = list(
-            self.get_base_queryset()
-            .exclude(pk=lead_pk)
-            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
-            .filter(rank__lte=STORIES_PER_SECTION_ON_HOME)
-            .values_list("pk", flat=True)
-        )
+        lead_pk, ranked_pks = front_page_ids()
         # One fetch for the lead and every section's stories, whatever the number of sections.
         stories = list(
             Article.objects.filter(pk__in=[lead_pk, *ranked_pks])
@@ -103,6 +94,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = PeekPaginator
     model_for_slug = None
     filter_field = None
 
@@ -115,8 +107,8 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             self.get_base_queryset()
             .with_card_related()
             .latest()
+            # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})
-            .distinct()
         )
 
     def get(self, request, *args, **kwargs):

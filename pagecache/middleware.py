@@ -29,7 +29,13 @@ PUBLIC_NAMESPACES = {"articles", "reader"}
 EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/readership/", "/newsletter/", "/static/", "/media/")
 MAX_QUERY_STRING = 300
 # Headers that are the page's own; outer middleware (security, CSP, request id) adds the rest anew.
-UNSTORED_HEADERS = {"set-cookie", "x-request-id", "content-security-policy", "content-security-policy-report-only"}
+UNSTORED_HEADERS = {
+    "set-cookie",
+    "x-request-id",
+    "x-page-cache",
+    "content-security-policy",
+    "content-security-policy-report-only",
+}
 SEARCH_PATH = "/search/"
 
 
@@ -113,6 +119,7 @@ class PageCacheMiddleware:
             if entry is not None:
                 status, headers, content = entry
                 response = HttpResponse(content, status=status, headers=headers)
+                response["X-Page-Cache"] = "hit"
                 return conditional(request, response)
             response = self.get_response(request)
             if not is_public_response(request, response):
@@ -121,4 +128,5 @@ class PageCacheMiddleware:
             if use_cache:
                 headers = {k: v for k, v in response.items() if k.lower() not in UNSTORED_HEADERS}
                 cache.set(key, (response.status_code, headers, response.content), server_seconds(request))
+                response["X-Page-Cache"] = "miss"
             return conditional(request, response)
