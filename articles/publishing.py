@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .cdn_purge import purge_after_update
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
-from .public_cache import invalidate_public_cache
 
 Status = Article.Status
 _UNREAD = object()
@@ -128,4 +128,4 @@ def mark_updated(article, at):
     # sends no post_save, so the CDN is purged here (public_cache.py's rule; the server-side
     # caches follow the database's generation by themselves).
     Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
-    invalidate_public_cache(article)
+    purge_after_update(article)

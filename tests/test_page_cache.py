@@ -68,7 +68,7 @@ def test_previews_and_share_links_are_never_cached(client, admin_user):
         response = client.get(link)
         assert response.status_code == 200 and "X-Page-Cache" not in response
     client.force_login(admin_user)
-    assert "X-Page-Cache" not in client.get(reverse("articles:preview", args=[draft.pk]))
+    assert "X-Page-Cache" not in client.get(reverse("reader:preview", args=[draft.pk]))
 
 
 def test_a_page_cached_for_one_search_is_not_served_for_another(client):
