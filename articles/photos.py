@@ -16,6 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from . import images
 from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256
+from .provenance import manifest_source_type, read_content_credentials
+from .rights import SOURCE_TYPES, normalise_source_type, rights_fields
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 if images.features.check("avif"):
@@ -27,6 +29,12 @@ class PhotoRejected(Exception):
 
 def max_pixels():
     return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
+
+
+# JPEG decodes at 1/2, 1/4 or 1/8 size (draft mode), so its decoded memory stays small whatever its
+# pixel count; PNG, WebP and AVIF decode at full size (4 bytes a pixel with alpha), so they get a
+# lower bound: a 100 MP PNG once took a worker to 1.77 GB (issue #11).
+FULL_SIZE_DECODE_FORMATS = {"PNG", "WEBP", "AVIF"}
 
 
 def max_bytes():
@@ -65,6 +73,7 @@ class CheckedImage:
     extension: str
     width: int  # display size of the full original, after EXIF orientation
     height: int
+    format: str = ""  # Pillow's name for the file's format ("JPEG")
 
 
 def inspect_image(file):
@@ -92,6 +101,8 @@ def inspect_image(file):
         except DECODE_ERRORS as exc:
             raise PhotoRejected(f"The image is damaged or incomplete and cannot be decoded ({exc}).") from exc
     file.seek(0)
+    checked.metadata["content_credentials"] = read_content_credentials(file.read(), checked.format)
+    file.seek(0)
     return checked
 
 
@@ -105,10 +116,13 @@ def check_and_decode(im):
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
     limit = max_pixels()
+    if im.format in FULL_SIZE_DECODE_FORMATS:
+        limit = min(limit, settings.NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS)
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"the limit is {limit / 1e6:.0f} megapixels."
+            f"the limit is {limit / 1e6:.0f} megapixels"
+            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < max_pixels() else ".")
         )
     if getattr(im, "n_frames", 1) > 1:
         raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
@@ -116,7 +130,7 @@ def check_and_decode(im):
     if metadata["orientation"] in images.SWAPS_AXES:
         width, height = height, width
     decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
-    return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height)
+    return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height, im.format)
 
 
 def bomb_message(exc):
@@ -143,7 +157,28 @@ def photo_fields(metadata):
         "country": metadata["country"][:100],
         "keywords": metadata["keywords"],
         "metadata": metadata,
+        **rights_fields(metadata),
+        **provenance_fields(metadata),
     }
+
+
+def provenance_fields(metadata):
+    """Content credentials, and the digital source type: the file's IPTC field, else the manifest's.
+
+    A manifest that fails validation still counts when it says the picture is AI-made: labelling
+    errs towards telling readers.
+    """
+    credentials = metadata.get("content_credentials") or {}
+    fields = {"content_credentials": credentials}
+    if not metadata.get("digital_source_type"):
+        claimed = normalise_source_type(manifest_source_type(credentials))
+        trusted = credentials.get("state") in ("valid", "trusted")
+        if claimed and (trusted or claimed.rsplit("/", 1)[-1] in AI_CODES):
+            fields["digital_source_type"] = claimed
+    return fields
+
+
+AI_CODES = tuple(code for code, t in SOURCE_TYPES.items() if t.kind == "ai")
 
 
 def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=None):

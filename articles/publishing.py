@@ -6,6 +6,8 @@ permission, and every move is recorded as a StatusChange. Who may ask for which 
 in articles.permissions.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,29 +15,33 @@ from django.utils import timezone
 from .cdn_purge import purge_after_update
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
+from .rights import publish_problems
+from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
 _UNREAD = object()
 
 
 class PublishError(ValidationError):
-    """The story cannot be published (embargo, missing permission); the message says why."""
+    """The story cannot be published (embargo, missing permission, photo rights); the message says why."""
 
 
 def _stored_status(article):
     return Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
 
 
-def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD):
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None):
     """Move the story to `to_status` and save it; `previous` is its saved status when the caller has it.
 
-    Publishing goes through publish_article (embargo, permission, `at` schedules), killing through
-    unpublish_article; any other move is saved and recorded. Staying in the same status just saves.
+    Publishing goes through publish_article (embargo, permission, photo rights, `at` schedules),
+    killing through unpublish_article; any other move is saved and recorded. Staying in the same
+    status just saves. `photos`: the photos the story will carry when they are not saved yet (the
+    admin form passes those of its captions formset).
     """
     if previous is _UNREAD:
         previous = _stored_status(article) if article.pk else None
     if to_status == Status.PUBLISHED and previous != Status.PUBLISHED:
-        return publish_article(article, by=by, at=at, previous=previous)
+        return publish_article(article, by=by, at=at, previous=previous, photos=photos)
     if to_status == Status.KILLED and previous != Status.KILLED:
         return unpublish_article(article, by=by, previous=previous)
     if to_status != previous:
@@ -55,11 +61,18 @@ def change_status(article, to_status, *, by=None, previous=_UNREAD):
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
+        if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+            # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
+            transaction.on_commit(partial(withdraw_story_photos, article))
     return article
 
 
-def check_publishable(article, *, by=None, at=None):
-    """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
+def check_publishable(article, *, by=None, at=None, photos=None):
+    """The time the story would go live; raises PublishError (permission, embargo, photo rights) if it may not.
+
+    Photo rights (articles/rights.py): each photo the story carries (`photos`, else its saved
+    captions) must be licensed at the publish time and allowed on this story; the message names them.
+    """
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
@@ -68,12 +81,16 @@ def check_publishable(article, *, by=None, at=None):
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
         )
+    # A backdated publish time must not let a photo whose licence has already ended through.
+    problems = publish_problems(article, at=max(publish_time, timezone.now()), photos=photos)
+    if problems:
+        raise PublishError(" ".join(problems), code="photo_rights")
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None, previous=_UNREAD):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
-    publish_time = check_publishable(article, by=by, at=at)
+def publish_article(article, *, by=None, at=None, previous=_UNREAD, photos=None):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights."""
+    publish_time = check_publishable(article, by=by, at=at, photos=photos)
     article.publish(at=publish_time)
     return change_status(article, Status.PUBLISHED, by=by, previous=previous)
 

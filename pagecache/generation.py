@@ -11,10 +11,11 @@ transaction as the change, so the new generation becomes visible exactly when th
 whoever made it and whatever the cache backend. A counter in the cache could only be bumped by
 Python code that remembered to, and would be per process without Redis.
 
-The clock matters too: a scheduled story or an embargo lift changes the site with no write at
-all. So the generation also holds the latest publish time and the latest embargo end that have
-passed; both move the moment such a time is reached. All three come from one query of index
-probes (well under a millisecond), made once per request.
+The clock matters too: a scheduled story, an embargo lift, a photo licence ending or a photo
+embargo lifting (articles/rights.py) changes the site with no write at all. So the generation also
+holds the latest such moment of each kind that has passed; each moves the moment such a time is
+reached. (A time on a photo no live story shows moves it too: a harmless extra miss.) All of it
+comes from one query of index probes (well under a millisecond), made once per request.
 """
 
 from contextlib import contextmanager
@@ -28,7 +29,9 @@ from .models import GenerationSlot
 GENERATION_SQL = """
 SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
        (SELECT max(published_at) FROM articles_article WHERE status = 'published' AND published_at <= %s),
-       (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %s)
+       (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %s),
+       (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %s),
+       (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %s)
 """
 
 _request_generation = ContextVar("pagecache_request_generation", default=None)
@@ -47,9 +50,9 @@ def read_generation(now=None):
     now = now or timezone.now()
     alias = router.db_for_read(GenerationSlot)
     with connections[alias or "default"].cursor() as cursor:
-        cursor.execute(GENERATION_SQL, [now, now])
-        counter, published, embargo = cursor.fetchone()
-    return f"{counter}.{_stamp(published)}.{_stamp(embargo)}"
+        cursor.execute(GENERATION_SQL, [now] * 4)
+        counter, *moments = cursor.fetchone()
+    return ".".join([str(counter), *map(_stamp, moments)])
 
 
 def current_generation():

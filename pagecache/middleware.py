@@ -4,7 +4,8 @@ One path for every public response (pages, feeds, sitemaps, search): a request w
 cookie for a public URL is answered from the cache when an entry exists for the current
 generation; otherwise the view runs and its response is stored if it is a plain public 200. Staff
 (session cookie), previews and share links (``/preview/``, sent with ``never_cache``), the admin
-and anything that sets a cookie or reads the session are never stored or served from here.
+and anything that sets a cookie are never stored or served from here. (A request without a session
+cookie has an empty session, so a page can only depend on it by starting one: a cookie.)
 
 Every public response also gets an ``ETag`` and ``Last-Modified`` (answered with 304), the
 ``Cache-Control`` that lets nginx and a CDN keep it (``s-maxage``, ``stale-while-revalidate``;
@@ -52,7 +53,6 @@ def is_cacheable_request(request):
 def is_public_response(request, response):
     match = getattr(request, "resolver_match", None)
     cache_control = response.get("Cache-Control", "")
-    session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
@@ -60,7 +60,6 @@ def is_public_response(request, response):
         and match.namespace in PUBLIC_NAMESPACES
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
-        and not (session is not None and session.accessed)
     )
 
 

@@ -58,10 +58,27 @@ def is_bot(user_agent):
     return CrawlerDetect().isCrawler(user_agent[:1000])
 
 
-def client_key(ip, user_agent):
-    """An anonymous key for 'the same client' (no address is stored)."""
-    raw = f"{settings.SECRET_KEY}|{ip}|{user_agent}".encode()
+def client_key(ip):
+    """An anonymous key for one client address (no address is stored).
+
+    The address alone, not the User-Agent too: a client that changes its User-Agent per request is
+    still one reader (300 hits with fresh User-Agents once made a story #1).
+    """
+    raw = f"{settings.SECRET_KEY}|{ip}".encode()
     return hashlib.blake2b(raw, digest_size=12).hexdigest()
+
+
+def is_public_story(article_id):
+    """Whether readers may see `article_id`, cached a minute: keeps drafts and unknown ids out of the
+    counters without a query per hit. (Not keyed by the content generation, which costs a query to
+    read: flush_reads keeps only stories that are public at flush time, so a killed story's reads
+    are never stored either.)"""
+    key = f"readership:public-story:{article_id}"
+    public = cache.get(key)
+    if public is None:
+        public = Article.objects.published().filter(pk=article_id).exists()
+        cache.set(key, public, 60)
+    return public
 
 
 def _counter_key(bucket, article_id):
@@ -162,10 +179,10 @@ def flush_reads(now=None):
 
 
 def write_counts(totals):
-    """Add {(article_id, hour): reads} to ReadCount in one statement; unknown stories are dropped."""
+    """Add {(article_id, hour): reads} to ReadCount in one statement; stories not public now are dropped."""
     if not totals:
         return 0
-    known = set(Article.objects.filter(pk__in={aid for aid, _ in totals}).values_list("pk", flat=True))
+    known = set(Article.objects.published().filter(pk__in={aid for aid, _ in totals}).values_list("pk", flat=True))
     rows = [(aid, hour, reads) for (aid, hour), reads in totals.items() if aid in known and reads > 0]
     if not rows:
         return 0
