@@ -29,7 +29,7 @@ def front_page_ids(now=None):
     """(lead story id or None, ids of the stories under each section heading)."""
     now = now or timezone.now()
     published = Article.objects.published(now)
-    lead_pk = published.latest().values_list("pk", flat=True).first()
+    lead_pk = published.newest_first().values_list("pk", flat=True).first()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(SECTION_LATEST_SQL, {"now": now, "lead": lead_pk or 0, "per_section": STORIES_PER_SECTION})

@@ -71,7 +71,7 @@ def related_articles(article, limit=5):
 
 def section_latest(article, limit):
     stories = Article.objects.published().filter(section_id=article.section_id).exclude(pk=article.pk)
-    return list(stories.only(*LINK_FIELDS).latest()[:limit])
+    return list(stories.only(*LINK_FIELDS).newest_first()[:limit])
 
 
 def tag_related(article, tag_ids, limit):

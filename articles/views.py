@@ -55,7 +55,7 @@ class PublishedArticlesMixin:
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.get_base_queryset().with_related().latest()
+        return self.get_base_queryset().with_related().newest_first()
 
 
 class HomeView(PublishedArticlesMixin, TemplateView):
@@ -140,7 +140,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return (
             self.get_base_queryset()
             .with_card_related()
-            .latest()
+            .newest_first()
             # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})
         )
@@ -247,7 +247,7 @@ def robots_txt(request):
 @require_GET
 @cache_public_response
 def sitemap_index(request):
-    """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index uses the Sites domain)."""
+    """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index would use the request's host)."""
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         site = sitemap_class()
