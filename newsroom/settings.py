@@ -296,8 +296,6 @@ NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 1
 NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
 # How long the Top 10 box is cached (dropped earlier by any story or section save).
 NEWSROOM_TOP_STORIES_CACHE_SECONDS = env_int("NEWSROOM_TOP_STORIES_CACHE_SECONDS", 60)
-# Feeds and sitemaps are cached this long (a killed story drops out at once either way).
-NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS = env_int("NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120)
 NEWSROOM_SITEMAP_PAGE_SIZE = env_int("NEWSROOM_SITEMAP_PAGE_SIZE", 1000)
 # The publisher logo in structured data (a static file path) and its size in pixels.
 NEWSROOM_PUBLISHER_LOGO = os.environ.get("NEWSROOM_PUBLISHER_LOGO", "img/logo.png")

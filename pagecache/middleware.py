@@ -27,7 +27,7 @@ from .keys import SITE_KEY, response_keys
 
 # Public URL namespaces; anything else (admin, readership, newsletter, probes) is left alone.
 PUBLIC_NAMESPACES = {"reader"}
-EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/readership/", "/newsletter/", "/static/", "/media/")
+EXCLUDED_PREFIXES = ("/admin/", "/api/", "/preview/", "/readership/", "/newsletter/", "/static/", "/media/")
 MAX_QUERY_STRING = 300
 # Headers that are the page's own; outer middleware (security, CSP, request id) adds the rest anew.
 UNSTORED_HEADERS = {
