@@ -38,12 +38,22 @@ from articles.photos import import_photo  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PHOTO = ROOT / "tests" / "fixtures" / "photos" / "afp_yonhap_pyongyang_portraits.jpg"
 SECTIONS = ["Nation", "Politics", "North Korea", "Economy", "World", "Culture", "Sports", "Science"]
-WORDS = (
+COMMON = (
     "harbour council budget rail minister election ferry market court river school hospital energy "
     "bridge festival typhoon export vaccine museum summit parliament coast village factory tariff "
     "satellite museum orchestra league drought subway housing pension climate treaty border"
 ).split()
-KOREAN = ["평양에서 회담이 열렸다.", "서울시는 예산안을 발표했다.", "부산항 물동량이 늘었다.", "정부는 대책을 내놓았다."]
+# A few thousand made-up words besides the common ones, so a two-word query matches a realistic
+# share of the archive rather than all of it.
+SYLLABLES = ["ka", "ro", "mi", "tan", "sel", "vo", "pu", "der", "lin", "ga", "shi", "om", "ber", "tu", "nak"]
+RARE = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES[:14]]
+WORDS = COMMON * 20 + RARE
+KOREAN = [
+    "평양에서 회담이 열렸다.",
+    "서울시는 예산안을 발표했다.",
+    "부산항 물동량이 늘었다.",
+    "정부는 대책을 내놓았다.",
+]
 BATCH = 2000
 
 
