@@ -5,12 +5,13 @@ has already cleared for a later time (scheduled, or waiting for an embargo), cle
 The presenters read rows prefetched by ArticleQuerySet.with_related() only, so a page of stories
 costs the same number of queries whatever its size.
 """
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import images
-from articles.models import Article, Photo
+from articles.models import Article, ArticleAuthor, Photo
 from newsroom.links import absolute_url
 
 
@@ -25,6 +26,12 @@ def visible_stories(key, now=None):
             | Article.objects.filter(status=Article.Status.PUBLISHED, embargo_until__gt=now)
         )
     return stories
+
+
+def with_summary_related(stories):
+    """What a story in a list carries (section, source, byline, lead photo): no tags or notes to prefetch."""
+    byline = Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author"))
+    return stories.with_card_related().prefetch_related(byline)
 
 
 def visible_photos(key, now=None):
