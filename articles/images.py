@@ -106,6 +106,15 @@ def rendition_name(photo, spec, focal_key=None):
 
 
 def rendition_prefix(photo):
+    """Where a photo's renditions live: named by its secret rendition key, never by its contents.
+
+    Anyone holding the same agency file can compute its SHA-256, so names derived from it would
+    let outsiders find photos we hold but have not published. The key is random and changes when
+    the photo is withdrawn (withdrawal.py), so old addresses never come back. Photos from before
+    the key existed (empty key) keep their SHA-256-based names until they are withdrawn once.
+    """
+    if photo.rendition_key:
+        return f"renditions/{photo.rendition_key[:2]}/{photo.rendition_key}"
     return f"renditions/{photo.sha256[:2]}/{photo.sha256[:16]}"
 
 
@@ -386,7 +395,7 @@ def picture_renditions(photo, spec):
 
 def delete_rendition_files(photo):
     """Remove every stored rendition file of `photo` (by its deterministic name prefix)."""
-    if not photo.sha256:
+    if not (photo.rendition_key or photo.sha256):
         return
     folder, prefix = rendition_prefix(photo).rsplit("/", 1)
     try:
