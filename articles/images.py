@@ -379,20 +379,6 @@ def ensure_renditions(photo, specs=None, image=None):
     return [have[item] for item in wanted]
 
 
-def picture_renditions(photo, spec):
-    """{format: [renditions, narrowest first]} for a <picture> of the family `spec` belongs to.
-
-    Reads prefetched renditions (no query); anything missing is made in one go.
-    """
-    parsed = SPECS[spec]
-    families = family_specs(photo, parsed.crop, parsed.width)
-    names = [name for specs in families.values() for name in specs]
-    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
-    if not all(found.values()):
-        found = dict(zip(names, ensure_renditions(photo, names), strict=True))
-    return {fmt: [found[name] for name in specs] for fmt, specs in families.items()}
-
-
 def delete_rendition_files(photo):
     """Remove every stored rendition file of `photo` (by its deterministic name prefix)."""
     if not (photo.rendition_key or photo.sha256):

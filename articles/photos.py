@@ -17,6 +17,7 @@ from . import images
 from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256
 from .provenance import manifest_source_type, read_content_credentials
+from .renditions import made_in_process, request_renditions
 from .rights import SOURCE_TYPES, normalise_source_type, rights_fields
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -129,7 +130,10 @@ def check_and_decode(im):
     metadata = read_metadata(im)
     if metadata["orientation"] in images.SWAPS_AXES:
         width, height = height, width
-    decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
+    # Every pixel is decoded either way (that is the check); only the size kept differs: enough for
+    # the renditions made right here, or just a thumbnail's worth when a worker makes them later.
+    specs = images.standard_specs(Photo(width=width, height=height)) if made_in_process() else ["thumb"]
+    decoded = images.decode(im, specs)
     return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height, im.format)
 
 
@@ -209,7 +213,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
             photo.source = source or Source.objects.for_name(metadata["source"])
             photo.save()
             link_credit_sources(photo)
-            images.ensure_renditions(photo, image=checked.image)
+            request_renditions(photo, image=checked.image)
     except IntegrityError:
         # The same file imported concurrently: keep theirs, drop our copy of the original and our
         # renditions (named by our own rendition key, so theirs are untouched).
