@@ -7,14 +7,18 @@ Issue #11 found a killed story's photos still reachable at their addresses. So:
 - when a story stops being public, each of its photos that no other published or scheduled story
   carries loses its rendition files and rows, and gets a new key; if it is used again, renditions
   are made afresh under new addresses, so no cache anywhere can serve the old ones back to a page;
-- `manage.py withdraw_renditions` does the same for photos whose licence has ended (run it every
-  few minutes; readers' pages stop showing them at the expiry time regardless, see rights.py) and,
-  with --legacy, for photos from before rendition keys that no live story shows.
+- the scheduler's `withdraw_expired_photos` task (every 5 minutes; by hand: `manage.py
+  withdraw_renditions`) does the same for photos whose licence has ended (readers' pages stop
+  showing them at the expiry time regardless, see rights.py) and, with --legacy, for photos from
+  before rendition keys that no live story shows. The renditions sweep never remakes an expired
+  photo's set (renditions.photos_missing_renditions), and an admin thumbnail alone is left alone.
 A CDN in front keeps copies of withdrawn files until they are purged or expire: see docs/photos.md.
 """
 
 from django.db import transaction
 from django.utils import timezone
+
+from pipeline.queue import background_task
 
 from .models import Article, Photo, Rendition, new_rendition_key
 
@@ -49,14 +53,25 @@ def withdraw_photo(photo):
 
 
 def withdraw_expired(now=None):
-    """Withdraw every photo whose licence has ended and still has renditions; returns how many."""
+    """Withdraw every photo whose licence has ended and still has reader renditions; returns how many.
+
+    The admin's thumbnail (made again whenever an editor opens the photo) does not count, so a
+    photo is withdrawn once, not every time the desk looks at it.
+    """
     now = now or timezone.now()
-    photos = Photo.objects.filter(expires_at__lte=now, renditions__isnull=False).distinct()
+    readers = Rendition.objects.exclude(spec="thumb")
+    photos = Photo.objects.filter(expires_at__lte=now, renditions__in=readers).distinct()
     count = 0
     for photo in photos:
         withdraw_photo(photo)
         count += 1
     return count
+
+
+@background_task(retries=0, queue_name="media")
+def withdraw_expired_photos():
+    """The scheduler's sweep (every 5 minutes): files of photos whose licence has ended."""
+    return withdraw_expired()
 
 
 def withdraw_legacy():

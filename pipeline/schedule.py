@@ -55,6 +55,7 @@ def periodic_jobs():
         Periodic("resume unfinished newsletters", "newsletter.editions.resume_editions", every(60)),
         Periodic("send due sign-up mails", "newsletter.tasks.send_due_signup_mails", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
+        Periodic("withdraw expired photos", "articles.withdrawal.withdraw_expired_photos", every(300)),
         Periodic("daily newsletter", "newsletter.editions.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),
         Periodic("purge expired", "pipeline.tasks.purge_expired", CronTrigger(hour=3, minute=30, timezone=zone)),

@@ -78,3 +78,21 @@ def test_expired_photos_lose_their_files_and_legacy_unpublished_ones_too():
     assert not default_storage.exists(names[expired]) and default_storage.exists(names[legacy])
     call_command("withdraw_renditions", "--legacy")
     assert not default_storage.exists(names[legacy]) and default_storage.exists(names[live_legacy])
+
+
+def test_expired_photos_are_withdrawn_once_and_never_remade_by_the_renditions_sweep():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.renditions import photos_missing_renditions
+    from articles.withdrawal import withdraw_expired
+    from pipeline.schedule import periodic_jobs
+
+    photo = PhotoFactory(expires_at=timezone.now() - timedelta(minutes=1))
+    images.ensure_renditions(photo, ["w320", "thumb"])
+    assert photo not in photos_missing_renditions()
+    assert withdraw_expired() == 1
+    images.get_rendition(photo, "thumb")  # an editor opens the photo page
+    assert withdraw_expired() == 0
+    assert "articles.withdrawal.withdraw_expired_photos" in {job.task for job in periodic_jobs()}
