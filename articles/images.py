@@ -146,9 +146,9 @@ def decode(im, specs):
     icc_profile = im.info.get("icc_profile")
     factor = math.floor(1 / scale) if scale > 0 else 1
     if im.format != "JPEG" and factor >= 2 and im.mode in ("RGB", "RGBA", "L", "LA"):
-        # Formats without draft decoding: shrink at once (box filter, no copy at full size) so the
-        # colour conversion and rotation below work on the small picture, not the huge one.
-        im = im.reduce(factor)
+        # Formats without draft decoding: shrink at once so the colour conversion and rotation
+        # below work on the small picture, not the huge one.
+        im = reduce_without_full_copy(im, factor)
     upright = ImageOps.exif_transpose(im)
     if icc_profile and upright.mode in ("RGB", "RGBA", "CMYK", "L"):
         upright = to_srgb(upright, icc_profile)
@@ -160,6 +160,21 @@ def decode(im, specs):
         upright = upright.convert("RGBA" if has_alpha else "RGB")
     upright.info = {}  # never carry comments, EXIF, ICC or other payloads into a rendition
     return upright
+
+
+def reduce_without_full_copy(im, factor):
+    """`im` shrunk by an integer `factor` (box filter) with no second full-size buffer.
+
+    Pillow's reduce() premultiplies alpha through a full-size copy first; one band at a time
+    costs a single band's copy instead (a 40 MP RGBA PNG: 160 MB extra down to 40 MB).
+    """
+    if "A" not in im.getbands():
+        reduced = im.reduce(factor)
+    else:
+        bands = [im.getchannel(band).reduce(factor) for band in im.getbands()]
+        reduced = Image.merge(im.mode, bands)
+    reduced.info = dict(im.info)
+    return reduced
 
 
 SRGB = ImageCms.createProfile("sRGB")
