@@ -54,14 +54,19 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
     "pipeline",
+    "django_prometheus",
+    "monitoring",
     "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
     "api",
 ]
 
 MIDDLEWARE = [
+    # Request latency and counts for Prometheus (/metrics): first and last, so they time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "newsroom.middleware.RequestLogMiddleware",
     # Probes answer before host checks and the HTTPS redirect (docs/deploying.md).
     "newsroom.health.HealthCheckMiddleware",
+    "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
@@ -72,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -179,6 +185,14 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Continuous wire intake (wire/intake.py, docs/wire-ingest.md): how often the scheduler looks for due
+# intakes, how long a dropped file must stay unchanged before it is taken, a feed request's timeout.
+WIRE_INTAKE_POLL_SECONDS = env_int("WIRE_INTAKE_POLL_SECONDS", 30)
+WIRE_INTAKE_SETTLE_SECONDS = env_int("WIRE_INTAKE_SETTLE_SECONDS", 10)
+WIRE_INTAKE_TIMEOUT = env_int("WIRE_INTAKE_TIMEOUT", 15)
+# Bearer token a Prometheus scraper (and monitors reading /admin/pipeline.json) must send; while it is
+# empty /metrics answers 404 unless DEBUG is on (docs/deploying.md, "Pipeline health and metrics").
+NEWSROOM_METRICS_TOKEN = os.environ.get("NEWSROOM_METRICS_TOKEN", "")
 # Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
 PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
