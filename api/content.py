@@ -94,6 +94,12 @@ def rendition_data(rendition):
     }
 
 
+def provenance_label(photo):
+    """What readers see under the figure for this photo (an AI-made image), or ""."""
+    source = photo.digital_source
+    return source.reader_label if source and source.is_labelled else ""
+
+
 def photo_data(photo, *, caption=None):
     """A photo as published with a story (`caption` holds the story's own caption and credit) or on its own."""
     renditions = sorted(photo.renditions.all(), key=lambda r: (r.spec == "thumb", r.spec.split("-")[0], r.width))
@@ -107,6 +113,8 @@ def photo_data(photo, *, caption=None):
         "alt_text": photo.display_alt,
         "usage_terms": photo.usage_terms,
         "expires_at": photo.expires_at,
+        "digital_source_type": photo.digital_source_type,
+        "provenance_label": provenance_label(photo),
         "width": photo.width,
         "height": photo.height,
         "renditions": [rendition_data(r) for r in renditions],
