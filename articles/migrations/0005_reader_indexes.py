@@ -8,7 +8,7 @@ TAG_INDEX = "CREATE INDEX IF NOT EXISTS article_taggeditem_tag_object_idx ON tag
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_photo_rights"),
+        ("articles", "0004_photo_rendition_key"),
         ("taggit", "__latest__"),
     ]
 
