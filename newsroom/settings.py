@@ -3,6 +3,7 @@
 Every knob is an environment variable; `.env.example` lists them all.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,13 @@ INSTALLED_APPS = [
     "wire",
     "readership",
     "newsletter",
+    # Staff sign-in: lockout (axes), two-factor (allauth MFA), session expiry; the audit log.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "accounts",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +76,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionExpiryMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "audit.middleware.AuditActorMiddleware",
+    # Last, as django-axes asks: it turns a lockout found during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -116,6 +130,49 @@ CACHES = {
 }
 # Sessions live in the database (read through the cache), so any replica can serve any reader.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
+
+# Staff sign-in (docs/security.md). Every login goes through django-allauth's view, so its
+# second-factor step also guards the Django admin (accounts/urls.py points /admin/login/ at it).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "accounts.adapter.StaffAccountAdapter"  # no self sign-up: admins create staff accounts
+ACCOUNT_FORMS = {"login": "accounts.forms.StaffLoginForm"}
+ACCOUNT_LOGOUT_REDIRECT_URL = "/admin/"
+# Failed logins are counted by django-axes alone (one rule, kept in the database).
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# WebAuthn needs a secure origin; plain http://127.0.0.1 is accepted only in DEBUG development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Roles that must sign in with a second factor; staff in them are sent to enrol first.
+# Off in DEBUG development so `make run`'s demo logins stay one step.
+NEWSROOM_2FA_REQUIRED_ROLES = env_list("NEWSROOM_2FA_REQUIRED_ROLES", "" if DEBUG else "Editor,Admin")
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failures for one username from one client
+# address lock that pair out for AXES_COOLOFF_MINUTES; an admin unlocks early in the admin
+# ("Axes › Access attempts": delete the row) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same trusted-proxy rule as rate limits and the Top 10 (NEWSROOM_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_VERBOSE = False
+
+# Staff sessions end after NEWSROOM_SESSION_IDLE_MINUTES without a request, and in any case
+# NEWSROOM_SESSION_MAX_HOURS after sign-in (accounts/middleware.py).
+NEWSROOM_SESSION_IDLE_MINUTES = env_int("NEWSROOM_SESSION_IDLE_MINUTES", 60)
+NEWSROOM_SESSION_MAX_HOURS = env_int("NEWSROOM_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = NEWSROOM_SESSION_MAX_HOURS * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,9 +6,12 @@ from django.urls import include, path
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.index_title = "Stories, photos and sources"
+# The admin's own password form would skip the second factor: send it to allauth's sign-in.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),  # sign-in, second factor, enrolment (docs/security.md)
     path("", include("articles.reader_urls")),  # search, feeds, sitemaps, robots.txt
     path("readership/", include("readership.urls")),
     path("newsletter/", include("newsletter.urls")),
