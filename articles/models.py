@@ -43,7 +43,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return reverse("reader:section", args=[self.slug])
 
 
 class Source(models.Model):
@@ -70,7 +70,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source", args=[self.slug])
+        return reverse("reader:source", args=[self.slug])
 
     @property
     def attribution_line(self):
@@ -93,7 +93,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return reverse("reader:author", args=[self.slug])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -221,7 +221,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return reverse("reader:detail", kwargs=self.url_kwargs())
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.is_embargoed_at(self.published_at or timezone.now()):

@@ -1,21 +1,57 @@
-"""Status changes of one story, with their history. Every path that makes a story public calls these."""
+"""Every change to a story's status, its submission to the desk and its appended notes, with their history.
+
+``set_status()`` is the one way a status changes: the story admin, its list actions, wire ingest
+and the demo content all call it. Publishing refuses to beat an embargo, killing needs the publish
+permission, and every move is recorded as a StatusChange. Who may ask for which move is decided
+in articles.permissions.
+"""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audit import log as audit
 
-from .models import Article, StatusChange
-from .workflow import can_publish
+from .models import Article, ArticleNote, StatusChange
+from .permissions import can_edit_content, can_publish
+from .public_cache import invalidate_public_cache
+
+Status = Article.Status
+_UNREAD = object()
 
 
 class PublishError(ValidationError):
     """The story cannot be published (embargo, missing permission); the message says why."""
 
 
-def change_status(article, to_status, *, by=None):
+def _stored_status(article):
+    return Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
+
+
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD):
+    """Move the story to `to_status` and save it; `previous` is its saved status when the caller has it.
+
+    Publishing goes through publish_article (embargo, permission, `at` schedules), killing through
+    unpublish_article; any other move is saved and recorded. Staying in the same status just saves.
+    """
+    if previous is _UNREAD:
+        previous = _stored_status(article) if article.pk else None
+    if to_status == Status.PUBLISHED and previous != Status.PUBLISHED:
+        return publish_article(article, by=by, at=at, previous=previous)
+    if to_status == Status.KILLED and previous != Status.KILLED:
+        return unpublish_article(article, by=by, previous=previous)
+    if to_status != previous:
+        return change_status(article, to_status, by=by, previous=previous)
+    article.status = to_status
+    article.save()
+    return article
+
+
+def change_status(article, to_status, *, by=None, previous=_UNREAD):
     """Set a new status and record who changed it; the caller has already validated the move."""
-    previous = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
+    if previous is _UNREAD:
+        previous = _stored_status(article)
+    previous = previous or ""
     article.status = to_status
     with transaction.atomic():
         article.save()
@@ -53,15 +89,60 @@ def check_publishable(article, *, by=None, at=None):
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None):
+def publish_article(article, *, by=None, at=None, previous=_UNREAD):
     """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
     publish_time = check_publishable(article, by=by, at=at)
     article.publish(at=publish_time)
-    return change_status(article, Article.Status.PUBLISHED, by=by)
+    return change_status(article, Status.PUBLISHED, by=by, previous=previous)
 
 
-def unpublish_article(article, *, by=None):
+def unpublish_article(article, *, by=None, previous=_UNREAD):
     """Kill a story: it disappears from every public surface at once."""
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to unpublish stories.")
-    return change_status(article, Article.Status.KILLED, by=by)
+    return change_status(article, Status.KILLED, by=by, previous=previous)
+
+
+def submit_for_editing(article, *, by):
+    """A reporter hands a draft to the editors."""
+    if article.status != Status.DRAFT:
+        raise ValidationError(f"“{article}” is not a draft.")
+    if not can_edit_content(by, article):
+        raise ValidationError(f"You cannot submit “{article}”: it is not your draft.")
+    return set_status(article, Status.READY, by=by)
+
+
+def desk_state(article, now=None):
+    """The status as the desk reads it: scheduled and embargoed stories are told apart from live ones."""
+    now = now or timezone.now()
+    if article.status == Status.PUBLISHED:
+        if article.published_at and article.published_at > now:
+            return f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
+        if article.embargo_until and article.embargo_until > now:
+            return f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
+        return "Published (live)"
+    return Status(article.status).label
+
+
+def append_note(article, *, kind, text, by=None, at=None):
+    """Add a correction, clarification or update; the story shows it with a fresh "Updated" time."""
+    if by is not None and not by.has_perm("articles.add_articlenote"):
+        raise ValidationError("You cannot append corrections or updates.")
+    if not (text or "").strip():
+        raise ValidationError("A note needs some text.")
+    note = ArticleNote.objects.create(
+        article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
+    )
+    mark_updated(article, note.created_at)
+    return note
+
+
+def mark_updated(article, at):
+    """Move the story's "Updated" time forward to `at` without touching its edit version."""
+    if article.updated_at and article.updated_at >= at:
+        return
+    article.updated_at = at
+    # update() rather than save(): a note must not make an editor's open form look stale. update()
+    # sends no post_save, so the public caches are dropped here (public_cache.py's rule).
+    Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
+    invalidate_public_cache()

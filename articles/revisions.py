@@ -1,4 +1,5 @@
-"""A story's revision history (django-reversion): readable diffs between revisions, and restore.
+"""A story's revision history (django-reversion): readable diffs between revisions, restore, and the
+optimistic-lock check (a save that started from an older version is refused and described).
 
 Article, its byline, captions and notes are registered with reversion in models.py; every admin
 save and every ingest update made inside ``reversion.create_revision()`` records a revision.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import nh3
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -182,3 +183,55 @@ def restore_version(article, version, *, by=None):
             summary=f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}",
         )
     return Article.objects.get(pk=article.pk)
+
+
+def baseline_revision(article):
+    """Give a story made outside the admin (wire, scripts) a first revision before anyone edits it,
+    so history and edit conflicts can show what each save changed. Returns True if one was recorded."""
+    if versions_of(article).exists():
+        return False
+    with reversion.create_revision():
+        reversion.add_to_revision(article)
+        reversion.set_comment("As the story stood before its first recorded edit.")
+    return True
+
+
+def saved_version(article_id):
+    """The story's saved edit version (None if it is gone); inside a transaction the row stays locked
+    until it commits, so two saves cannot both pass the check."""
+    stored = Article.objects.filter(pk=article_id)
+    if connection.in_atomic_block:
+        stored = stored.select_for_update()
+    return stored.values_list("version", flat=True).first()
+
+
+def check_version(article_id, started_from, proposed):
+    """None if a save that started from edit `started_from` may go ahead, else the conflict (see
+    describe_conflict); `proposed` holds the fields the editor is trying to save."""
+    current = saved_version(article_id)
+    if current is None or started_from == current:
+        return None
+    return describe_conflict(article_id, started_from, proposed)
+
+
+def describe_conflict(article_id, started_from, proposed):
+    """Who saved since `started_from`, when, and a readable diff of what they changed."""
+    saved = Article.objects.prefetch_related("captions").get(pk=article_id)
+    latest = versions_of(saved).first()
+    who = (latest and latest.revision.user) or "Someone"
+    when = timezone.localtime(latest.revision.date_created if latest else saved.modified_at)
+    base = version_with_number(saved, started_from) if started_from else None
+    now = snapshot_of_article(saved)
+    if base is not None:
+        changes, basis = compare(snapshot_of_version(base), now), "theirs"
+    else:
+        # No revision of the version this editor opened (for example a wire update): show how the
+        # saved story differs from what they are trying to save.
+        yours = Snapshot(
+            proposed.get("headline", saved.headline),
+            proposed.get("dek", saved.dek),
+            body_text(proposed.get("body", saved.body)),
+            now.captions,
+        )
+        changes, basis = compare(yours, now), "yours"
+    return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}

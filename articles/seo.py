@@ -120,7 +120,7 @@ def article_json_ld(article, meta=None):
                 "@type": "ListItem",
                 "position": 1,
                 "name": settings.NEWSROOM_SITE_NAME,
-                "item": absolute_url(reverse("articles:home")),
+                "item": absolute_url(reverse("reader:home")),
             },
             {
                 "@type": "ListItem",

@@ -12,10 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),  # sign-in, second factor, enrolment (docs/security.md)
-    path("", include("articles.reader_urls")),  # search, feeds, sitemaps, robots.txt
+    path("", include("articles.urls")),  # every reader page, namespace "reader"
     path("readership/", include("readership.urls")),
     path("newsletter/", include("newsletter.urls")),
-    path("", include("articles.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from ..models import Article, Author, Section, Source
-from ..workflow import can_publish
+from ..permissions import can_publish
 
 
 @admin.register(Section)

@@ -20,7 +20,7 @@ from wire.models import WireVersion
 
 from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, unique_slug
 from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
-from ..publishing import PublishError, publish_article, unpublish_article
+from ..publishing import PublishError, set_status
 from ..seo import absolute_url
 from .items import IngestError
 from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, IngestResult
@@ -176,7 +176,7 @@ def _update_story(article, item, options, result, new_photos):
         article.save()
         _apply_relations(article, item, options, result, new_photos, created=False)
         if was_published and item.pub_status in WITHDRAWN:
-            unpublish_article(article, by=options.by)
+            set_status(article, Article.Status.KILLED, by=options.by)
             ArticleNote.objects.create(
                 article=article, kind=ArticleNote.Kind.UPDATE, created_by=options.by,
                 text=f"This story was withdrawn by {_agency(article)}.",
@@ -390,11 +390,11 @@ def _publish_if_asked(article, options, result):
     now = timezone.now()
     if article.embargo_until and article.embargo_until > now:
         # Respect the embargo: schedule the story for the moment it lifts.
-        publish_article(article, by=options.by, at=article.embargo_until)
+        set_status(article, Article.Status.PUBLISHED, by=options.by, at=article.embargo_until)
         result.message = (f"Embargoed: scheduled to publish at "
                           f"{timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}.")
     else:
-        publish_article(article, by=options.by, at=now)
+        set_status(article, Article.Status.PUBLISHED, by=options.by, at=now)
         result.message = "Published."
 
 
