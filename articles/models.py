@@ -142,7 +142,8 @@ class Article(models.Model):
         max_length=200, unique=True, help_text="The last part of the story's address. Filled from the headline."
     )
     dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
-    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=True, blank=True)
+    # Our sanitizer on form input too: it refuses oversized or deeply nested HTML with a form error.
+    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     source = models.ForeignKey(
         Source,

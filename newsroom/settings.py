@@ -265,6 +265,11 @@ NEWSROOM_MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Story bodies (from the admin or the wire) larger or more deeply nested than this are refused
+# with a clear error before the HTML sanitizer runs, so no item holds a worker for long.
+NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
+NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
+
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

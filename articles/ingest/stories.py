@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from wire.models import WireVersion
 
+from ..html import MarkupRejected
 from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, unique_slug
 from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
 from ..publishing import PublishError, set_status
@@ -65,7 +66,7 @@ def ingest_item(item, *, options=None):
             if attempt == 0:
                 continue
             return _failed(result, f"Database refused the item: {error}")
-        except (IngestError, PhotoRejected, PublishError) as error:
+        except (IngestError, PhotoRejected, PublishError, MarkupRejected) as error:
             _discard(new_photos)
             return _failed(result, _message(error))
         except (DatabaseError, ValidationError) as error:
