@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
+from newsroom.links import absolute_url
+
 from . import images
 from .models import Article, Author, Section, Source
-from .seo import absolute_url, lead_image, modified_time
+from .seo import lead_image, modified_time
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 FEED_IMAGE_SPEC = "w1200"

@@ -9,25 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .slugs import unique_slug
+from .sources import SourceQuerySet
 from .storage import originals_storage
-
-
-def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
-    """A slug for `value` that no other row of `model` uses yet."""
-    base = slugify(value)[:max_length].strip("-") or "item"
-    candidate, n = base, 2
-    others = model._default_manager.all()
-    if instance is not None and instance.pk:
-        others = others.exclude(pk=instance.pk)
-    while others.filter(**{field: candidate}).exists():
-        suffix = f"-{n}"
-        candidate, n = base[: max_length - len(suffix)] + suffix, n + 1
-    return candidate
 
 
 class Section(models.Model):
@@ -62,6 +50,8 @@ class Source(models.Model):
         "Leave empty for no source line.",
     )
     website = models.URLField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

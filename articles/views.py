@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from newsroom.links import absolute_url
+
 from .models import Article, ArticleRedirect, Author, Section, Source
 from .public_cache import cache_public_response, nav_sections
 from .related import related_articles
 from .search import search_articles, snippet_html
-from .seo import absolute_url
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .top_stories import top_stories
 

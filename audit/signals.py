@@ -1,20 +1,18 @@
 """What the audit log hears by itself: sign-ins, lockouts and role changes.
 
-Status moves (publish, kill, ...) and restores are recorded by the functions that make them
-(articles/publishing.py, articles/revisions.py); embargo changes by any save of a story, here.
-Every entry is written inside the transaction of the change it records.
+Story events are recorded by the articles app, which knows them: status moves and restores by
+the functions that make them (articles/publishing.py, articles/revisions.py), embargo changes by
+articles/embargo_audit.py. Every entry is written inside the transaction of the change it records.
 """
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_init, post_save
-from django.utils import timezone
 
 from .log import Action, record
 
 UID = "audit."
-UNKNOWN = object()
 
 
 def on_login(sender, request, user, **kwargs):
@@ -86,31 +84,7 @@ def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
     record(Action.ROLE, target=instance, summary=f"{instance.get_username()}: {changes}")
 
 
-def remember_embargo(sender, instance, **kwargs):
-    # Deferred fields are not in __dict__: reading them here would cost a query per story.
-    instance._audit_embargo = instance.__dict__.get("embargo_until", UNKNOWN)
-
-
-def on_article_saved(sender, instance, created, **kwargs):
-    before = getattr(instance, "_audit_embargo", UNKNOWN)
-    after = instance.__dict__.get("embargo_until", UNKNOWN)
-    instance._audit_embargo = after
-    if after is UNKNOWN or (not created and (before is UNKNOWN or before == after)) or (created and after is None):
-        return
-    if after is None:
-        summary = "Embargo lifted"
-    else:
-        summary = f"Embargo until {timezone.localtime(after):%Y-%m-%d %H:%M %Z}"
-    if before not in (None, UNKNOWN):
-        summary += f" (was {timezone.localtime(before):%Y-%m-%d %H:%M %Z})"
-    record(Action.EMBARGO, target=instance, summary=summary)
-
-
 def connect():
-    from articles.models import Article
-
-    post_init.connect(remember_embargo, sender=Article, dispatch_uid=UID + "article_init")
-    post_save.connect(on_article_saved, sender=Article, dispatch_uid=UID + "article_saved")
     User = get_user_model()
     user_logged_in.connect(on_login, dispatch_uid=UID + "login")
     user_logged_out.connect(on_logout, dispatch_uid=UID + "logout")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 from .models import Subscriber
 

@@ -8,8 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import permissions
-from articles.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
-from articles.ingest.resolvers import UploadResolver
+from wire.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
+from wire.ingest.resolvers import UploadResolver
 
 from .forms import WireUploadForm
 from .models import WireVersion

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom.links import absolute_url
+
 from ..models import Article
-from ..seo import absolute_url, article_json_ld, lead_image
+from ..seo import article_json_ld, lead_image
 from ..seo import article_metadata as build_metadata
 
 register = template.Library()

@@ -7,7 +7,8 @@ import nh3
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..html import MarkupRejected, check_markup_bounds
+from articles.html import MarkupRejected, check_markup_bounds
+
 from .items import IngestError
 
 _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles import permissions
-from articles.ingest import (
+from articles.models import Section
+from wire.ingest import (
     FAILED,
     IGNORED,
     IMPORTED,
@@ -20,7 +21,6 @@ from articles.ingest import (
     ingest_paths,
     wire_files,
 )
-from articles.models import Section
 
 
 class Command(BaseCommand):
