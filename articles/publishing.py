@@ -15,29 +15,32 @@ from audit import log as audit
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .public_cache import invalidate_public_cache
+from .rights import publish_problems
 
 Status = Article.Status
 _UNREAD = object()
 
 
 class PublishError(ValidationError):
-    """The story cannot be published (embargo, missing permission); the message says why."""
+    """The story cannot be published (embargo, missing permission, photo rights); the message says why."""
 
 
 def _stored_status(article):
     return Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
 
 
-def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD):
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None):
     """Move the story to `to_status` and save it; `previous` is its saved status when the caller has it.
 
-    Publishing goes through publish_article (embargo, permission, `at` schedules), killing through
-    unpublish_article; any other move is saved and recorded. Staying in the same status just saves.
+    Publishing goes through publish_article (embargo, permission, photo rights, `at` schedules),
+    killing through unpublish_article; any other move is saved and recorded. Staying in the same
+    status just saves. `photos`: the photos the story will carry when they are not saved yet (the
+    admin form passes those of its captions formset).
     """
     if previous is _UNREAD:
         previous = _stored_status(article) if article.pk else None
     if to_status == Status.PUBLISHED and previous != Status.PUBLISHED:
-        return publish_article(article, by=by, at=at, previous=previous)
+        return publish_article(article, by=by, at=at, previous=previous, photos=photos)
     if to_status == Status.KILLED and previous != Status.KILLED:
         return unpublish_article(article, by=by, previous=previous)
     if to_status != previous:
@@ -76,8 +79,12 @@ def record_status_change(article, previous, to_status, *, by=None):
     audit.record(action, target=article, by=by, summary=summary)
 
 
-def check_publishable(article, *, by=None, at=None):
-    """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
+def check_publishable(article, *, by=None, at=None, photos=None):
+    """The time the story would go live; raises PublishError (permission, embargo, photo rights) if it may not.
+
+    Photo rights (articles/rights.py): each photo the story carries (`photos`, else its saved
+    captions) must be licensed at the publish time and allowed on this story; the message names them.
+    """
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
@@ -86,12 +93,16 @@ def check_publishable(article, *, by=None, at=None):
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
         )
+    # A backdated publish time must not let a photo whose licence has already ended through.
+    problems = publish_problems(article, at=max(publish_time, timezone.now()), photos=photos)
+    if problems:
+        raise PublishError(" ".join(problems), code="photo_rights")
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None, previous=_UNREAD):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo."""
-    publish_time = check_publishable(article, by=by, at=at)
+def publish_article(article, *, by=None, at=None, previous=_UNREAD, photos=None):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights."""
+    publish_time = check_publishable(article, by=by, at=at, photos=photos)
     article.publish(at=publish_time)
     return change_status(article, Status.PUBLISHED, by=by, previous=previous)
 
