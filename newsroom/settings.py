@@ -215,8 +215,14 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapter.StaffAccountAdapter"  # no self sign-up: admins create staff accounts
 ACCOUNT_FORMS = {"login": "accounts.forms.StaffLoginForm"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/admin/"
-# Failed logins are counted by django-axes alone (one rule, kept in the database).
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Failed passwords and failed second-factor codes are counted by django-axes alone (accounts/forms.py):
+# one rule, kept in the database. allauth's own sign-in limits count in the cache and, with Redis
+# down, would refuse every sign-in. Its other limits (password reset, ...) stay on.
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.StaffAuthenticateForm",
+    "reauthenticate": "accounts.forms.StaffReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 # WebAuthn needs a secure origin; plain http://127.0.0.1 is accepted only in DEBUG development.

@@ -125,3 +125,20 @@ def test_two_factor_is_required_of_editors_and_admins_in_production_and_off_in_d
     assert roles(prod) == "Editor,Admin"
     assert roles({"PATH": prod["PATH"], "DEBUG": "1"}) == ""
     assert loaded_settings(production_env())["DEBUG"] is False
+
+
+def test_wrong_codes_lock_the_second_step_like_wrong_passwords(client, settings):
+    from axes.models import AccessAttempt
+
+    secret = with_totp(desk_user("Editor"))
+    sign_in(client, "editor")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/accounts/2fa/authenticate/", {"code": "000000"}).status_code == 200
+    locked = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert locked.status_code == 429 and b"Sign-in temporarily locked" in locked.content
+    assert AccessAttempt.objects.get(username="editor").failures_since_start == settings.AXES_FAILURE_LIMIT
+    client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})  # even the right code
+    assert client.get("/admin/").status_code == 302
+    from django.test import Client
+
+    assert sign_in(Client(), "editor").status_code == 429  # and a fresh password sign-in too
