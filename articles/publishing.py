@@ -6,6 +6,8 @@ permission, and every move is recorded as a StatusChange. Who may ask for which 
 in articles.permissions.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .public_cache import invalidate_public_cache
 from .rights import publish_problems
+from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
 _UNREAD = object()
@@ -61,6 +64,9 @@ def change_status(article, to_status, *, by=None, previous=_UNREAD):
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
             record_status_change(article, previous, to_status, by=by)
+        if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+            # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
+            transaction.on_commit(partial(withdraw_story_photos, article))
     return article
 
 

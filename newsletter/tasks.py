@@ -1,4 +1,7 @@
-"""Background tasks of the newsletter (pipeline.queue: Django's Tasks API with retries)."""
+"""Background tasks of the newsletter's sign-up mails (pipeline.queue: Django's Tasks API with retries).
+
+The daily edition's tasks are in editions.py.
+"""
 
 from pipeline.queue import background_task, enqueue_after_commit, runs_in_process
 
@@ -21,3 +24,10 @@ def send_signup_mail(mail_id):
 def send_soon(mail):
     """Send `mail` from the `mail` queue once the current transaction commits."""
     enqueue_after_commit(send_signup_mail, mail.pk)
+
+
+@background_task(retries=0, queue_name="mail")
+def send_due_signup_mails():
+    """The scheduler's sweep (was `send_signup_mails` from cron): outbox mails whose retry is due."""
+    sent, waiting = outbox.send_due()
+    return {"sent": sent, "waiting": waiting}

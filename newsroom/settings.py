@@ -192,6 +192,8 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
+PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
     name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT}
     for name in TASK_QUEUES
@@ -340,11 +342,18 @@ NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
 )
 NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+# Pixel limit for PNG/WebP/AVIF uploads, which decode at full size (JPEG keeps NEWSROOM_PHOTO_MAX_PIXELS).
+NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS = env_int("NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS", 40_000_000)
 
 NEWSROOM_TOP_STORIES_HOURS = env_int("NEWSROOM_TOP_STORIES_HOURS", 24)
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")  # only if the proxy overwrites it
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
+# The daily edition goes out at NEWSLETTER_SEND_AT (HH:MM, TIME_ZONE) from the scheduler, in batches
+# of NEWSLETTER_BATCH_SIZE mails paced at NEWSLETTER_MAILS_PER_SECOND (the SMTP provider's limit).
+NEWSLETTER_SEND_AT = os.environ.get("NEWSLETTER_SEND_AT", "07:00")
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_MAILS_PER_SECOND = env_int("NEWSLETTER_MAILS_PER_SECOND", 20)
 # At most one sign-up mail per address per this many seconds (counted in the outbox, not the cache).
 NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60)
 # Attempts at one queued sign-up mail (a minute, then doubling up to an hour apart) before it is left.

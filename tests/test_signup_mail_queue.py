@@ -102,3 +102,18 @@ def work_once(connection):
     from rq import SimpleWorker
 
     SimpleWorker(["mail"], connection=connection, job_class=Job).work(burst=True)
+
+
+def test_sign_up_answers_when_the_task_queue_is_down_too_and_the_sweep_sends_later(
+    client, real_smtp, settings, django_capture_on_commit_callbacks
+):
+    down = "redis://127.0.0.1:1/0"
+    settings.CACHES = cache_settings(down)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.TASK_QUEUES}}
+    settings.RQ_QUEUES = {name: {"URL": down, "DEFAULT_TIMEOUT": 60} for name in settings.TASK_QUEUES}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sign_up(client).status_code == 302
+    assert SignupMail.objects.get().sent_at is None
+    with smtp_sink(SMTP_PORT) as received:
+        assert outbox.send_due() == (1, 0)
+    assert len(received) == 1
