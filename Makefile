@@ -32,6 +32,7 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/ingest.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/beacon.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/workflow.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 	$(PY) bench/sanitizer.py
 
 # Resilience suite (scripts/resilience.py): gunicorn under 50 clients with its own PostgreSQL, Redis and

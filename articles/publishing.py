@@ -10,6 +10,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from audit import log as audit
@@ -22,6 +23,10 @@ from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
 _UNREAD = object()
+
+# Sent after a story's public life changes: article=, event= "published", "updated", "corrected" or
+# "killed". The content API's webhooks listen (api/events.py); receivers must not write to the story.
+story_changed = Signal()
 
 
 class PublishError(ValidationError):
@@ -50,6 +55,8 @@ def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos
         return change_status(article, to_status, by=by, previous=previous)
     article.status = to_status
     article.save()
+    if to_status == Status.PUBLISHED:
+        story_changed.send(sender=Article, article=article, event="updated")
     return article
 
 
@@ -110,14 +117,18 @@ def publish_article(article, *, by=None, at=None, previous=_UNREAD, photos=None)
     """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights."""
     publish_time = check_publishable(article, by=by, at=at, photos=photos)
     article.publish(at=publish_time)
-    return change_status(article, Status.PUBLISHED, by=by, previous=previous)
+    change_status(article, Status.PUBLISHED, by=by, previous=previous)
+    story_changed.send(sender=Article, article=article, event="published")
+    return article
 
 
 def unpublish_article(article, *, by=None, previous=_UNREAD):
     """Kill a story: it disappears from every public surface at once."""
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to unpublish stories.")
-    return change_status(article, Status.KILLED, by=by, previous=previous)
+    change_status(article, Status.KILLED, by=by, previous=previous)
+    story_changed.send(sender=Article, article=article, event="killed")
+    return article
 
 
 def submit_for_editing(article, *, by):
@@ -151,6 +162,8 @@ def append_note(article, *, kind, text, by=None, at=None):
         article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
     )
     mark_updated(article, note.created_at)
+    story_changed.send(sender=Article, article=article, event="corrected" if kind == ArticleNote.Kind.CORRECTION
+                       else "updated")
     return note
 
 

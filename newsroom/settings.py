@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
     "pipeline",
+    "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
+    "api",
     # Staff sign-in: lockout (axes), two-factor (allauth MFA), session expiry; the audit log.
     "allauth",
     "allauth.account",
@@ -358,6 +360,16 @@ NEWSLETTER_MAILS_PER_SECOND = env_int("NEWSLETTER_MAILS_PER_SECOND", 20)
 NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60)
 # Attempts at one queued sign-up mail (a minute, then doubling up to an hour apart) before it is left.
 NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
+
+# Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
+NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
+NEWSROOM_API_KEY_RATE = os.environ.get("NEWSROOM_API_KEY_RATE", "600/m")  # for keys without a limit of their own
+NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
+NEWSROOM_API_MAX_PAGE_SIZE = env_int("NEWSROOM_API_MAX_PAGE_SIZE", 100)
+NEWSROOM_API_CACHE_SECONDS = env_int("NEWSROOM_API_CACHE_SECONDS", 60)
+NEWSROOM_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSROOM_WEBHOOK_MAX_ATTEMPTS", 8)
+NEWSROOM_WEBHOOK_RETRY_SECONDS = env_int("NEWSROOM_WEBHOOK_RETRY_SECONDS", 30)  # doubles after each failure
+NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = env_int("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", 10)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
