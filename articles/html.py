@@ -1,4 +1,9 @@
-"""The one HTML allow-list for story bodies: the editor's toolbar and the sanitizer agree on it."""
+"""The one HTML allow-list for story bodies: the editor's toolbar and the sanitizer agree on it.
+
+sanitize_html is the only sanitizer of the body: the editor's form field runs it (ProseEditorField's
+sanitize=), and Article.save() runs it again for every other way in (wire, scripts, restores). It refuses
+HTML too large or too deeply nested to clean in bounded time (MarkupRejected, a ValidationError).
+"""
 import re
 
 import nh3
@@ -89,6 +94,10 @@ def check_markup_bounds(html, what="The story body"):
         )
 
 
+# The editor always submits at least one element; a lone empty one means no body at all.
+_EMPTY = re.compile(r"<(\w+)></\1>")
+
+
 def sanitize_html(html):
     """Reduce untrusted HTML to the body allow-list: no scripts, no on* handlers, no javascript: links.
 
@@ -96,4 +105,5 @@ def sanitize_html(html):
     """
     html = html or ""
     check_markup_bounds(html)
-    return _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(html).strip()
+    return "" if _EMPTY.fullmatch(cleaned) else cleaned
