@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
     "pipeline",
+    "django_prometheus",
+    "monitoring",
     "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
     "api",
     # Staff sign-in: lockout (axes), two-factor (allauth MFA), session expiry; the audit log.
@@ -67,9 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency and counts for Prometheus (/metrics): first and last, so they time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "newsroom.middleware.RequestLogMiddleware",
     # Probes answer before host checks and the HTTPS redirect (docs/deploying.md).
     "newsroom.health.HealthCheckMiddleware",
+    "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
@@ -84,8 +89,9 @@ MIDDLEWARE = [
     "accounts.middleware.SessionExpiryMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "audit.middleware.AuditActorMiddleware",
-    # Last, as django-axes asks: it turns a lockout found during authentication into the lockout page.
+    # Last but the metrics, as django-axes asks: it turns a lockout found during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -193,6 +199,14 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Continuous wire intake (wire/intake.py, docs/wire-ingest.md): how often the scheduler looks for due
+# intakes, how long a dropped file must stay unchanged before it is taken, a feed request's timeout.
+WIRE_INTAKE_POLL_SECONDS = env_int("WIRE_INTAKE_POLL_SECONDS", 30)
+WIRE_INTAKE_SETTLE_SECONDS = env_int("WIRE_INTAKE_SETTLE_SECONDS", 10)
+WIRE_INTAKE_TIMEOUT = env_int("WIRE_INTAKE_TIMEOUT", 15)
+# Bearer token a Prometheus scraper (and monitors reading /admin/pipeline.json) must send; while it is
+# empty /metrics answers 404 unless DEBUG is on (docs/deploying.md, "Pipeline health and metrics").
+NEWSROOM_METRICS_TOKEN = os.environ.get("NEWSROOM_METRICS_TOKEN", "")
 # Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
 PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {

@@ -12,7 +12,7 @@ from wire.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_upl
 from wire.ingest.resolvers import UploadResolver
 
 from .forms import WireUploadForm
-from .models import WireVersion
+from .models import Intake, IntakeFailure, WireVersion
 
 INGEST_PERMISSION = "articles.add_article"
 
@@ -77,3 +77,25 @@ class WireVersionAdmin(admin.ModelAdmin):
             "can_publish": can_publish,
         }
         return TemplateResponse(request, "admin/wire/upload.html", context)
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "location", "enabled", "last_success_at", "consecutive_failures", "last_error"]
+    list_filter = ["kind", "enabled"]
+    readonly_fields = ["last_polled_at", "last_success_at", "next_poll_at", "consecutive_failures", "last_error",
+                       "etag", "last_modified"]
+
+
+@admin.register(IntakeFailure)
+class IntakeFailureAdmin(admin.ModelAdmin):
+    list_display = ["failed_at", "intake", "item", "reason"]
+    list_filter = ["intake"]
+    search_fields = ["item", "reason"]
+    date_hierarchy = "failed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
