@@ -162,3 +162,20 @@ def test_the_page_shows_the_ampersand_once(client, tmp_path):
     [result] = ingest(write_json(tmp_path, "amp.json", ninjs(headline="AT&T expands")), publish=True)
     page = client.get(Article.objects.get(pk=result.article_id).get_absolute_url()).content.decode()
     assert "AT&amp;T expands" in page and "AT&amp;amp;T" not in page
+
+
+def test_stories_stored_before_the_fix_are_cleaned_by_the_migration(client):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0004_strip_control_characters")
+    story = ArticleFactory(tags=["Weather"])
+    Article.objects.filter(pk=story.pk).update(headline="Old\x01 headline", dek="Kept\ttab\x1b")  # as before the fix
+    Tag.objects.update(name="Wea\x01ther")
+    version = Article.objects.get(pk=story.pk).version
+    migration.strip_control_characters(apps, None)
+    story.refresh_from_db()
+    assert (story.headline, story.dek, story.version) == ("Old headline", "Kept\ttab", version)
+    assert Tag.objects.get().name == "Weather"
+    feeds_and_sitemaps(client, story)
