@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import control_characters, embargo_audit
-        from .public_cache import connect_signals
+        from .cdn_purge import connect_signals
         from .roles import grant_new_permissions
 
         connect_signals()

@@ -169,7 +169,7 @@ def test_stories_stored_before_the_fix_are_cleaned_by_the_migration(client):
 
     from django.apps import apps
 
-    migration = importlib.import_module("articles.migrations.0005_strip_control_characters")
+    migration = importlib.import_module("articles.migrations.0006_strip_control_characters")
     story = ArticleFactory(tags=["Weather"])
     Article.objects.filter(pk=story.pk).update(headline="Old\x01 headline", dek="Kept\ttab\x1b")  # as before the fix
     Tag.objects.update(name="Wea\x01ther")

@@ -27,7 +27,7 @@ def strip_control_characters(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_photo_rendition_key"),
+        ("articles", "0005_reader_indexes"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
