@@ -3,7 +3,7 @@
 Every knob is an environment variable; `.env.example` lists them all.
 """
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -432,6 +432,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Seconds before a hung SMTP server counts as down (the mail stays queued and is retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Feed items first published from this time on get permanent ids (tag: URIs on the story id) as RSS
+# <guid> and Atom <id>; older ones keep their URL, so aggregators see no duplicates (ISO 8601).
+NEWSROOM_FEED_PERMANENT_IDS_SINCE = datetime.fromisoformat(
+    os.environ.get("NEWSROOM_FEED_PERMANENT_IDS_SINCE", "2026-12-02T00:00:00+09:00")
+)
 
 # Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
 # page is kept server-side (entries also end at the next content change; 0 = off), what shared
