@@ -1,5 +1,6 @@
 """Content model: sections, sources, authors, articles, photos and their captions."""
 import hashlib
+import secrets
 
 import reversion
 from django.conf import settings
@@ -322,6 +323,10 @@ def file_sha256(file):
     return digest.hexdigest()
 
 
+def new_rendition_key():
+    return secrets.token_hex(10)
+
+
 def original_storage():
     return originals_storage
 
@@ -392,7 +397,11 @@ class Photo(models.Model):
     licensor_url = models.URLField("licence URL", max_length=500, blank=True)
     copyright_owner = models.CharField(max_length=255, blank=True)
     usable_from = models.DateTimeField(
-        "embargoed until", null=True, blank=True, help_text="The photo may not be shown before this time."
+        "embargoed until",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The photo may not be shown before this time.",
     )
     expires_at = models.DateTimeField(
         "do not use after",
@@ -408,6 +417,8 @@ class Photo(models.Model):
     content_credentials = models.JSONField(
         default=dict, blank=True, editable=False, help_text="The C2PA manifest read from the file, if any."
     )
+    # Renditions are named by this secret, not by the file's SHA-256 (see images.rendition_prefix).
+    rendition_key = models.CharField(max_length=32, blank=True, default=new_rendition_key, editable=False)
     metadata = models.JSONField(default=dict, blank=True, editable=False, help_text="Everything read from the file.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

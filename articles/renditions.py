@@ -7,6 +7,8 @@ the immediate backend (make run, tests) everything is made at once, as before.
 """
 
 from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
 
 from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
 
@@ -92,13 +94,15 @@ def photos_missing_renditions():
 
     A photo whose stories were all killed had its renditions removed on purpose (withdrawal.py):
     it is not backlog, and the sweep must not bring its files back (a page that shows it again
-    makes them on first view).
+    makes them on first view). Nor are photos whose licence has ended: readers never see them,
+    and their files are withdrawn.
     """
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     withdrawn = Photo.objects.filter(captions__article__status=Article.Status.KILLED).exclude(
         captions__article__in=published
     )
-    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC).exclude(pk__in=withdrawn)
+    expired = Q(expires_at__lte=timezone.now())
+    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC).exclude(expired).exclude(pk__in=withdrawn)
 
 
 @background_task(retries=0, queue_name="media")

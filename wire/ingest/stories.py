@@ -178,7 +178,10 @@ def _update_story(article, item, batch, result, new_photos):
     with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", batch):
         if was_published:
             article.updated_at = timezone.now()
-        article.save()
+            # Saved through publishing like every edit of a public story, so partners hear of it (webhooks).
+            set_status(article, Article.Status.PUBLISHED, by=batch.options.by, previous=Article.Status.PUBLISHED)
+        else:
+            article.save()
         _apply_relations(article, item, batch, result, new_photos, created=False)
         if was_published and item.pub_status in WITHDRAWN:
             set_status(article, Article.Status.KILLED, by=batch.options.by)
