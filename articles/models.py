@@ -207,6 +207,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The content generation's clock (pagecache.generation) probes the latest passed embargo.
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_idx",
+                condition=Q(status="published", embargo_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -429,6 +435,12 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The content generation's clock (pagecache.generation) probes the latest passed licence
+        # end and photo embargo.
+        indexes = [
+            models.Index(fields=["expires_at"], name="photo_expires_idx", condition=Q(expires_at__isnull=False)),
+            models.Index(fields=["usable_from"], name="photo_usable_from_idx", condition=Q(usable_from__isnull=False)),
+        ]
 
     def __str__(self):
         return self.headline or self.caption[:80] or f"Photo {self.pk}"

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from .cdn_purge import purge_after_update
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
-from .public_cache import invalidate_public_cache
 from .rights import publish_problems
 from .withdrawal import withdraw_story_photos
 
@@ -155,6 +155,7 @@ def mark_updated(article, at):
         return
     article.updated_at = at
     # update() rather than save(): a note must not make an editor's open form look stale. update()
-    # sends no post_save, so the public caches are dropped here (public_cache.py's rule).
+    # sends no post_save, so the CDN is purged here (public_cache.py's rule; the server-side
+    # caches follow the database's generation by themselves).
     Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
-    invalidate_public_cache()
+    purge_after_update(article)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "pagecache",
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache (pagecache/middleware.py): before sessions and auth,
+    # which a cached page does not need.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -306,8 +310,6 @@ NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 1
 NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
 # How long the Top 10 box is cached (dropped earlier by any story or section save).
 NEWSROOM_TOP_STORIES_CACHE_SECONDS = env_int("NEWSROOM_TOP_STORIES_CACHE_SECONDS", 60)
-# Feeds and sitemaps are cached this long (a killed story drops out at once either way).
-NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS = env_int("NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120)
 NEWSROOM_SITEMAP_PAGE_SIZE = env_int("NEWSROOM_SITEMAP_PAGE_SIZE", 1000)
 # The publisher logo in structured data (a static file path) and its size in pixels.
 NEWSROOM_PUBLISHER_LOGO = os.environ.get("NEWSROOM_PUBLISHER_LOGO", "img/logo.png")
@@ -362,6 +364,21 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Seconds before a hung SMTP server counts as down (the mail stays queued and is retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
+# page is kept server-side (entries also end at the next content change; 0 = off), what shared
+# caches may keep (s-maxage, stale-while-revalidate; a CDN is purged on change), nginx's
+# micro-cache (X-Accel-Expires), the surrogate-key header name, and the CDN purge backend.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 120)
+NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
+NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 60)
+NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env_int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", 30)
+NEWSROOM_PROXY_CACHE_SECONDS = env_int("NEWSROOM_PROXY_CACHE_SECONDS", 1)
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key")
+NEWSROOM_CDN_PURGE_BACKEND = os.environ.get("NEWSROOM_CDN_PURGE_BACKEND", "pagecache.purge.NoPurge")
+NEWSROOM_CDN_API_URL = os.environ.get("NEWSROOM_CDN_API_URL", "https://api.fastly.com")
+NEWSROOM_CDN_SERVICE_ID = os.environ.get("NEWSROOM_CDN_SERVICE_ID", "")
+NEWSROOM_CDN_API_TOKEN = os.environ.get("NEWSROOM_CDN_API_TOKEN", "")
 
 # Production hardening behind the TLS-terminating proxy; secure by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
