@@ -13,6 +13,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from audit import log as audit
+
 from .cdn_purge import purge_after_update
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
@@ -68,10 +70,26 @@ def change_status(article, to_status, *, by=None, previous=_UNREAD):
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
+            record_status_change(article, previous, to_status, by=by)
         if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
             # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
             transaction.on_commit(partial(withdraw_story_photos, article))
     return article
+
+
+def record_status_change(article, previous, to_status, *, by=None):
+    """The audit entry for a status move (same transaction as the move)."""
+    label = Article.Status(to_status).label
+    if to_status == Article.Status.PUBLISHED:
+        action = audit.Action.PUBLISH
+        when = timezone.localtime(article.published_at)
+        summary = f"Published (live from {when:%Y-%m-%d %H:%M %Z})"
+    elif to_status == Article.Status.KILLED:
+        action, summary = audit.Action.KILL, "Killed: removed from every public surface"
+    else:
+        action = audit.Action.STATUS
+        summary = f"{Article.Status(previous).label if previous else 'New'} → {label}"
+    audit.record(action, target=article, by=by, summary=summary)
 
 
 def check_publishable(article, *, by=None, at=None, photos=None):

@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
+from audit import log as audit
+
 from .models import Article, ArticleAuthor, Caption
 
 # Story fields a restore brings back. Status, publish time, slug and embargo are left alone:
@@ -176,6 +178,10 @@ def restore_version(article, version, *, by=None):
         article.save()
         reversion.set_user(by)
         reversion.set_comment(f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}.")
+        audit.record(
+            audit.Action.RESTORE, target=article, by=by,
+            summary=f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}",
+        )
     return Article.objects.get(pk=article.pk)
 
 
