@@ -31,6 +31,15 @@ CONFLICT = "conflict"  # both changed it differently: a person has to choose
 VALUE, SET, SEQUENCE, BLOCKS = "value", "set", "sequence", "blocks"
 
 
+class _Unknown:
+    def __repr__(self):
+        return "UNKNOWN"
+
+
+# A base value nobody recorded: the two sides are then only compared, and any difference is a conflict.
+UNKNOWN = _Unknown()
+
+
 @dataclass
 class FieldMerge:
     """What happened to one field. For a conflict, `value` is the best proposal (see merge_blocks)."""
@@ -90,8 +99,10 @@ def merge_set(base, theirs, mine):
     return outcome, tuple(sorted(merged, key=lambda item: (str(item).lower(), str(item))))
 
 
-def merge_sequence(base, theirs, mine):
-    """(outcome, tuple, conflicting hunks) for an ordered list merged item by item with merge3."""
+def merge_sequence(base, theirs, mine, *, distinct=True):
+    """(outcome, tuple, conflicting hunks) for an ordered list merged item by item with merge3.
+
+    With `distinct` (a byline: each item once), overlapping edits fall back to _merge_ordered_set."""
     base, theirs, mine = list(base), list(theirs), list(mine)
     outcome, value = merge_value(base, theirs, mine)
     if outcome != CONFLICT:
@@ -104,7 +115,25 @@ def merge_sequence(base, theirs, mine):
             merged.extend(lines[1])  # the proposal keeps mine where the two disagree
         else:
             merged.extend(lines[0])
+    if conflicts and distinct and all(len(set(side)) == len(side) for side in (base, theirs, mine)):
+        return _merge_ordered_set(base, theirs, mine)
     return (CONFLICT if conflicts else MERGED), tuple(merged), conflicts
+
+
+def _merge_ordered_set(base, theirs, mine):
+    """A list of distinct items (a byline) where merge3 saw overlapping edits: who is in it merges
+    like a set, the order is theirs with my additions after; a conflict only if both reordered."""
+    _, members = merge_set(base, theirs, mine)
+    members = set(members)
+    common = [item for item in base if item in members and item in theirs and item in mine]
+    order_theirs = [item for item in theirs if item in common]
+    order_mine = [item for item in mine if item in common]
+    if order_theirs != order_mine and order_theirs != common and order_mine != common:
+        return CONFLICT, tuple(mine), 1
+    ordered = theirs if order_mine == common else mine
+    first = [item for item in ordered if item in members]
+    rest = [item for item in (*mine, *theirs) if item in members and item not in first]
+    return MERGED, tuple(dict.fromkeys([*first, *rest])), 0
 
 
 def _merge_groups(base, mine, theirs):
@@ -177,11 +206,25 @@ def merge_blocks(base, theirs, mine):
         return THEIRS, theirs, 0
     if theirs_blocks == base_blocks:
         return MINE, mine, 0
-    outcome, merged, conflicts = merge_sequence(base_blocks, theirs_blocks, mine_blocks)
+    outcome, merged, conflicts = merge_sequence(base_blocks, theirs_blocks, mine_blocks, distinct=False)
     return outcome, join_blocks(merged), conflicts
 
 
+def block_conflicts(base, theirs, mine):
+    """The paragraphs both sides changed differently: a list of (theirs blocks, mine blocks)."""
+    hunks = _merge_groups(split_blocks(base), split_blocks(mine), split_blocks(theirs))
+    return [(group[3], group[2]) for group in hunks if group[0] == "conflict"]
+
+
+def prefer_theirs(base, theirs, mine):
+    """The body merged with their version of each paragraph both sides changed."""
+    return merge_blocks(base, mine, theirs)[1]
+
+
 def merge_field(name, kind, base, theirs, mine):
+    if base is UNKNOWN:
+        outcome = (UNCHANGED if _equal(kind, theirs, mine) else CONFLICT)
+        return FieldMerge(name, outcome, mine if outcome == CONFLICT else theirs, base, theirs, mine)
     if kind == SET:
         outcome, value = merge_set(base, theirs, mine)
         return FieldMerge(name, outcome, value, base, theirs, mine)
@@ -196,25 +239,21 @@ def merge_field(name, kind, base, theirs, mine):
 
 
 def merge_states(base, theirs, mine, kinds=None):
-    """Merge two edits of a story state. `base` None means the starting point is unknown: any field
-    where the two differ is then a conflict, so nothing is ever dropped on a guess.
+    """Merge two edits of a story state. A field missing from `base` (or `base` None) has an unknown
+    starting point: where the two sides differ it is a conflict, so nothing is dropped on a guess.
 
     Fields missing from `mine` were not part of the submission and keep theirs.
     `kinds` maps field names to VALUE (the default), SET, SEQUENCE or BLOCKS.
     """
-    kinds = kinds or {}
+    kinds, base = kinds or {}, base or {}
     result = StoryMerge()
     for name in sorted(set(theirs) | set(mine)):
         theirs_value = theirs.get(name)
         if name not in mine:
             result.fields[name] = FieldMerge(name, UNCHANGED, theirs_value, theirs_value, theirs_value, theirs_value)
             continue
-        mine_value = mine[name]
-        if base is None:
-            outcome = UNCHANGED if _equal(kinds.get(name), theirs_value, mine_value) else CONFLICT
-            result.fields[name] = FieldMerge(name, outcome, mine_value, None, theirs_value, mine_value)
-            continue
-        result.fields[name] = merge_field(name, kinds.get(name, VALUE), base.get(name), theirs_value, mine_value)
+        kind = kinds.get(name, VALUE)
+        result.fields[name] = merge_field(name, kind, base.get(name, UNKNOWN), theirs_value, mine[name])
     return result
 
 

@@ -217,7 +217,11 @@ class Article(models.Model):
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                # A partial save still bumps the version and keeps the fields derived above with it.
+                fields = {*kwargs["update_fields"], "version", "modified_at"}
+                if fields & {"status", "published_at"}:
+                    fields.add("first_published_at")
+                kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

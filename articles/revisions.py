@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import nh3
 import reversion
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
+from .editing import locked_story, related_rows, related_versions
 from .models import Article, ArticleAuthor, Caption
 
 # Story fields a restore brings back. Status, publish time, slug and embargo are left alone:
@@ -74,8 +74,7 @@ def snapshot_of_article(article):
 
 def snapshot_of_version(version):
     fields = version.field_dict
-    caption_type = ContentType.objects.get_for_model(Caption)
-    captions = [v.field_dict for v in version.revision.version_set.filter(content_type=caption_type)]
+    captions = related_rows(version.revision, Caption, version.object_id)
     return Snapshot(
         fields.get("headline", ""),
         fields.get("dek", ""),
@@ -152,10 +151,13 @@ def version_with_number(article, number):
 
 
 def _revert_related(version, model):
-    """Make the story's rows of `model` (byline, captions) exactly those stored in the revision."""
-    content_type = ContentType.objects.get_for_model(model)
+    """Make the story's rows of `model` (byline, captions) exactly those stored in the revision.
+
+    Only this story's rows: a revision made by a list action also holds other stories' captions
+    and bylines, and restoring one story must not touch them.
+    """
     model.objects.filter(article_id=version.object_id).delete()
-    for related in version.revision.version_set.filter(content_type=content_type):
+    for related in related_versions(version.revision, model, version.object_id):
         related.revert()
 
 
@@ -166,13 +168,13 @@ def restore_version(article, version, *, by=None):
     fields = version.field_dict
     when = timezone.localtime(version.revision.date_created)
     author = version.revision.user or "the wire"
+    owned = [name for name in RESTORED_FIELDS if name in fields]
     with transaction.atomic(), reversion.create_revision():
-        for name in RESTORED_FIELDS:
-            if name in fields:
-                setattr(article, name, fields[name])
-        _revert_related(version, ArticleAuthor)
-        _revert_related(version, Caption)
-        article.save()
         reversion.set_user(by)
         reversion.set_comment(f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}.")
+        with locked_story(article, owned, by=by) as story:
+            for name in owned:
+                setattr(story, name, fields[name])
+            _revert_related(version, ArticleAuthor)
+            _revert_related(version, Caption)
     return Article.objects.get(pk=article.pk)

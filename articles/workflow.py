@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .editing import locked_story
 from .models import Article, ArticleNote, ArticleRedirect
 
 Status = Article.Status
@@ -114,12 +115,13 @@ def append_note(article, *, kind, text, by=None, at=None):
 
 
 def mark_updated(article, at):
-    """Move the story's "Updated" time forward to `at` without touching its edit version."""
-    if article.updated_at and article.updated_at >= at:
-        return
-    article.updated_at = at
-    # update() rather than save(): a note must not make an editor's open form look stale.
-    Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
+    """Move the story's "Updated" time forward to `at` (a locked write of that one field).
+
+    An editor whose form predates it gets it merged in on save (editing.merge_story)."""
+    with locked_story(article, ["updated_at"]) as story:
+        if story.updated_at is None or story.updated_at < at:
+            story.updated_at = at
+    article.updated_at = story.updated_at
 
 
 def stored_copy(article):

@@ -33,10 +33,13 @@ def test_byline_merges_an_addition_and_a_removal_at_different_ends():
     assert (outcome, byline, conflicts) == (MERGED, (2, 3, 4), 0)
 
 
-def test_byline_replaced_differently_on_both_sides_is_a_conflict():
-    outcome, byline, conflicts = merging.merge_sequence([1, 2], [1, 5], [1, 6])
-    assert outcome == CONFLICT and conflicts == 1
-    assert byline == (1, 6)  # the proposal keeps mine
+def test_byline_replaced_differently_on_both_sides_keeps_both_new_authors():
+    assert merging.merge_sequence([1, 2], [1, 5], [1, 6]) == (MERGED, (1, 5, 6), 0)
+
+
+def test_a_list_with_repeats_that_both_changed_at_one_place_is_a_conflict():
+    outcome, merged, conflicts = merging.merge_sequence(["a", "a"], ["a", "b"], ["a", "c"], distinct=False)
+    assert (outcome, merged, conflicts) == (CONFLICT, ("a", "c"), 1)
 
 
 def test_split_blocks_finds_top_level_elements():
@@ -109,3 +112,26 @@ def test_merge_states_without_a_base_refuses_to_guess():
 def test_fields_not_submitted_keep_theirs():
     merged = merging.merge_states({"headline": "A"}, {"headline": "B", "status": "published"}, {"headline": "A"})
     assert merged.values() == {"headline": "B", "status": "published"}
+
+
+def test_block_conflicts_and_their_side_of_them():
+    theirs = BASE.replace("Second", "Their second").replace("Third", "Their third")
+    mine = BASE.replace("Second", "My second").replace("First", "My first")
+    assert merging.block_conflicts(BASE, theirs, mine) == [
+        (["<p>Their second paragraph.</p>"], ["<p>My second paragraph.</p>"])
+    ]
+    assert merging.split_blocks(merging.prefer_theirs(BASE, theirs, mine)) == [
+        "<p>My first paragraph.</p>", "<p>Their second paragraph.</p>", "<p>Their third paragraph.</p>"
+    ]
+
+
+def test_unknown_base_values_conflict_only_where_the_sides_differ():
+    merged = merging.merge_states({"dek": "x"}, {"headline": "A", "dek": "y"}, {"headline": "A", "dek": "x"})
+    assert merged.fields["headline"].outcome == UNCHANGED
+    assert merged.fields["dek"].outcome == THEIRS
+
+
+def test_byline_replacement_and_addition_both_survive():
+    assert merging.merge_sequence([1], [2], [1, 3]) == (MERGED, (2, 3), 0)
+    # Both reorder the same authors differently: a person decides.
+    assert merging.merge_sequence([1, 2, 3], [3, 2, 1], [2, 1, 3])[0] == CONFLICT

@@ -2,12 +2,14 @@
 corrections, previews and share links. The rules live in articles.workflow / publishing /
 revisions / preview; this module only asks them."""
 
+import json
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,9 +17,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import preview, revisions, workflow
+from .. import editing, merging, preview, revisions, workflow
+from ..html import sanitize_html
 from ..models import Article, ArticleNote
 from ..publishing import change_status, publish_article, unpublish_article
+from . import story_merge
 
 Status = Article.Status
 
@@ -40,11 +44,14 @@ class NoteInline(admin.TabularInline):
 
 
 class EditorialForm:
-    """Mixed into the admin's story form: status moves by role, embargo, and optimistic locking."""
+    """Mixed into the admin's story form: status moves by role, embargo, and the three-way merge
+    of a form opened before someone else saved (story_merge)."""
 
     user = None
     conflict = None
     content_locked = False
+    submission = None  # story_merge.Submission of this POST, set by the admin
+    merged_tags = None
 
     def _save_m2m(self):
         if self.content_locked:
@@ -52,10 +59,13 @@ class EditorialForm:
             return forms.ModelForm._save_m2m(self)
         return super()._save_m2m()
 
+    def tag_names(self):
+        return list(self.merged_tags) if self.merged_tags is not None else super().tag_names()
+
     def clean(self):
         cleaned = super().clean()
+        self._merge(cleaned)
         self._check_status(cleaned)
-        self._check_version(cleaned)
         return cleaned
 
     def _check_status(self, cleaned):
@@ -72,66 +82,77 @@ class EditorialForm:
             cleaned["published_at"] = timezone.now()  # "Published" with no time means now
         # The embargo is checked by Article.clean() when the form validates the instance.
 
-    def _check_version(self, cleaned):
-        if not self.instance.pk:
+    def _mine(self, cleaned):
+        """The submitted story fields as a merge state (attribute names, comparable values)."""
+        mine = {}
+        for attname in editing.STORY_FIELDS:
+            name = attname.removesuffix("_id")
+            if name in self.fields and name in cleaned:
+                value = cleaned[name]
+                mine[attname] = value.pk if hasattr(value, "pk") else editing.comparable(value)
+        if "body" in mine:
+            mine["body"] = sanitize_html(mine["body"] or "")
+        if "tags" in self.fields and "tags" in cleaned:
+            mine["tags"] = tuple(sorted(super().tag_names(), key=str.lower))
+        return mine
+
+    def _merge(self, cleaned):
+        """Saving over a newer version: keep their changes to fields this editor left alone."""
+        submission = self.submission
+        if submission is None or not submission.stale:
             return
-        stored = Article.objects.filter(pk=self.instance.pk)
-        if connection.in_atomic_block:
-            # Hold the row until this save commits, so two saves cannot both pass the check.
-            stored = stored.select_for_update()
-        current = stored.values_list("version", flat=True).first()
-        started_from = cleaned.get("base_version")
-        if current is None or started_from == current:
+        mine = self._mine(cleaned)
+        merge = submission.merge_with(mine)
+        for attname, submitted in mine.items():
+            merged, name = merge.fields[attname], attname.removesuffix("_id")
+            if merged.is_conflict or merged.value == submitted:
+                continue
+            if name == "tags":
+                self.merged_tags = merged.value
+            elif merged.value == editing.comparable(getattr(self.instance, attname)):
+                cleaned[name] = getattr(self.instance, name)  # theirs, as stored (objects for relations)
+            else:
+                cleaned[name] = merged.value
+        if not merge.has_conflicts:
             return
-        self.conflict = describe_conflict(self.instance.pk, started_from, cleaned)
-        # Show the saved version number from now on: saving again is a deliberate choice to
-        # replace the other editor's text, made after seeing what they changed.
+        self.conflict = {
+            "who": submission.who,
+            "when": submission.when,
+            "version": self.instance.version,
+            "rows": submission.conflicts(),
+            "expired": submission.choices_expired,
+        }
+        # Show the form again with the merged text where it merged; nothing is saved.
         self.data = self.data.copy()
-        self.data[self.add_prefix("base_version")] = current
-        who = self.conflict["who"]
+        for name in story_merge.TEXT_INPUTS:
+            merged = merge.fields.get(name)
+            if name in self.fields and merged is not None and merged.outcome != merging.UNCHANGED:
+                self.data[self.add_prefix(name)] = merged.value
+        fields = ", ".join(row["label"] for row in self.conflict["rows"]) or "nothing new"
+        again = " again" if submission.choices_expired else ""
         raise ValidationError(
-            f"{who} saved this story at {self.conflict['when']:%H:%M:%S} while you were editing it. "
-            "Your changes have NOT been saved; your text is still in the form below. "
-            "Compare with their changes (shown above), then save again to replace their version "
-            "with yours, or reload the page to start from theirs.",
+            f"{submission.who} saved this story{again} at {submission.when:%H:%M:%S} while you were editing it, "
+            f"and you both changed: {fields}. Nothing has been saved yet. Choose which version to keep for "
+            "each of these fields (both are shown above), then save. Everything else has been merged.",
             code="edit_conflict",
         )
 
 
-def describe_conflict(article_id, started_from, cleaned):
-    """Who saved since `started_from`, when, and a readable diff of what they changed."""
-    saved = Article.objects.prefetch_related("captions").get(pk=article_id)
-    latest = revisions.versions_of(saved).first()
-    who = (latest and latest.revision.user) or "Someone"
-    when = timezone.localtime(latest.revision.date_created if latest else saved.modified_at)
-    base = revisions.version_with_number(saved, started_from) if started_from else None
-    now = revisions.snapshot_of_article(saved)
-    if base is not None:
-        changes, basis = revisions.compare(revisions.snapshot_of_version(base), now), "theirs"
-    else:
-        # No revision of the version this editor opened (for example a wire update): show how the
-        # saved story differs from what they are trying to save.
-        yours = revisions.Snapshot(
-            cleaned.get("headline", saved.headline),
-            cleaned.get("dek", saved.dek),
-            revisions.body_text(cleaned.get("body", saved.body)),
-            now.captions,
-        )
-        changes, basis = revisions.compare(yours, now), "yours"
-    return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}
-
-
 def record_baseline(request, object_id, model_admin):
-    """Give a story made outside the admin (wire, scripts) a first revision before anyone edits it,
-    so history and edit conflicts can show what each save changed."""
+    """Make sure the version a form is opened at has a revision: a story made outside the admin
+    (wire, scripts) gets its first one here. A later save merges against it (story_merge), and
+    history shows what each save changed."""
     article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
     if article is None or not model_admin.has_change_permission(request, article):
         return
-    if revisions.versions_of(article).exists():
+    latest = revisions.versions_of(article).first()
+    if latest is not None and latest.field_dict.get("version") == article.version:
         return
     with reversion.create_revision():
         reversion.add_to_revision(article)
-        reversion.set_comment("As the story stood before its first recorded edit.")
+        reversion.set_comment(
+            "As the story stood when opened." if latest else "As the story stood before its first recorded edit."
+        )
 
 
 class ShareLinkForm(forms.Form):
@@ -201,7 +222,7 @@ class EditorialAdminMixin:
             model_fields = {f.name for f in Article._meta.get_fields()}
             for _, options in fieldsets:
                 options["fields"] = [f for f in options["fields"] if f in model_fields]
-        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version"]
+        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version", "base_tags"]
         return fieldsets
 
     def get_inlines(self, request, obj):
@@ -212,14 +233,21 @@ class EditorialAdminMixin:
         base_version = forms.IntegerField(
             widget=forms.HiddenInput, required=False, initial=obj.version if obj else None
         )
+        # The tags the form starts from: django-reversion does not version them.
+        base_tags = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=json.dumps(list(editing.tag_names(obj))) if obj else "[]"
+        )
         locked = type(
-            "EditorialArticleForm", (EditorialForm, kwargs.pop("form", self.form)), {"base_version": base_version}
+            "EditorialArticleForm",
+            (EditorialForm, kwargs.pop("form", self.form)),
+            {"base_version": base_version, "base_tags": base_tags},
         )
         form = super().get_form(request, obj, change, form=locked, **kwargs)
         form.user = request.user
+        form.submission = self._submission(request, obj)
         if obj is not None and not workflow.can_edit_content(request.user, obj):
             form.content_locked = True
-            for name in [n for n in form.base_fields if n != "base_version"]:
+            for name in [n for n in form.base_fields if n not in ("base_version", "base_tags")]:
                 del form.base_fields[name]
         if "status" in form.base_fields:
             # Offer only the moves this user may make; the form still checks whatever is posted.
@@ -229,11 +257,35 @@ class EditorialAdminMixin:
         return form
 
     # -- saving --------------------------------------------------------------------------------
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # Lock the row before reading it: the form is merged against, and saved over, the
+            # row exactly as stored, and no other save can slip in between.
+            Article.objects.select_for_update().filter(pk=object_id).exists()
+        return super().get_object(request, object_id, from_field)
+
+    def _submission(self, request, obj):
+        """The merge context of this POST (computed once; None when not saving a stored story)."""
+        if request.method != "POST" or obj is None or obj.pk is None:
+            return None
+        cached = getattr(request, "_story_submission", None)
+        if cached is None or cached.article.pk != obj.pk:
+            cached = story_merge.Submission.read(request, obj)
+            request._story_submission = cached
+        return cached
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        submission = self._submission(request, obj)
+        if submission is not None and "data" in kwargs:
+            kwargs["data"] = submission.formset_data(prefix, kwargs["data"])
+        return kwargs
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
         if object_id:
             record_baseline(request, object_id, self)
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -260,17 +312,24 @@ class EditorialAdminMixin:
         return entry
 
     def save_model(self, request, obj, form, change):
-        """Every status move goes through publishing.py, which records who made it."""
+        """Every status move goes through publishing.py, which records who made it; every write
+        of a stored story goes through editing.locked_story with the fields this form owns."""
+        owned = [name for name in editing.STORY_FIELDS if name.removesuffix("_id") in form.fields]
         with workflow.keeping_old_url(obj) as stored:
             previous = stored.status if stored else None
             if obj.status == Status.PUBLISHED and previous != Status.PUBLISHED:
-                publish_article(obj, by=request.user, at=obj.published_at)
+                publish_article(obj, by=request.user, at=obj.published_at, fields=owned)
             elif obj.status == Status.KILLED and previous != Status.KILLED:
-                unpublish_article(obj, by=request.user)
+                unpublish_article(obj, by=request.user, fields=owned)
             elif obj.status != previous:
-                change_status(obj, obj.status, by=request.user)
-            else:
+                change_status(obj, obj.status, by=request.user, fields=owned)
+            elif obj.pk is None:
                 obj.save()
+            else:
+                editing.save_story(obj, owned, by=request.user)
+        submission = form.submission
+        if submission is not None and submission.stale and submission.merge is not None:
+            self.message_user(request, submission.summary(), messages.INFO)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleNote:
