@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from .models import Article, ArticleAuthor, Author, Caption, Section, Source
 from .photos import import_photo
+from .publishing import set_status
 
 SECTIONS = [
     ("North Korea", "north-korea", "Politics, military and economy north of the border."),
@@ -268,9 +269,9 @@ def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, 
         section=section,
         source=source,
         dateline=dateline,
-        status=Article.Status.PUBLISHED,
-        published_at=published_at,
     )
+    # Published the way the desk does it, so the demo has the status history real stories have.
+    set_status(article, Article.Status.PUBLISHED, at=published_at, previous=Article.Status.DRAFT)
     article.tags.set(tags)
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
+from newsroom.links import absolute_url
+
 from . import images
 from .models import Article, Author, Section, Source
-from .seo import absolute_url, lead_image, modified_time
+from .seo import lead_image, modified_time
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 FEED_IMAGE_SPEC = "w1200"
@@ -77,11 +79,13 @@ def image_mime_type(spec):
 
 
 class LatestArticlesFeed(Feed):
-    """The newest published stories; subclasses narrow them to one section, tag, source or author."""
+    """The newest published stories (RSS); subclasses narrow them to one section, tag, source or
+    author, and the *AtomFeed ones speak Atom. Each names its own URL (url_name) and the reader page
+    of its subject (page_url_name)."""
 
-    kind = "latest"
     feed_type = MediaRssFeed
-    format_name = "rss"
+    url_name = "reader:feed-latest-rss"
+    page_url_name = "reader:home"
     subject_model = None
     filter_field = None
 
@@ -105,13 +109,10 @@ class LatestArticlesFeed(Feed):
     subtitle = description
 
     def link(self, subject):
-        if subject is None:
-            return absolute_url(reverse("articles:home"))
-        return absolute_url(reverse(f"articles:{self.kind}", args=[subject.slug]))
+        return absolute_url(reverse(self.page_url_name, args=[subject.slug] if subject else []))
 
     def feed_url(self, subject):
-        args = [subject.slug] if subject else []
-        return absolute_url(reverse(f"reader:feed-{self.kind}-{self.format_name}", args=args))
+        return absolute_url(reverse(self.url_name, args=[subject.slug] if subject else []))
 
     def item_title(self, article):
         return article.headline
@@ -165,28 +166,42 @@ class LatestArticlesFeed(Feed):
         }
 
 
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type, url_name = MediaAtomFeed, "reader:feed-latest-atom"
+
+
 class SectionFeed(LatestArticlesFeed):
-    kind, subject_model, filter_field = "section", Section, "section"
+    subject_model, filter_field = Section, "section"
+    url_name, page_url_name = "reader:feed-section-rss", "reader:section"
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type, url_name = MediaAtomFeed, "reader:feed-section-atom"
 
 
 class TagFeed(LatestArticlesFeed):
-    kind, subject_model, filter_field = "tag", Tag, "tags"
+    subject_model, filter_field = Tag, "tags"
+    url_name, page_url_name = "reader:feed-tag-rss", "reader:tag"
+
+
+class TagAtomFeed(TagFeed):
+    feed_type, url_name = MediaAtomFeed, "reader:feed-tag-atom"
 
 
 class SourceFeed(LatestArticlesFeed):
-    kind, subject_model, filter_field = "source", Source, "source"
+    subject_model, filter_field = Source, "source"
+    url_name, page_url_name = "reader:feed-source-rss", "reader:source"
+
+
+class SourceAtomFeed(SourceFeed):
+    feed_type, url_name = MediaAtomFeed, "reader:feed-source-atom"
 
 
 class AuthorFeed(LatestArticlesFeed):
-    kind, subject_model, filter_field = "author", Author, "authors"
+    subject_model, filter_field = Author, "authors"
+    url_name, page_url_name = "reader:feed-author-rss", "reader:author"
 
 
-FEED_CLASSES = [LatestArticlesFeed, SectionFeed, TagFeed, SourceFeed, AuthorFeed]
+class AuthorAtomFeed(AuthorFeed):
+    feed_type, url_name = MediaAtomFeed, "reader:feed-author-atom"
 
-
-def feed_for(feed_class, format_name):
-    """An instance of `feed_class` speaking RSS 2.0 ("rss") or Atom ("atom")."""
-    feed_type = MediaAtomFeed if format_name == "atom" else MediaRssFeed
-    return type(
-        f"{feed_class.__name__}_{format_name}", (feed_class,), {"feed_type": feed_type, "format_name": format_name}
-    )()

@@ -9,25 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .slugs import unique_slug
+from .sources import SourceQuerySet
 from .storage import originals_storage
-
-
-def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
-    """A slug for `value` that no other row of `model` uses yet."""
-    base = slugify(value)[:max_length].strip("-") or "item"
-    candidate, n = base, 2
-    others = model._default_manager.all()
-    if instance is not None and instance.pk:
-        others = others.exclude(pk=instance.pk)
-    while others.filter(**{field: candidate}).exists():
-        suffix = f"-{n}"
-        candidate, n = base[: max_length - len(suffix)] + suffix, n + 1
-    return candidate
 
 
 class Section(models.Model):
@@ -43,7 +31,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return reverse("reader:section", args=[self.slug])
 
 
 class Source(models.Model):
@@ -63,6 +51,8 @@ class Source(models.Model):
     )
     website = models.URLField(blank=True)
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -70,7 +60,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source", args=[self.slug])
+        return reverse("reader:source", args=[self.slug])
 
     @property
     def attribution_line(self):
@@ -93,7 +83,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return reverse("reader:author", args=[self.slug])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -225,7 +215,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return reverse("reader:detail", kwargs=self.url_kwargs())
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.is_embargoed_at(self.published_at or timezone.now()):

@@ -4,7 +4,6 @@ Used by the admin's multi-file upload, `manage.py import_photos`, wire ingest an
 Nothing is written until the file has passed every check; a rejected file leaves no row and no file.
 """
 
-import re
 import struct
 import warnings
 from dataclasses import dataclass
@@ -12,38 +11,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 from . import images
 from .metadata import parse_date, read_metadata
-from .models import Photo, Source, file_sha256, unique_slug
+from .models import Photo, Source, file_sha256
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 if images.features.check("avif"):
     ACCEPTED_FORMATS["AVIF"] = "avif"
-
-# Agencies as credits spell them -> one Source name each (credits vary in case and language).
-KNOWN_AGENCIES = {
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "ap": "AP",
-    "associated press": "AP",
-    "yonhap": "Yonhap",
-    "연합뉴스": "Yonhap",
-    "연합": "Yonhap",
-    "yna": "Yonhap",
-    "reuters": "Reuters",
-    "epa": "EPA",
-    "xinhua": "Xinhua",
-    "kyodo": "Kyodo",
-    "kcna": "KCNA",
-    "getty images": "Getty Images",
-    "newsis": "Newsis",
-    "news1": "News1",
-}
-ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
-
 
 class PhotoRejected(Exception):
     """A file that cannot become a photo; str() is the reason, written for editors."""
@@ -150,58 +126,9 @@ def bomb_message(exc):
     )
 
 
-def source_for_name(name):
-    """The Source a credit or source field names, created (as an agency) if it is new."""
-    name = name.strip(" .()")
-    if not name:
-        return None
-    canonical = KNOWN_AGENCIES.get(name.lower(), name)
-    found = (
-        Source.objects.filter(name__iexact=canonical).first()
-        or Source.objects.filter(slug=slugify(canonical)).first()
-        or Source.objects.filter(attribution__iexact=canonical).first()
-    )
-    if found:
-        return found
-    source = Source(name=canonical[:100], kind=Source.Kind.AGENCY, attribution=canonical[:100])
-    source.slug = unique_slug(Source, canonical, max_length=100)
-    source.save()
-    return source
-
-
-def is_agency_name(name):
-    """A known agency, an existing Source, or an agency-style acronym ("KCNA") - not a person."""
-    return (
-        name.lower() in KNOWN_AGENCIES
-        or bool(ACRONYM.fullmatch(name))
-        or Source.objects.filter(name__iexact=name).exists()
-    )
-
-
-def credit_source_names(credit):
-    """The agencies a credit names: 'AFP-Yonhap' -> AFP, Yonhap; 'Ahn Young-joon/AP' -> AP.
-
-    Parts are split on "/", ",", ";" and "via", then on hyphens only when every piece is an
-    agency, so photographers' hyphenated names never become sources.
-    """
-    names = []
-    for segment in re.split(r"\s*(?:/|,|;|\bvia\b)\s*", credit.strip()):
-        segment = segment.strip(" .()")
-        if not segment:
-            continue
-        if is_agency_name(segment):
-            names.append(segment)
-            continue
-        pieces = [piece.strip(" .()") for piece in segment.split("-")]
-        if len(pieces) > 1 and all(piece and is_agency_name(piece) for piece in pieces):
-            names.extend(pieces)
-    return names
-
-
 def link_credit_sources(photo):
     """Point the photo's credit_sources at the agencies its credit names."""
-    sources = [source_for_name(name) for name in credit_source_names(photo.credit)]
-    photo.credit_sources.set([s for s in sources if s])
+    photo.credit_sources.set(Source.objects.for_credit(photo.credit))
 
 
 def photo_fields(metadata):
@@ -244,7 +171,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
     try:
         with transaction.atomic():
             photo.image.save(stored_name, File(file, name=stored_name), save=False)
-            photo.source = source or source_for_name(metadata["source"])
+            photo.source = source or Source.objects.for_name(metadata["source"])
             photo.save()
             link_credit_sources(photo)
             images.ensure_renditions(photo, image=checked.image)

@@ -52,7 +52,7 @@ def make_share_token(article, *, hours=None, now=None):
 
 
 def share_url(article, **kwargs):
-    return reverse("articles:share", args=[make_share_token(article, **kwargs)])
+    return reverse("reader:share", args=[make_share_token(article, **kwargs)])
 
 
 def article_for_share_token(token, *, now=None):

@@ -1,57 +1,84 @@
-"""Status changes of one story, with their history. Every path that makes a story public calls these.
+"""Every change to a story's status, its submission to the desk and its appended notes, with their history.
 
-Each move re-reads the story under a row lock (editing.locked_story) and writes only the status,
-the publish time and the fields the caller says it owns, so a list action started from a stale
-list never puts an old headline or body back.
+``set_status()`` is the one way a status changes: the story admin, its list actions, wire ingest
+and the demo content all call it. Every write re-reads the row under a lock and writes only the
+fields the move owns (editing.locked_story). Publishing refuses to beat an embargo, killing needs the publish
+permission, and every move is recorded as a StatusChange. Who may ask for which move is decided
+in articles.permissions.
 """
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .editing import locked_story
-from .models import Article, StatusChange
-from .workflow import can_publish
+from .models import Article, ArticleNote, StatusChange
+from .permissions import can_edit_content, can_publish
 
+Status = Article.Status
 STATUS_FIELDS = ["status", "published_at"]
+_UNREAD = object()
 
 
 class PublishError(ValidationError):
     """The story cannot be published (embargo, missing permission); the message says why."""
 
 
-def change_status(article, to_status, *, by=None, fields=()):
-    """Set a new status and record who changed it; the caller has already validated the move.
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, fields=()):
+    """Move the story to `to_status` and save it.
 
-    `fields` names other fields of the in-memory `article` to write in the same locked save
-    (the admin form's); anything else is read from the stored row.
+    A stored story is re-read under a row lock (editing.locked_story) and only the status, the
+    publish time and `fields` (other fields of the in-memory `article` the caller owns, such as the
+    admin form's) are written, so a list action holding a stale copy never puts old text back. The
+    move is decided on the locked row: publishing (embargo, permission, `at` schedules) when it is
+    not yet published, killing (permission) when not yet killed; any other move is recorded; staying
+    in the same status just saves. `previous` is only used for a story not saved yet.
     """
-    return _move(article, to_status, by=by, fields=fields)
+    return _move(article, to_status, by=by, fields=fields, previous=previous, prepare=_checks(to_status, by, at))
 
 
-def _move(article, to_status, *, by, fields, prepare=None):
+def _checks(to_status, by, at, *, again=False):
+    """What a move to `to_status` must check and do first, given the locked row's status."""
+
+    def prepare(story, previous):
+        if to_status == Status.PUBLISHED and (again or previous != Status.PUBLISHED):
+            story.publish(at=check_publishable(story, by=by, at=at))
+        elif to_status == Status.KILLED and (again or previous != Status.KILLED):
+            if by is not None and not can_publish(by):
+                raise PublishError("You do not have permission to unpublish stories.")
+
+    return prepare
+
+
+def _move(article, to_status, *, by, fields, prepare, previous=_UNREAD):
     if article.pk is None:
-        return _create(article, to_status, by=by, prepare=prepare)
+        return _create(article, to_status, by=by, prepare=prepare, previous=previous)
     with locked_story(article, [*fields, *STATUS_FIELDS], by=by) as story:
         previous = story.status
         for name in fields:
             setattr(story, name, getattr(article, name))
-        if prepare is not None:
-            prepare(story)
+        prepare(story, previous)
         story.status = to_status
         if previous != to_status:
             StatusChange.objects.create(article=story, from_status=previous, to_status=to_status, changed_by=by)
     return article
 
 
-def _create(article, to_status, *, by, prepare):
-    """A story saved for the first time in `to_status` (the add form, the wire)."""
+def _create(article, to_status, *, by, prepare, previous):
+    """A story saved for the first time in `to_status` (the add form, the wire, the demo)."""
+    previous = "" if previous is _UNREAD else previous or ""
     with transaction.atomic():
-        if prepare is not None:
-            prepare(article)
+        prepare(article, previous)
         article.status = to_status
         article.save()
-        StatusChange.objects.create(article=article, from_status="", to_status=to_status, changed_by=by)
+        if previous != to_status:
+            StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
     return article
+
+
+def change_status(article, to_status, *, by=None, fields=()):
+    """Set a new status and record who changed it; the caller has already validated the move."""
+    return _move(article, to_status, by=by, fields=fields, prepare=lambda story, previous: None)
 
 
 def check_publishable(article, *, by=None, at=None):
@@ -70,18 +97,55 @@ def check_publishable(article, *, by=None, at=None):
 def publish_article(article, *, by=None, at=None, fields=()):
     """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo.
 
-    The embargo is checked on the stored row as it is at that moment (plus `fields`), not on a
-    copy loaded earlier.
-    """
-
-    def prepare(story):
-        story.publish(at=check_publishable(story, by=by, at=at))
-
-    return _move(article, Article.Status.PUBLISHED, by=by, fields=fields, prepare=prepare)
+    The embargo is checked on the stored row as it is at that moment (plus `fields`)."""
+    return _move(article, Status.PUBLISHED, by=by, fields=fields, prepare=_checks(Status.PUBLISHED, by, at, again=True))
 
 
 def unpublish_article(article, *, by=None, fields=()):
     """Kill a story: it disappears from every public surface at once."""
-    if by is not None and not can_publish(by):
-        raise PublishError("You do not have permission to unpublish stories.")
-    return _move(article, Article.Status.KILLED, by=by, fields=fields)
+    return _move(article, Status.KILLED, by=by, fields=fields, prepare=_checks(Status.KILLED, by, None, again=True))
+
+
+def submit_for_editing(article, *, by):
+    """A reporter hands a draft to the editors."""
+    if article.status != Status.DRAFT:
+        raise ValidationError(f"“{article}” is not a draft.")
+    if not can_edit_content(by, article):
+        raise ValidationError(f"You cannot submit “{article}”: it is not your draft.")
+    return set_status(article, Status.READY, by=by)
+
+
+def desk_state(article, now=None):
+    """The status as the desk reads it: scheduled and embargoed stories are told apart from live ones."""
+    now = now or timezone.now()
+    if article.status == Status.PUBLISHED:
+        if article.published_at and article.published_at > now:
+            return f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
+        if article.embargo_until and article.embargo_until > now:
+            return f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
+        return "Published (live)"
+    return Status(article.status).label
+
+
+def append_note(article, *, kind, text, by=None, at=None):
+    """Add a correction, clarification or update; the story shows it with a fresh "Updated" time."""
+    if by is not None and not by.has_perm("articles.add_articlenote"):
+        raise ValidationError("You cannot append corrections or updates.")
+    if not (text or "").strip():
+        raise ValidationError("A note needs some text.")
+    note = ArticleNote.objects.create(
+        article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
+    )
+    mark_updated(article, note.created_at)
+    return note
+
+
+def mark_updated(article, at):
+    """Move the story's "Updated" time forward to `at`: a locked write of that one field.
+
+    It bumps the version like any write; an editor whose form predates it gets it merged in on
+    save (admin/story_merge). The save's post_save drops the public caches."""
+    with locked_story(article, ["updated_at"]) as story:
+        if story.updated_at is None or story.updated_at < at:
+            story.updated_at = at
+    article.updated_at = story.updated_at

@@ -1,4 +1,5 @@
-"""A story's revision history (django-reversion): readable diffs between revisions, and restore.
+"""A story's revision history (django-reversion): readable diffs between revisions, restore, and the
+baseline revision a later save merges against.
 
 Article, its byline, captions and notes are registered with reversion in models.py; every admin
 save and every ingest update made inside ``reversion.create_revision()`` records a revision.
@@ -162,7 +163,10 @@ def _revert_related(version, model):
 
 
 def restore_version(article, version, *, by=None):
-    """Bring back the text, byline and captions of `version` as a new revision; returns the article."""
+    """Bring back the text, byline and captions of `version` as a new revision; returns the article.
+
+    A locked write of the restored fields only (editing.locked_story): status, publish time,
+    embargo and address stay as stored."""
     if str(version.object_id) != str(article.pk):
         raise ValueError("That revision belongs to another story.")
     fields = version.field_dict
@@ -178,3 +182,18 @@ def restore_version(article, version, *, by=None):
             _revert_related(version, ArticleAuthor)
             _revert_related(version, Caption)
     return Article.objects.get(pk=article.pk)
+
+
+def baseline_revision(article):
+    """Make sure the version a form is opened at has a revision: a story made outside the admin
+    (wire, scripts) gets its first one here. A later save merges against it (admin/story_merge),
+    and history shows what each save changed. Returns True if one was recorded."""
+    latest = versions_of(article).first()
+    if latest is not None and latest.field_dict.get("version") == article.version:
+        return False
+    with reversion.create_revision():
+        reversion.add_to_revision(article)
+        reversion.set_comment(
+            "As the story stood when opened." if latest else "As the story stood before its first recorded edit."
+        )
+    return True

@@ -45,7 +45,7 @@ ROLES = {
         ("newsletter", "delivery"): VIEW,
     },
     "Photo editor": {
-        # change_article is needed to reach a story's captions; workflow.can_edit_content keeps
+        # change_article is needed to reach a story's captions; permissions.can_edit_content keeps
         # the story's own fields read-only for photo editors.
         ("articles", "article"): ["change", "view"],
         ("articles", "caption"): ALL + ["edit_any"],

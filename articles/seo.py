@@ -5,17 +5,12 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import absolute_url
+
 from . import images
 
 # Preferred social-card renditions, best first; the first one images.SPECS knows is used.
 SOCIAL_SPECS = ("16x9-w1200", "16x9-w960", "w1200")
-
-
-def absolute_url(path):
-    """`path` on the public site (NEWSROOM_SITE_URL), for feeds, sitemaps and metadata."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.NEWSROOM_SITE_URL}{path}"
 
 
 def social_spec():
@@ -120,7 +115,7 @@ def article_json_ld(article, meta=None):
                 "@type": "ListItem",
                 "position": 1,
                 "name": settings.NEWSROOM_SITE_NAME,
-                "item": absolute_url(reverse("articles:home")),
+                "item": absolute_url(reverse("reader:home")),
             },
             {
                 "@type": "ListItem",

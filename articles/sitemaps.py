@@ -54,7 +54,7 @@ class SectionSitemap(PublicSiteSitemap):
         return ["home", *Section.objects.all()]
 
     def location(self, item):
-        return reverse("articles:home") if item == "home" else item.get_absolute_url()
+        return reverse("reader:home") if item == "home" else item.get_absolute_url()
 
 
 SITEMAPS = {"sections": SectionSitemap, "articles": ArticleSitemap}

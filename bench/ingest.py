@@ -126,7 +126,8 @@ def interleaved(label_a, run_a, label_b, run_b, count, rounds=3):
 
 def direct_orm(count, offset):
     """Baseline: the same stories written straight through the ORM (no parsing, no versions, no revisions)."""
-    from articles.models import Article, ArticleAuthor, Author, Section, unique_slug
+    from articles.models import Article, ArticleAuthor, Author, Section
+    from articles.slugs import unique_slug
 
     section = Section.objects.get_or_create(slug="bench", defaults={"name": "Bench"})[0]
     author = Author.objects.get_or_create(slug="bench-reporter", defaults={"name": "Bench reporter"})[0]
@@ -148,7 +149,7 @@ def main():
     parser.add_argument("--photos", type=int, default=30, help="items with one photo each (default 30)")
     args = parser.parse_args()
 
-    from articles.ingest import IngestOptions, ingest_paths
+    from wire.ingest import IngestOptions, ingest_paths
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import include, path  # noqa: E402
 
 from articles.admin.articles import ArticleAdmin  # noqa: E402
+from articles.admin.forms import ArticleTagsForm  # noqa: E402
 from articles.models import Article  # noqa: E402
 
 plain_site = admin.AdminSite(name="plain")
@@ -35,7 +36,7 @@ plain_site = admin.AdminSite(name="plain")
 class PlainArticleAdmin(admin.ModelAdmin):
     """The baseline: the same form, fieldsets and inlines, none of the workflow."""
 
-    form = ArticleAdmin.form
+    form = ArticleTagsForm
     fieldsets = ArticleAdmin.fieldsets
     inlines = ArticleAdmin.inlines
     autocomplete_fields = ArticleAdmin.autocomplete_fields

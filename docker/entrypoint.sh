@@ -2,6 +2,7 @@
 # Newsroom's container entrypoint. Also runs natively (CI does) with the virtualenv on PATH.
 #
 #   entrypoint.sh web       start gunicorn (default); MIGRATE_ON_START=1 runs `release` first
+#   entrypoint.sh worker    run background tasks from the queue (scale: as many as needed)
 #   entrypoint.sh release   migrate (under an advisory lock), collect/publish static files; exits
 #   entrypoint.sh manage …  any manage.py command, e.g. `manage createsuperuser`
 #   entrypoint.sh CMD …     anything else is run as given
@@ -37,6 +38,7 @@ command=${1:-web}
 case "$command" in
   web) web ;;
   release) release ;;
+  worker) exec python manage.py worker "$@" ;;
   manage) exec python manage.py "$@" ;;
   *) exec "$command" "$@" ;;
 esac

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 from .models import Subscriber
 

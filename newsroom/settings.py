@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "wire",
     "readership",
     "newsletter",
+    "django_tasks",
+    "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
+    "pipeline",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,24 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
     )
 }
+# Background tasks (pipeline/queue.py, docs/deploying.md): RQ on Redis, worked by `manage.py worker`,
+# when TASKS_REDIS_URL is set (it defaults to REDIS_URL; compose gives the queue its own Redis that
+# never evicts keys). Without one (make run, tests) the immediate backend runs each task at once.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", REDIS_URL)
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if TASKS_REDIS_URL else "immediate")
+TASK_QUEUES = ["default", "media", "mail"]
+TASK_TIMEOUT = env_int("TASK_TIMEOUT", 600)  # seconds one task may run before RQ stops it
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+RQ_QUEUES = {
+    name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT}
+    for name in TASK_QUEUES
+}
+
 # Sessions live in the database (read through the cache), so any replica can serve any reader.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 

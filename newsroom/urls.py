@@ -8,10 +8,9 @@ admin.site.index_title = "Stories, photos and sources"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("articles.reader_urls")),  # search, feeds, sitemaps, robots.txt
+    path("", include("articles.urls")),  # every reader page, namespace "reader"
     path("readership/", include("readership.urls")),
     path("newsletter/", include("newsletter.urls")),
-    path("", include("articles.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest import IngestOptions, ingest_paths
+from wire.ingest import IngestOptions, ingest_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WIRE = FIXTURES / "wire"

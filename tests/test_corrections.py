@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import ArticleNote
-from articles.workflow import append_note
+from articles.publishing import append_note
 from tests.factories import ArticleFactory
 from tests.workflow_helpers import count_queries, desk_user, form_errors, open_change_form, save_change_form
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, ArticleNote, Caption, Photo, Source
+from wire.ingest import IngestOptions, ingest_paths
 from wire.models import WireVersion
 
 from .factories import ArticleFactory, SectionFactory
@@ -60,7 +60,7 @@ def test_agency_dateline_lede_is_left_to_the_page(client):
 
 
 def test_body_without_a_dateline_lede_is_kept_whole():
-    from articles.ingest.text import strip_dateline_lede
+    from wire.ingest.text import strip_dateline_lede
 
     body = "<p>SEOUL is bracing for a storm, officials said (on Monday) -- again.</p>"
     assert strip_dateline_lede(body) == body

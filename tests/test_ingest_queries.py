@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.ingest import IngestOptions, ingest_paths
+from wire.ingest import IngestBatch, ingest_paths
 
 from .ingest_helpers import ninjs, write_json
 
@@ -13,36 +13,36 @@ TAGS = [{"name": t} for t in ("transport", "ports", "weather", "busan", "ferries
 BYLINE = "Han Ji-woo, Oh Se-ri and Park Dae-ho"
 
 
-def queries_for(tmp_path, item, options):
+def queries_for(tmp_path, item, batch):
     path = write_json(tmp_path, f"{item['uri'].rsplit(':', 1)[-1]}-{item['version']}.json", item)
     with CaptureQueriesContext(connection) as ctx:
-        [result] = ingest_paths([str(path)], options=options)
+        [result] = ingest_paths([str(path)], batch=batch)
     assert result.status in {"imported", "updated"}, result.error
     return len(ctx.captured_queries)
 
 
 def test_new_story_query_count_does_not_grow_with_tags_or_authors(tmp_path):
-    options = IngestOptions()
-    queries_for(tmp_path, ninjs(guid="urn:test:warm", headline="Warm-up", subjects=TAGS, by=BYLINE), options)
+    batch = IngestBatch()
+    queries_for(tmp_path, ninjs(guid="urn:test:warm", headline="Warm-up", subjects=TAGS, by=BYLINE), batch)
 
     small = queries_for(tmp_path, ninjs(guid="urn:test:small", headline="Small", subjects=TAGS[:1],
-                                        by="Han Ji-woo"), options)
-    large = queries_for(tmp_path, ninjs(guid="urn:test:large", headline="Large", subjects=TAGS, by=BYLINE), options)
+                                        by="Han Ji-woo"), batch)
+    large = queries_for(tmp_path, ninjs(guid="urn:test:large", headline="Large", subjects=TAGS, by=BYLINE), batch)
 
     assert small == large
     assert large <= 10
 
 
 def test_update_query_count_does_not_grow_with_tags_or_authors(tmp_path):
-    options = IngestOptions()
-    queries_for(tmp_path, ninjs(guid="urn:test:a", headline="A", subjects=TAGS[:1], by="Han Ji-woo"), options)
-    queries_for(tmp_path, ninjs(guid="urn:test:b", headline="B", subjects=TAGS, by=BYLINE), options)
-    queries_for(tmp_path, ninjs(guid="urn:test:b", version="2", headline="Warm-up update"), options)
+    batch = IngestBatch()
+    queries_for(tmp_path, ninjs(guid="urn:test:a", headline="A", subjects=TAGS[:1], by="Han Ji-woo"), batch)
+    queries_for(tmp_path, ninjs(guid="urn:test:b", headline="B", subjects=TAGS, by=BYLINE), batch)
+    queries_for(tmp_path, ninjs(guid="urn:test:b", version="2", headline="Warm-up update"), batch)
 
     small = queries_for(tmp_path, ninjs(guid="urn:test:a", version="2", headline="A2", subjects=TAGS[1:2],
-                                        by="Oh Se-ri"), options)
+                                        by="Oh Se-ri"), batch)
     large = queries_for(tmp_path, ninjs(guid="urn:test:b", version="3", headline="B3", subjects=TAGS[1:][::-1],
-                                        by=BYLINE), options)
+                                        by=BYLINE), batch)
 
     assert small == large
     assert large <= 22

@@ -1,8 +1,8 @@
 """Wire ingest on hostile or broken input: sanitized bodies, refused XML tricks, failures that stay alone."""
 import pytest
 
-from articles.ingest import IngestError, parse_bytes
 from articles.models import Article, Caption, Photo
+from wire.ingest import IngestError, parse_bytes
 
 from .ingest_helpers import EXPORTS, copy_with_photos, ingest, ninjs, webp_renditions_only, write_json  # noqa: F401
 

@@ -2,8 +2,8 @@
 import pytest
 from django.core.management import call_command
 
-from articles.ingest import IngestOptions, ingest_paths
 from articles.models import Article, Source
+from wire.ingest import IngestOptions, ingest_paths
 
 from .ingest_helpers import SUMMIT_V1, SUMMIT_V2, ninjs, webp_renditions_only, write_json  # noqa: F401
 

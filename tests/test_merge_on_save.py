@@ -3,8 +3,7 @@
 import pytest
 
 from articles.models import Article, ArticleAuthor, Caption
-from articles.publishing import publish_article
-from articles.workflow import append_note
+from articles.publishing import append_note, publish_article
 from tests.factories import ArticleAuthorFactory, ArticleFactory, AuthorFactory, CaptionFactory
 from tests.workflow_helpers import desk_user, form_data, form_errors, open_change_form, save_change_form
 
@@ -90,7 +89,8 @@ def test_a_body_conflict_shows_only_the_paragraph_both_changed_and_merges_the_re
     assert shown.status_code == 200
     conflict = shown.context["adminform"].form.conflict
     [row] = conflict["rows"]
-    assert row["label"] == "Body" and row["theirs"] == "Ports shut on Sunday." and row["mine"] == "Ports shut on Tuesday."
+    assert row["label"] == "Body"
+    assert (row["theirs"], row["mine"]) == ("Ports shut on Sunday.", "Ports shut on Tuesday.")
     data = {**form_data(shown.content.decode()), "merge_choice_body": "theirs"}
     assert save_change_form(editors[1], story, data).status_code == 302
     story.refresh_from_db()
@@ -129,8 +129,8 @@ def test_byline_and_captions_merge_against_the_rows_stored_now(editors):
     response = save_change_form(editors[1], story, second_form)
     assert response.status_code == 302, form_errors(response)
 
-    byline = list(ArticleAuthor.objects.filter(article=story).order_by("position").values_list("author__name", flat=True))
-    assert byline == ["Lee", "Park"]
+    byline = ArticleAuthor.objects.filter(article=story).order_by("position").values_list("author__name", flat=True)
+    assert list(byline) == ["Lee", "Park"]
     assert Caption.objects.get(pk=lead.pk).caption == "Their caption"
     assert Article.objects.get(pk=story.pk).headline == "Second editor's headline"
 

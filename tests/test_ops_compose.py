@@ -40,7 +40,9 @@ def test_compose_file_validates_with_the_example_env_and_secrets_filled_in(tmp_p
     result = compose_config(directory)
     assert result.returncode == 0, result.stderr
     resolved = yaml.safe_load(result.stdout)
-    assert set(resolved["services"]) == {"db", "redis", "migrate", "web", "nginx", "mailpit", "backup"}
+    assert set(resolved["services"]) == {
+        "db", "redis", "queue", "migrate", "web", "worker", "nginx", "mailpit", "backup"
+    }
 
 
 def test_compose_refuses_to_start_without_the_secrets(tmp_path):
@@ -113,3 +115,14 @@ def test_image_is_multi_stage_slim_non_root_with_static_collected_at_build():
     assert 'ENTRYPOINT ["/app/docker/entrypoint.sh"]' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", ".env", "media", "private_media"} <= set(ignored)
+
+
+def test_workers_scale_and_share_a_queue_that_never_evicts():
+    services = compose()["services"]
+    worker = services["worker"]
+    assert worker["command"] == ["worker"]
+    assert "ports" not in worker and "container_name" not in worker  # `--scale worker=N`
+    assert worker["environment"]["TASKS_REDIS_URL"] == "redis://queue:6379/0"
+    assert "check_worker" in worker["healthcheck"]["test"]
+    queue = " ".join(services["queue"]["command"])
+    assert "noeviction" in queue and "--appendonly yes" in queue

@@ -257,13 +257,14 @@ def test_broken_xmp_falls_back_to_iim_and_is_reported(xmp):
     ],
 )
 def test_credits_name_agencies_never_photographers(credit, agencies):
-    from articles.photos import credit_source_names, link_credit_sources
+    from articles.models import Source
+    from articles.photos import link_credit_sources
 
     photo, _ = import_photo(image_file("credit.jpg", size=(64, 48)))
     photo.credit = credit
     link_credit_sources(photo)
     assert sorted(photo.credit_sources.values_list("name", flat=True)) == sorted(agencies)
-    assert len(credit_source_names(credit)) == len(agencies)
+    assert len(Source.objects.credit_names(credit)) == len(agencies)
 
 
 def iim_block(datasets):

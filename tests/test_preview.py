@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def preview_url(article):
-    return reverse("articles:preview", args=[article.pk])
+    return reverse("reader:preview", args=[article.pk])
 
 
 @pytest.mark.parametrize("kind", ["draft", "scheduled", "killed"])
@@ -91,8 +91,8 @@ def test_tampered_share_link_is_refused(client):
     other = ArticleFactory(draft=True, headline="Another draft")
     token = make_share_token(story)
     forged = token.replace(token.split(":")[0], make_share_token(other).split(":")[0])
-    assert client.get(reverse("articles:share", args=[forged])).status_code == 404
-    assert client.get(reverse("articles:share", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("reader:share", args=[forged])).status_code == 404
+    assert client.get(reverse("reader:share", args=["not-a-token"])).status_code == 404
 
 
 def test_share_link_lifetime_is_bounded(settings):

@@ -38,8 +38,8 @@ def test_story_page_shows_caption_and_credit_once_and_source_line_once(client, w
 
 def test_story_page_links_its_tags(client, wire_story):
     html = client.get(wire_story.get_absolute_url()).content.decode()
-    assert f'href="{reverse("articles:tag", args=["north-korea"])}"' in html
-    assert f'href="{reverse("articles:tag", args=["nato"])}"' in html
+    assert f'href="{reverse("reader:tag", args=["north-korea"])}"' in html
+    assert f'href="{reverse("reader:tag", args=["nato"])}"' in html
 
 
 def test_story_page_has_canonical_link(client, wire_story, settings):
@@ -60,7 +60,7 @@ def test_byline_names_authors_in_order_else_the_source(client):
 @pytest.mark.parametrize("traits", [{"draft": True}, {"scheduled": True}, {"killed": True}])
 def test_unpublished_story_is_404_for_readers(client, traits):
     story = ArticleFactory(**traits, slug="not-yet")
-    url = reverse("articles:detail", kwargs={**story.url_kwargs(), "slug": "not-yet"})
+    url = reverse("reader:detail", kwargs={**story.url_kwargs(), "slug": "not-yet"})
     response = client.get(url)
     assert response.status_code == 404
     assert "couldn't find that page" in response.content.decode()
@@ -73,7 +73,7 @@ def test_unpublished_story_is_on_no_listing(client, traits):
     ArticleAuthorFactory(article=hidden, author=author)
     ArticleFactory(section=section, source=source, tags=["Leak"])
     for url in ["/", section.get_absolute_url(), source.get_absolute_url(), author.get_absolute_url(),
-                reverse("articles:tag", args=["leak"])]:
+                reverse("reader:tag", args=["leak"])]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Secret plan" not in response.content.decode(), url

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import ArticleRedirect
-from articles.workflow import keeping_old_url
+from articles.redirects import keeping_old_url
 from tests.factories import ArticleFactory
 from tests.workflow_helpers import desk_user, form_errors, open_change_form, save_change_form
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article
-from articles.publishing import PublishError, publish_article
-from articles.workflow import allowed_statuses, check_status_change, submit_for_editing
+from articles.permissions import allowed_statuses, check_status_change
+from articles.publishing import PublishError, publish_article, submit_for_editing
 from tests.factories import ArticleFactory
-from tests.workflow_helpers import desk_user, form_data, form_errors, open_change_form, save_change_form
+from tests.workflow_helpers import desk_user, form_errors, open_change_form, save_change_form
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import workflow
-from articles.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
-from articles.ingest.resolvers import UploadResolver
+from articles import permissions
+from wire.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
+from wire.ingest.resolvers import UploadResolver
 
 from .forms import WireUploadForm
 from .models import WireVersion
@@ -54,7 +54,7 @@ class WireVersionAdmin(admin.ModelAdmin):
         """Editors upload wire items (and their pictures); the page lists what happened to each."""
         if not request.user.has_perm(INGEST_PERMISSION):
             raise PermissionDenied
-        can_publish = workflow.can_publish(request.user)
+        can_publish = permissions.can_publish(request.user)
         results = None
         if request.method == "POST":
             form = WireUploadForm(request.POST, request.FILES, can_publish=can_publish)

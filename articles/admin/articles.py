@@ -1,12 +1,23 @@
-from django.contrib import admin, messages
-from django.utils.html import format_html_join
+"""The story admin: one ModelAdmin. Who may do what comes from articles.permissions, every status move
+and note goes through articles.publishing, edit conflicts and baselines through articles.revisions,
+old addresses through articles.redirects; the history, compare, restore and share pages are in history.py."""
 
-from ..models import Article, ArticleAuthor, Caption
-from ..publishing import PublishError, publish_article, unpublish_article
-from ..workflow import can_publish
+from functools import partial
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import ValidationError
+from django.urls import path
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_POST
+
+from .. import editing, permissions, publishing, revisions
+from ..models import Article, ArticleAuthor, ArticleNote, Caption
+from ..redirects import keeping_old_url
+from . import history, story_merge
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
-from .workflow import EditorialAdminMixin
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -38,12 +49,38 @@ class CaptionInline(admin.StackedInline):
         return photo_preview_html(caption.photo if caption.photo_id else None)
 
 
-@admin.register(Article)
-class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
-    """Roles, status moves, edit conflicts, history and previews come from EditorialAdminMixin."""
+class NoteInline(admin.TabularInline):
+    """Corrections and updates are appended, never edited: readers have already seen them."""
 
-    list_display = ["headline", "section", "status", "published_at", "source", "byline"]
-    list_filter = ["status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    model = ArticleNote
+    extra = 0
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    verbose_name = "correction or update"
+    verbose_name_plural = "Corrections and updates (shown to readers with the time)"
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MyStoriesFilter(admin.SimpleListFilter):
+    title = "who created it"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", "My stories")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(created_by=request.user) if self.value() == "1" else queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
+    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
@@ -53,6 +90,7 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
     inlines = [ArticleAuthorInline, CaptionInline]
     actions = ["publish_now", "unpublish", "submit_for_editing"]
     save_on_top = True
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
@@ -67,19 +105,149 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
     def byline(self, article):
         return format_html_join(", ", "{}", ((a.name,) for a in article.ordered_authors)) or "—"
 
+    @admin.display(description="Status", ordering="status")
+    def desk_state(self, article):
+        return publishing.desk_state(article)
+
+    # -- who may see and change what ---------------------------------------------------------
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_edit_photos(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not permissions.can_edit_content(request.user, obj):
+            # Photo editors reach a story for its captions only.
+            model_fields = {f.name for f in Article._meta.get_fields()}
+            readonly += [f for f in flatten_fieldsets(self.fieldsets) if f in model_fields and f not in readonly]
+        elif not permissions.can_publish(request.user):
+            readonly += ["published_at", "updated_at"]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and not permissions.can_edit_content(request.user, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        if obj is not None and not permissions.can_edit_content(request.user, obj):
+            model_fields = {f.name for f in Article._meta.get_fields()}
+            for _, options in fieldsets:
+                options["fields"] = [f for f in options["fields"] if f in model_fields]
+        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version", "base_tags"]
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return inlines + [NoteInline] if obj is not None else inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The admin builds a fresh subclass of ArticleAdminForm per request: these stay per request.
+        form.user = request.user
+        if obj is not None and not permissions.can_edit_content(request.user, obj):
+            form.content_locked = True
+            for name in [n for n in form.base_fields if n not in ("base_version", "base_tags")]:
+                del form.base_fields[name]
+        form.submission = self._submission(request, obj)
+        return form
+
+    # -- saving: a form opened before someone else saved merges three ways (story_merge) --------
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # Lock the row before reading it: the form is merged against, and saved over, the row
+            # exactly as stored, and no other save can slip in between.
+            Article.objects.select_for_update().filter(pk=object_id).exists()
+        return super().get_object(request, object_id, from_field)
+
+    def _submission(self, request, obj):
+        """The merge context of this POST (read once; None unless saving over a stored story)."""
+        if request.method != "POST" or obj is None or obj.pk is None:
+            return None
+        cached = getattr(request, "_story_submission", None)
+        if cached is None or cached.article.pk != obj.pk:
+            cached = story_merge.Submission.read(request, obj)
+            request._story_submission = cached
+        return cached
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        submission = self._submission(request, obj)
+        if submission is not None and "data" in kwargs:
+            kwargs["data"] = submission.formset_data(prefix, kwargs["data"])
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id:
+            # The version a form is opened at needs a revision to merge against later.
+            article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
+            if article is not None and self.has_change_permission(request, article):
+                revisions.baseline_revision(article)
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if not action:
+            return super().changelist_view(request, extra_context)
+        # Stories a list action saves (publish, kill, submit) get a revision naming the action.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            described = self.get_actions(request).get(action)
+            reversion.set_comment(f"List action: {described[2] if described else action}.")
+            return super().changelist_view(request, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
     def save_model(self, request, obj, form, change):
+        """Every status move goes through publishing.set_status, which records who made it and
+        writes, under the row lock, only the story fields this form holds."""
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        owned = [name for name in editing.STORY_FIELDS if name.removesuffix("_id") in form.fields]
+        with keeping_old_url(obj) as stored:
+            publishing.set_status(
+                obj, obj.status, by=request.user, at=obj.published_at, previous=stored.status if stored else None,
+                fields=owned,
+            )
+        submission = form.submission
+        if submission is not None and submission.stale and submission.merge is not None:
+            self.message_user(request, submission.summary(), messages.INFO)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ArticleNote:
+            return super().save_formset(request, form, formset, change)
+        new_notes = formset.save(commit=False)
+        for note in formset.deleted_objects:
+            note.delete()
+        for note in new_notes:
+            publishing.append_note(form.instance, kind=note.kind, text=note.text, by=request.user)
+
+    # -- list actions: each story goes through publishing.set_status ---------------------------
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_now(self, request, queryset):
         published = 0
         for article in queryset:
             try:
-                publish_article(article, by=request.user)
+                publishing.set_status(article, Article.Status.PUBLISHED, by=request.user)
                 published += 1
-            except PublishError as error:
+            except publishing.PublishError as error:
                 self.message_user(request, f"“{article}”: {error.message}", messages.ERROR)
         if published:
             self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
@@ -87,8 +255,37 @@ class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
     @admin.action(description="Unpublish (kill) selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
         for article in queryset:
-            unpublish_article(article, by=request.user)
+            publishing.set_status(article, Article.Status.KILLED, by=request.user)
         self.message_user(request, f"Unpublished {len(queryset)} stories.", messages.SUCCESS)
 
-    def has_publish_permission(self, request):
-        return can_publish(request.user)
+    @admin.action(description="Submit selected drafts for editing", permissions=["change"])
+    def submit_for_editing(self, request, queryset):
+        submitted = 0
+        for article in queryset:
+            try:
+                publishing.submit_for_editing(article, by=request.user)
+                submitted += 1
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+        if submitted:
+            self.message_user(request, f"Submitted {submitted} stories for editing.", messages.SUCCESS)
+
+    # -- history, compare, restore and share (history.py) ------------------------------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(partial(history.compare, self)),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                wrap(require_POST(partial(history.restore, self))),
+                name="articles_article_restore",
+            ),
+            path("<path:object_id>/share/", wrap(partial(history.share, self)), name="articles_article_share"),
+        ] + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history.history(self, request, object_id, extra_context)

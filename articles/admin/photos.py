@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
+from newsroom.forms import MultipleFileField
+
 from ..images import ensure_renditions, get_rendition
 from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
@@ -66,27 +68,11 @@ def photo_preview_html(photo):
 STATUSES = {"imported": "imported", "duplicate": "already uploaded", "rejected": "rejected"}
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-    def __init__(self, attrs=None):
-        # `accept` only narrows the file picker; files are still judged by their content.
-        super().__init__({"accept": "image/jpeg,image/png,image/webp,image/avif", **(attrs or {})})
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        files = [f for f in files if f]
-        if not files:
-            raise ValidationError("Choose one or more photo files.")
-        return files
-
-
 class PhotoUploadForm(forms.Form):
     files = MultipleFileField(
+        accept="image/jpeg,image/png,image/webp,image/avif",
+        allow_empty_file=True,  # an empty file is rejected by import_photo with the other bad files
+        error_messages={"required": "Choose one or more photo files."},
         label="Photo files",
         help_text="JPEG, PNG or WebP. Caption, credit and photographer are read from each file.",
     )

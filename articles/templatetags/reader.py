@@ -8,18 +8,25 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..feeds import FEED_CLASSES
+from newsroom.links import absolute_url
+
 from ..models import Article
-from ..seo import absolute_url, article_json_ld, lead_image
+from ..seo import article_json_ld, lead_image
 from ..seo import article_metadata as build_metadata
 
 register = template.Library()
 
 # Like Django's json_script: nothing in the data can close the <script> element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-# List pages named like their feed kinds (articles:section, ...) announce their own feeds too.
-SUBJECT_FEED_KINDS = {feed.kind for feed in FEED_CLASSES if feed.subject_model is not None}
-FEED_FORMATS = (("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom"))
+# The feeds every page announces, and the list pages (by URL name) that announce their own too: (RSS, Atom).
+LATEST_FEEDS = ("reader:feed-latest-rss", "reader:feed-latest-atom")
+SUBJECT_FEEDS = {
+    "section": ("reader:feed-section-rss", "reader:feed-section-atom"),
+    "tag": ("reader:feed-tag-rss", "reader:feed-tag-atom"),
+    "source": ("reader:feed-source-rss", "reader:feed-source-atom"),
+    "author": ("reader:feed-author-rss", "reader:feed-author-atom"),
+}
+FEED_FORMATS = (("application/rss+xml", "RSS"), ("application/atom+xml", "Atom"))
 
 
 @register.simple_tag
@@ -49,18 +56,18 @@ def sitemap_image(item):
 @register.inclusion_tag("reader/feed_links.html", takes_context=True)
 def feed_links(context):
     """<link rel="alternate"> for the latest-stories feeds and, on a list page, that list's feeds."""
-    lists = [("latest", "latest stories", [])]
+    lists = [(LATEST_FEEDS, "latest stories", [])]
     match = getattr(context.get("request"), "resolver_match", None)
-    if match and match.namespace == "articles" and match.url_name in SUBJECT_FEED_KINDS and "slug" in match.kwargs:
+    if match and match.namespace == "reader" and match.url_name in SUBJECT_FEEDS and "slug" in match.kwargs:
         slug = match.kwargs["slug"]
-        lists.append((match.url_name, context.get("subject", slug), [slug]))
+        lists.append((SUBJECT_FEEDS[match.url_name], context.get("subject", slug), [slug]))
     feeds = [
         {
             "type": mime,
             "title": f"{settings.NEWSROOM_SITE_NAME}: {label} ({format_label})",
-            "url": reverse(f"reader:feed-{kind}-{fmt}", args=args),
+            "url": reverse(url_name, args=args),
         }
-        for kind, label, args in lists
-        for fmt, mime, format_label in FEED_FORMATS
+        for url_names, label, args in lists
+        for url_name, (mime, format_label) in zip(url_names, FEED_FORMATS, strict=True)
     ]
     return {"feeds": feeds}

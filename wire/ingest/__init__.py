@@ -13,6 +13,7 @@ from .options import (
     UNCHANGED,
     UPDATED,
     WIRE_SUFFIXES,
+    IngestBatch,
     IngestOptions,
     IngestResult,
     count_statuses,
@@ -21,7 +22,7 @@ from .stories import ingest_item
 
 __all__ = [
     "FAILED", "IGNORED", "IMPORTED", "STATUSES", "UNCHANGED", "UPDATED",
-    "IngestError", "IngestOptions", "IngestResult", "WireItem", "WirePackage", "WirePicture",
+    "IngestBatch", "IngestError", "IngestOptions", "IngestResult", "WireItem", "WirePackage", "WirePicture",
     "count_statuses", "ingest_item", "ingest_parsed", "ingest_paths", "ingest_uploads", "parse_bytes", "wire_files",
     "WIRE_SUFFIXES",
 ]

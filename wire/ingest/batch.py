@@ -6,11 +6,12 @@ from pathlib import Path
 
 from django.db import connections
 
-from ..models import Article
+from articles.models import Article
+
 from .items import IngestError, WireItem, WirePackage
 from .newsml import parse_newsml
 from .ninjs import parse_ninjs
-from .options import FAILED, WIRE_SUFFIXES, IngestOptions, IngestResult, max_item_bytes
+from .options import FAILED, WIRE_SUFFIXES, IngestBatch, IngestOptions, IngestResult, max_item_bytes
 from .resolvers import FolderResolver, NoFiles
 from .stories import base_slug, ingest_item
 
@@ -62,7 +63,7 @@ def wire_files(paths):
     return found
 
 
-def ingest_paths(paths, *, options=None, progress=None):
+def ingest_paths(paths, *, options=None, batch=None, progress=None):
     """Ingest wire files and folders; returns one IngestResult per item, failures included."""
     parsed = []
     for path in wire_files(paths):
@@ -71,10 +72,10 @@ def ingest_paths(paths, *, options=None, progress=None):
         except IngestError as error:
             entries = error
         parsed.append((str(path), entries))
-    return ingest_parsed(parsed, options=options, progress=progress)
+    return ingest_parsed(parsed, options=options, batch=batch, progress=progress)
 
 
-def ingest_uploads(files, *, options=None, resolver=None, progress=None):
+def ingest_uploads(files, *, options=None, batch=None, resolver=None, progress=None):
     """Ingest uploaded wire files (admin page); pictures are looked up among the uploads."""
     parsed = []
     for upload in files:
@@ -84,43 +85,44 @@ def ingest_uploads(files, *, options=None, resolver=None, progress=None):
         except IngestError as error:
             entries = error
         parsed.append((upload.name, entries))
-    return ingest_parsed(parsed, options=options, progress=progress)
+    return ingest_parsed(parsed, options=options, batch=batch, progress=progress)
 
 
-def ingest_parsed(parsed, *, options=None, progress=None):
+def ingest_parsed(parsed, *, options=None, batch=None, progress=None):
     """Ingest [(file name, items or an IngestError)] as one batch; pictures are matched up first."""
-    options = options or IngestOptions()
+    # A batch passed in keeps what earlier runs found (sources, authors, tags, sections).
+    batch = batch or IngestBatch(options or IngestOptions())
     work = assemble(parsed)
     # One query for the batch instead of one per item: most wire items are new stories. Skipping the
     # per-item lookup loses nothing: a row that does not exist cannot be locked either, and the
     # unique constraint (retried once in ingest_item) settles a concurrent import of the same item.
     items = [entry for _, entry in work if isinstance(entry, WireItem)]
-    options.stored_guids = existing_values("wire_guid", (item.guid for item in items))
-    options.taken_slugs = existing_values(
-        "slug", (base_slug(item) for item in items if item.guid not in options.stored_guids)
+    batch.stored_guids = existing_values("wire_guid", (item.guid for item in items))
+    batch.taken_slugs = existing_values(
+        "slug", (base_slug(item) for item in items if item.guid not in batch.stored_guids)
     )
-    options.load_sections()
-    if options.workers > 1 and len(work) > 1:
-        return _ingest_in_lanes(work, options, progress)
+    batch.load_sections()
+    if batch.options.workers > 1 and len(work) > 1:
+        return _ingest_in_lanes(work, batch, progress)
     results = []
     for filename, entry in work:
         if isinstance(entry, Exception):
             results.append(IngestResult(file=filename, status=FAILED, error=str(entry)))
         else:
-            results.append(ingest_item(entry, options=options))
+            results.append(ingest_item(entry, batch=batch))
         if progress:
             progress(results[-1])
     return results
 
 
-def _ingest_in_lanes(work, options, progress):
-    """Ingest with `options.workers` threads, each with its own database connection.
+def _ingest_in_lanes(work, batch, progress):
+    """Ingest with `batch.options.workers` threads, each with its own database connection.
 
     Items are dealt to lanes by GUID, so every version of a story goes through one lane in batch
     order. Threads pay off because most of an item's time is spent waiting on PostgreSQL.
     """
     results, lock = [None] * len(work), threading.Lock()
-    lanes = [[] for _ in range(options.workers)]
+    lanes = [[] for _ in range(batch.options.workers)]
 
     def record(index, result):
         results[index] = result
@@ -132,15 +134,15 @@ def _ingest_in_lanes(work, options, progress):
         if isinstance(entry, Exception):
             record(index, IngestResult(file=filename, status=FAILED, error=str(entry)))
         else:
-            lanes[zlib.crc32(entry.guid.encode()) % options.workers].append((index, entry))
+            lanes[zlib.crc32(entry.guid.encode()) % batch.options.workers].append((index, entry))
     crashes = []
 
     def run(lane):
         # Own caches per lane; the batch's GUID and slug sets are shared (set operations are atomic).
-        lane_options = replace(options, known=dict(options.known), pending={})
+        lane_batch = replace(batch, known=dict(batch.known), pending={})
         try:
             for index, entry in lane:
-                record(index, ingest_item(entry, options=lane_options))
+                record(index, ingest_item(entry, batch=lane_batch))
         except BaseException as error:  # re-raised in the calling thread below
             crashes.append(error)
         finally:

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles import workflow
-from articles.ingest import (
+from articles import permissions
+from articles.models import Section
+from wire.ingest import (
     FAILED,
     IGNORED,
     IMPORTED,
@@ -20,7 +21,6 @@ from articles.ingest import (
     ingest_paths,
     wire_files,
 )
-from articles.models import Section
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             ingest_options.by = get_user_model().objects.filter(username=user).first()
             if ingest_options.by is None:
                 raise CommandError(f"No user named {user!r}.")
-            if publish and not workflow.can_publish(ingest_options.by):
+            if publish and not permissions.can_publish(ingest_options.by):
                 raise CommandError(f"{user} may not publish stories; leave out --publish.")
 
         files = wire_files(paths)  # walked once: the progress bar's total, then the batch itself

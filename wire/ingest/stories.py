@@ -16,14 +16,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from wire.models import WireVersion
+from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
+from articles.photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources
+from articles.publishing import PublishError, set_status
+from articles.slugs import unique_slug
+from newsroom.links import absolute_url
 
-from ..models import Article, ArticleAuthor, ArticleNote, Author, Caption, unique_slug
-from ..photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources, source_for_name
-from ..publishing import PublishError, publish_article, unpublish_article
-from ..seo import absolute_url
+from ..models import WireVersion
 from .items import IngestError
-from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestOptions, IngestResult
+from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestBatch, IngestOptions, IngestResult
 from .text import strip_dateline_lede
 
 WITHDRAWN = {"canceled", "cancelled", "withheld"}
@@ -41,22 +42,26 @@ def base_slug(item):
     return item.slug
 
 
-def ingest_item(item, *, options=None):
-    """Create or update the story for one wire item, all or nothing; returns an IngestResult."""
-    options = options or IngestOptions()
-    options.load_sections()  # outside the item's transaction, so a failure does not undo it
+def ingest_item(item, *, options=None, batch=None):
+    """Create or update the story for one wire item, all or nothing; returns an IngestResult.
+
+    `batch` carries what earlier items of the same batch found (see IngestBatch); without one the
+    item is a batch of its own, run with `options`.
+    """
+    batch = batch or IngestBatch(options or IngestOptions())
+    batch.load_sections()  # outside the item's transaction, so a failure does not undo it
     result = IngestResult(file=item.filename, guid=item.guid, version=item.version)
     new_photos = []
     for attempt in range(2):
-        options.pending, result.photo_ids = {}, []
+        batch.pending, result.photo_ids = {}, []
         try:
             with transaction.atomic():
                 _relax_commit()
                 if item.kind == "picture":
-                    _ingest_picture(item, options, result, new_photos)
+                    _ingest_picture(item, batch, result, new_photos)
                 else:
-                    _ingest_story(item, options, result, new_photos)
-            options.known.update(options.pending)
+                    _ingest_story(item, batch, result, new_photos)
+            batch.known.update(batch.pending)
             return result
         except IntegrityError as error:
             _discard(new_photos)
@@ -106,56 +111,56 @@ def _discard(photos):
     photos.clear()
 
 
-def _ingest_story(item, options, result, new_photos):
+def _ingest_story(item, batch, result, new_photos):
     if not item.headline:
         raise IngestError("The item has no headline.")
     article = None
-    if options.stored_guids is None or item.guid in options.stored_guids:
+    if batch.stored_guids is None or item.guid in batch.stored_guids:
         article = Article.objects.select_for_update().filter(wire_guid=item.guid).order_by("pk").first()
     # A story made now is looked up (and locked) by any later version in the batch.
-    if options.stored_guids is not None:
-        options.stored_guids.add(item.guid)
+    if batch.stored_guids is not None:
+        batch.stored_guids.add(item.guid)
     if article is None:
         if item.pub_status in WITHDRAWN:
             result.status, result.message = IGNORED, f"The agency has {item.pub_status} this item; nothing to import."
             return
-        _create_story(item, options, result, new_photos)
+        _create_story(item, batch, result, new_photos)
     else:
-        _update_story(article, item, options, result, new_photos)
+        _update_story(article, item, batch, result, new_photos)
 
 
-def _create_story(item, options, result, new_photos):
+def _create_story(item, batch, result, new_photos):
     article = Article(
-        section=options.section_for(item),
+        section=batch.section_for(item),
         status=Article.Status.READY,
-        created_by=options.by,
+        created_by=batch.options.by,
         wire_guid=item.guid,
     )
-    _apply_fields(article, item, options)
-    article.slug = _free_slug(item, options)
+    _apply_fields(article, item, batch)
+    article.slug = _free_slug(item, batch)
     # The ingest log keeps the item as received; a revision of the import is optional (it triples the cost).
     recorded = getattr(settings, "NEWSROOM_INGEST_IMPORT_REVISION", False)
-    with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", options) if recorded \
+    with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", batch) if recorded \
             else nullcontext():
         article.save()
-        _apply_relations(article, item, options, result, new_photos, created=True)
-        _publish_if_asked(article, options, result)
+        _apply_relations(article, item, batch, result, new_photos, created=True)
+        _publish_if_asked(article, batch, result)
         _add_to_revision(article)
     result.status = IMPORTED
     _finish(result, article)
 
 
-def _free_slug(item, options):
+def _free_slug(item, batch):
     slug = base_slug(item)
-    if options.taken_slugs is None or slug in options.taken_slugs:
+    if batch.taken_slugs is None or slug in batch.taken_slugs:
         slug = unique_slug(Article, slug)
     # Taken from now on, whether this item commits or not (a rolled-back one just costs a lookup).
-    if options.taken_slugs is not None:
-        options.taken_slugs.add(slug)
+    if batch.taken_slugs is not None:
+        batch.taken_slugs.add(slug)
     return slug
 
 
-def _update_story(article, item, options, result, new_photos):
+def _update_story(article, item, batch, result, new_photos):
     last = article.wire_versions.order_by("-ingested_at", "-pk").first()
     order = compare_versions(item.version, item.version_created, article.wire_version,
                              last.version_created if last else None)
@@ -169,38 +174,38 @@ def _update_story(article, item, options, result, new_photos):
                           f"{article.wire_version or '?'} already imported; nothing changed.")
         return
     was_published = article.status == Article.Status.PUBLISHED
-    _apply_fields(article, item, options)
-    with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", options):
+    _apply_fields(article, item, batch)
+    with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", batch):
         if was_published:
             article.updated_at = timezone.now()
         article.save()
-        _apply_relations(article, item, options, result, new_photos, created=False)
+        _apply_relations(article, item, batch, result, new_photos, created=False)
         if was_published and item.pub_status in WITHDRAWN:
-            unpublish_article(article, by=options.by)
+            set_status(article, Article.Status.KILLED, by=batch.options.by)
             ArticleNote.objects.create(
-                article=article, kind=ArticleNote.Kind.UPDATE, created_by=options.by,
+                article=article, kind=ArticleNote.Kind.UPDATE, created_by=batch.options.by,
                 text=f"This story was withdrawn by {_agency(article)}.",
             )
             result.message = "The agency withdrew the item: the story is unpublished."
         elif was_published:
             ArticleNote.objects.create(
-                article=article, kind=ArticleNote.Kind.UPDATE, created_by=options.by,
+                article=article, kind=ArticleNote.Kind.UPDATE, created_by=batch.options.by,
                 text=f"This story has been updated with a new version from {_agency(article)}.",
             )
         elif item.pub_status not in WITHDRAWN:
-            _publish_if_asked(article, options, result)
+            _publish_if_asked(article, batch, result)
         _add_to_revision(article)
     result.status = UPDATED
     _finish(result, article)
 
 
 @contextmanager
-def _revision(comment, options):
+def _revision(comment, batch):
     """A revision of the story, added by hand at the end (see _add_to_revision)."""
     with reversion.create_revision(manage_manually=True):
         reversion.set_comment(comment)
-        if options.by is not None:
-            reversion.set_user(options.by)
+        if batch.options.by is not None:
+            reversion.set_user(batch.options.by)
         yield
 
 
@@ -233,36 +238,36 @@ def compare_versions(new, new_time, old, old_time):
     return 1 if new > old else -1
 
 
-def _apply_fields(article, item, options):
+def _apply_fields(article, item, batch):
     article.headline = item.headline[:255]
     article.dek = item.dek
     article.body = strip_dateline_lede(item.body_html) if item.dateline else item.body_html
     article.dateline = item.dateline[:100]
     article.embargo_until = item.embargo_until
     article.wire_version = item.version[:50]
-    source = _source(item, options)
+    source = _source(item, batch)
     if source is not None:
         article.source = source
 
 
-def _source(item, options):
-    name = options.source_name or item.source_name or item.copyright_holder
+def _source(item, batch):
+    name = batch.options.source_name or item.source_name or item.copyright_holder
     name = _CORPORATE_SUFFIX.sub("", name.strip()).strip()
     if not name:
         return None
-    return options.recall(("source", name)) or options.remember(("source", name), source_for_name(name))
+    return batch.recall(("source", name)) or batch.remember(("source", name), Source.objects.for_name(name))
 
 
-def _apply_relations(article, item, options, result, new_photos, *, created):
+def _apply_relations(article, item, batch, result, new_photos, *, created):
     # "Kim Min-ji" and "KIM MIN-JI" are one author: one byline entry each.
-    authors = list({a.pk: a for a in (_author(name, options) for name in item.byline if name)}.values())
+    authors = list({a.pk: a for a in (_author(name, batch) for name in item.byline if name)}.values())
     if not created:
         article.authorships.all().delete()
     ArticleAuthor.objects.bulk_create(
         ArticleAuthor(article_id=article.pk, author_id=author.pk, position=i) for i, author in enumerate(authors)
     )
-    _set_tags(article, item.tags, options, created=created)
-    _attach_pictures(article, item, options, result, new_photos)
+    _set_tags(article, item.tags, batch, created=created)
+    _attach_pictures(article, item, batch, result, new_photos)
     WireVersion.objects.create(
         article=article,
         guid=item.guid,
@@ -273,23 +278,23 @@ def _apply_relations(article, item, options, result, new_photos, *, created):
         copyright_notice=item.copyright_notice,
         payload=item.raw,
         filename=Path(item.filename).name[:255],
-        ingested_by=options.by,
+        ingested_by=batch.options.by,
     )
 
 
-def _author(name, options):
+def _author(name, batch):
     name = name[:150]
-    author = options.recall(("author", name.lower()))
+    author = batch.recall(("author", name.lower()))
     if author is None:
         author = Author.objects.filter(name__iexact=name).order_by("pk").first()
     if author is None:
         author = Author(name=name)
         author.slug = unique_slug(Author, name if slugify(name) else "author", max_length=150)
         author.save()
-    return options.remember(("author", name.lower()), author)
+    return batch.remember(("author", name.lower()), author)
 
 
-def _set_tags(article, names, options, *, created):
+def _set_tags(article, names, batch, *, created):
     """The story's tags become exactly `names`, in a few set-based queries (taggit's add() is per tag)."""
     if not created:
         TaggedItem.objects.filter(content_type=_article_type(), object_id=article.pk).exclude(
@@ -298,7 +303,7 @@ def _set_tags(article, names, options, *, created):
     if not names:
         return
     # Tag names are case-insensitive here (TAGGIT_CASE_INSENSITIVE): "Economy" is the tag "economy".
-    tags = {name.lower(): options.recall(("tag", name.lower())) for name in names}
+    tags = {name.lower(): batch.recall(("tag", name.lower())) for name in names}
     missing = [name for name in names if tags[name.lower()] is None]
     if missing:
         for tag in Tag.objects.filter(reduce(or_, (Q(name__iexact=n) for n in missing))):
@@ -306,7 +311,7 @@ def _set_tags(article, names, options, *, created):
     for name in names:
         if tags[name.lower()] is None:
             tags[name.lower()] = Tag.objects.create(name=name)
-        options.remember(("tag", name.lower()), tags[name.lower()])
+        batch.remember(("tag", name.lower()), tags[name.lower()])
     TaggedItem.objects.bulk_create(
         [TaggedItem(content_type_id=_article_type().pk, object_id=article.pk, tag_id=tags[name.lower()].pk)
          for name in names],
@@ -332,13 +337,13 @@ def _open_picture(picture):
     return None
 
 
-def _import_picture(picture, options, new_photos):
+def _import_picture(picture, batch, new_photos):
     opened = _open_picture(picture)
     if opened is None:
         return None
     name, file = opened
     try:
-        photo, created = import_photo(file, filename=name, uploaded_by=options.by)
+        photo, created = import_photo(file, filename=name, uploaded_by=batch.options.by)
     except PhotoRejected as error:
         raise IngestError(f"Picture {name}: {error}") from error
     if created:
@@ -358,13 +363,13 @@ def _import_picture(picture, options, new_photos):
     return photo
 
 
-def _attach_pictures(article, item, options, result, new_photos):
+def _attach_pictures(article, item, batch, result, new_photos):
     if not item.pictures:
         return
     existing = {c.photo_id: c for c in article.captions.all()}
     photos = []
     for picture in item.pictures:
-        photo = _import_picture(picture, options, new_photos)
+        photo = _import_picture(picture, batch, new_photos)
         if photo is not None and photo.pk not in (p.pk for p, _ in photos):
             photos.append((photo, picture))
     if not photos:
@@ -383,28 +388,28 @@ def _attach_pictures(article, item, options, result, new_photos):
         result.photo_ids.append(photo.pk)
 
 
-def _publish_if_asked(article, options, result):
+def _publish_if_asked(article, batch, result):
     # A killed story stays killed: an agency update is no reason to bring it back.
-    if not options.publish or article.status not in (Article.Status.DRAFT, Article.Status.READY):
+    if not batch.options.publish or article.status not in (Article.Status.DRAFT, Article.Status.READY):
         return
     now = timezone.now()
     if article.embargo_until and article.embargo_until > now:
         # Respect the embargo: schedule the story for the moment it lifts.
-        publish_article(article, by=options.by, at=article.embargo_until)
+        set_status(article, Article.Status.PUBLISHED, by=batch.options.by, at=article.embargo_until)
         result.message = (f"Embargoed: scheduled to publish at "
                           f"{timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}.")
     else:
-        publish_article(article, by=options.by, at=now)
+        set_status(article, Article.Status.PUBLISHED, by=batch.options.by, at=now)
         result.message = "Published."
 
 
-def _ingest_picture(item, options, result, new_photos):
+def _ingest_picture(item, batch, result, new_photos):
     """A picture item nobody in the batch claimed goes to the photo library on its own."""
     if not item.pictures:
         raise IngestError("The picture item has no file to import.")
     picture = item.pictures[0]
     picture.caption = picture.caption or item.headline
-    photo = _import_picture(picture, options, new_photos)
+    photo = _import_picture(picture, batch, new_photos)
     if photo is None:
         raise IngestError(f"The picture file ({' or '.join(picture.beside)}) is not beside the item.")
     result.photo_ids.append(photo.pk)

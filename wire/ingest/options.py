@@ -3,7 +3,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 
-from ..models import Section
+from articles.models import Section
 
 IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED = "imported", "updated", "unchanged", "ignored", "failed"
 STATUSES = (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)
@@ -39,12 +39,24 @@ class IngestResult:
 
 @dataclass
 class IngestOptions:
-    """Batch-wide choices: where stories are filed, who is ingesting, whether to publish."""
+    """What the caller asks of a batch: where stories are filed, who is ingesting, whether to publish."""
 
     publish: bool = False
     by: object = None
     section: Section | None = None
     source_name: str = ""
+    # Threads ingesting at once (each with its own connection); 1 = in the calling thread.
+    workers: int = 1
+
+
+@dataclass
+class IngestBatch:
+    """What one batch has learned as it runs, so each item does not ask the database again.
+
+    Made afresh for every batch (ingest_parsed); a worker lane gets its own copy of the caches.
+    """
+
+    options: IngestOptions = field(default_factory=IngestOptions)
     sections: list | None = None
     # Sources and authors seen in committed items of this batch; an item's own finds wait in
     # `pending` until its transaction commits, so a rolled-back row is never reused.
@@ -54,8 +66,6 @@ class IngestOptions:
     stored_guids: set | None = None
     # Slugs known to be taken (looked up for the batch's headlines at once); None: ask per item.
     taken_slugs: set | None = None
-    # Threads ingesting at once (each with its own connection); 1 = in the calling thread.
-    workers: int = 1
 
     def remember(self, key, value):
         self.pending[key] = value
@@ -75,8 +85,8 @@ class IngestOptions:
     def section_for(self, item):
         """--section if given; else a section named like one of the item's subjects or keywords
         ("Economy" for the subject "economy"); else NEWSROOM_INGEST_SECTION; else the first section."""
-        if self.section is not None:
-            return self.section
+        if self.options.section is not None:
+            return self.options.section
         sections = self.load_sections()
         by_name = {key: s for s in sections for key in (s.name.lower(), s.slug)}
         for tag in item.tags:
