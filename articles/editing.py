@@ -73,7 +73,8 @@ def copy_saved_fields(saved, article):
 def _record_revision(story, *, by, comment):
     """Add the story to the revision being recorded, or record one of its own."""
     if reversion.is_active():
-        reversion.add_to_revision(story)
+        if not reversion.is_manage_manually():  # a manual revision adds the story itself, once
+            reversion.add_to_revision(story)
         return
     with reversion.create_revision():
         reversion.add_to_revision(story)

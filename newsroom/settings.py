@@ -218,6 +218,15 @@ NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")  # o
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
 
+# Editorial integrity (docs/workflow.md). An agency's withdrawal of a live story waits for an editor
+# ("pending") unless the site chooses "unpublish" (killed at once). Autosave and presence heartbeat
+# intervals of the story form, in seconds.
+NEWSROOM_WIRE_WITHDRAWAL = os.environ.get("NEWSROOM_WIRE_WITHDRAWAL", "pending")
+if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
+    raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
+NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
+NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
