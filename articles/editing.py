@@ -17,22 +17,9 @@ from django.db import transaction
 from . import merging
 from .models import Article, ArticleAuthor, Caption
 
-# The story's own fields an editor can change (attribute names), compared field by field.
-STORY_FIELDS = [
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "section_id",
-    "source_id",
-    "dateline",
-    "status",
-    "published_at",
-    "embargo_until",
-    "updated_at",
-    "seo_description",
-    "exclude_from_top_stories",
-]
+# The story's own fields an editor can change (attribute names), compared field by field: every
+# editable column of Article, so a field added later is merged and written like the others.
+STORY_FIELDS = [f.attname for f in Article._meta.concrete_fields if f.editable and not f.primary_key]
 # How each part of the state merges; anything not named merges as a whole value.
 MERGE_KINDS = {"body": merging.BLOCKS, "tags": merging.SET, "byline": merging.SEQUENCE}
 CAPTION_PREFIX = "caption:"

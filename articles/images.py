@@ -197,7 +197,11 @@ def crop_for(image, crop, photo):
 
 
 def rights_xmp(photo):
-    """A small XMP packet carrying credit, creator and copyright, and nothing else."""
+    """A small XMP packet carrying credit, creator, copyright, usage terms and digital source type.
+
+    Nothing else: no GPS, no contact details, no C2PA manifest (a re-encoded picture would not
+    match its hashes; the original keeps it, privately).
+    """
     parts = []
     if photo.photographer:
         parts.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(photo.photographer)}</rdf:li></rdf:Seq></dc:creator>")
@@ -207,13 +211,26 @@ def rights_xmp(photo):
         )
     if photo.credit:
         parts.append(f"<photoshop:Credit>{escape(photo.credit)}</photoshop:Credit>")
+    if photo.usage_terms:
+        parts.append(
+            "<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang='x-default'>"
+            f"{escape(photo.usage_terms)}</rdf:li></rdf:Alt></xmpRights:UsageTerms>"
+        )
+    if photo.web_statement:
+        parts.append(f"<xmpRights:WebStatement>{escape(photo.web_statement)}</xmpRights:WebStatement>")
+    if photo.digital_source_type:
+        parts.append(
+            f"<Iptc4xmpExt:DigitalSourceType>{escape(photo.digital_source_type)}</Iptc4xmpExt:DigitalSourceType>"
+        )
     if not parts:
         return b""
     return (
         "<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>"
         "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
         "<rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/'"
-        " xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'>"
+        " xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'"
+        " xmlns:xmpRights='http://ns.adobe.com/xap/1.0/rights/'"
+        " xmlns:Iptc4xmpExt='http://iptc.org/std/Iptc4xmpExt/2008-02-29/'>"
         f"{''.join(parts)}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
     ).encode()
 

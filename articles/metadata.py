@@ -25,12 +25,26 @@ FIELDS = [
     "country",
     "keywords",
     "object_name",
+    # Rights and provenance (issue #17); see articles/rights.py for what is done with them.
+    "usage_terms",
+    "web_statement",
+    "licensor_name",
+    "licensor_url",
+    "copyright_owner",
+    "release_datetime",
+    "expiry_datetime",
+    "digital_source_type",
 ]
 
 # IPTC-IIM record 2 datasets
 IIM = {
     "object_name": (2, 5),
     "keywords": (2, 25),
+    "release_date": (2, 30),
+    "release_time": (2, 35),
+    "expiration_date": (2, 37),
+    "expiration_time": (2, 38),
+    "usage_terms": (2, 40),  # Special Instructions: where agencies put "editorial use only" and the like
     "date_created": (2, 55),
     "time_created": (2, 60),
     "byline": (2, 80),
@@ -51,6 +65,9 @@ NS = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "exif": "http://ns.adobe.com/exif/1.0/",
     "xml": "http://www.w3.org/XML/1998/namespace",
+    "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
+    "plus": "http://ns.useplus.org/ldf/xmp/1.0/",
+    "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
 }
 XMP = {
     "caption": "dc:description",
@@ -64,6 +81,16 @@ XMP = {
     "city": "photoshop:City",
     "country": "photoshop:Country",
     "datetime_created": "photoshop:DateCreated",
+    "usage_terms": "xmpRights:UsageTerms",
+    "web_statement": "xmpRights:WebStatement",
+    "expiry_datetime": "plus:LicenseEndDate",
+    "digital_source_type": "Iptc4xmpExt:DigitalSourceType",
+}
+# PLUS structures: (XMP property, field of the first item) -> our field.
+XMP_STRUCTS = {
+    ("plus:Licensor", "plus:LicensorName"): "licensor_name",
+    ("plus:Licensor", "plus:LicensorURL"): "licensor_url",
+    ("plus:CopyrightOwner", "plus:CopyrightOwnerName"): "copyright_owner",
 }
 
 
@@ -158,6 +185,15 @@ def read_iim(im):
     if "date_created" in values:
         values.update(iim_datetime(values.pop("date_created"), values.pop("time_created", "")))
     values.pop("time_created", None)
+    for moment, day, time in (
+        ("release_datetime", "release_date", "release_time"),
+        ("expiry_datetime", "expiration_date", "expiration_time"),
+    ):
+        if day in values:
+            parsed = iim_datetime(values.pop(day), values.pop(time, "") or "000000")
+            if "datetime_created" in parsed:
+                values[moment] = parsed["datetime_created"]
+        values.pop(time, None)
     return values
 
 
@@ -210,6 +246,33 @@ def xmp_values_by_name(root):
     return found
 
 
+def xmp_struct_values(root):
+    """Fields of the first item of PLUS structures (Licensor, CopyrightOwner), as our field names.
+
+    They come as rdf:Seq/rdf:Bag of rdf:li rdf:parseType="Resource" (children) or of
+    rdf:li/rdf:Description (children or attributes).
+    """
+    values = {}
+    for (prop, field), name in XMP_STRUCTS.items():
+        if name in values:
+            continue
+        for element in root.iter(qname(prop)):
+            for item in element.iter(qname("rdf:li")):
+                holders = [item, *item.findall(qname("rdf:Description"))]
+                for holder in holders:
+                    text = holder.get(qname(field)) or next(
+                        (clean_text(child.text or "") for child in holder.findall(qname(field))), ""
+                    )
+                    if text and text.strip():
+                        values[name] = clean_text(text)
+                        break
+                if name in values:
+                    break
+            if name in values:
+                break
+    return values
+
+
 def read_xmp(im):
     raw = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp")
     if not raw:
@@ -225,7 +288,7 @@ def read_xmp(im):
     except DefusedXmlException as exc:
         raise MetadataError("its XMP metadata uses forbidden XML features (entities or a DTD)") from exc
     by_name = xmp_values_by_name(root)
-    values = {}
+    values = xmp_struct_values(root)
     for field, name in XMP.items():
         texts = by_name.get(name, [])
         if field == "keywords":

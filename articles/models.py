@@ -50,6 +50,19 @@ class Source(models.Model):
         "Leave empty for no source line.",
     )
     website = models.URLField(blank=True)
+    photo_policy = models.CharField(
+        "photo rule",
+        max_length=10,
+        choices=[
+            ("", "Usable as the photo's own terms say"),
+            ("editorial", "Editorial use only (never on sponsored stories)"),
+            ("blocked", "Not for publication"),
+        ],
+        blank=True,
+        default="",
+        help_text="A rule this site applies to every photo from or credited to this source, on top of "
+        "the photo's own usage terms (see docs/photos.md).",
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -112,7 +125,9 @@ class ArticleQuerySet(models.QuerySet):
         """What a story card shows (headline, section, lead photo): lighter than with_related()."""
         return self.select_related("section", "source").prefetch_related(
             models.Prefetch(
-                "captions", queryset=Caption.objects.select_related("photo").prefetch_related("photo__renditions")
+                "captions",
+                # Only photos a reader may see now: an expired licence drops the photo by the clock.
+                queryset=Caption.objects.shown().select_related("photo").prefetch_related("photo__renditions"),
             ),
         )
 
@@ -162,6 +177,11 @@ class Article(models.Model):
     )
     exclude_from_top_stories = models.BooleanField(
         default=False, help_text='Keep this story out of the "Top 10 Stories" box.'
+    )
+    is_sponsored = models.BooleanField(
+        "sponsored",
+        default=False,
+        help_text="Paid for by an advertiser or partner. Photos licensed for editorial use only cannot run on it.",
     )
 
     # Optimistic locking: every save bumps it; a form posting an older number is refused.
@@ -264,7 +284,10 @@ class Article(models.Model):
 
     @property
     def ordered_captions(self):
-        return sorted(self.captions.all(), key=lambda c: (c.role != Caption.Role.LEAD, c.position, c.pk))
+        # Photos readers may not see now are already left out by with_card_related()'s prefetch;
+        # is_usable() keeps that true for captions loaded any other way.
+        captions = [c for c in self.captions.all() if c.photo.is_usable()]
+        return sorted(captions, key=lambda c: (c.role != Caption.Role.LEAD, c.position, c.pk))
 
     @property
     def lead_caption(self):
@@ -311,6 +334,28 @@ def original_upload_to(photo, filename):
     return f"originals/{digest[:2]}/{digest}.{ext}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Photos a reader may see at `now`: past any photo embargo and before the licence ends.
+
+        Every public surface shows photos only through this filter (or Caption.objects.shown()),
+        so an expired photo disappears by the clock, with no save and no worker.
+        """
+        return self.filter(usable_q(now or timezone.now()))
+
+    def expiring(self, within, now=None):
+        """Photos whose licence ends in the next `within` (a timedelta), soonest first."""
+        now = now or timezone.now()
+        return self.filter(expires_at__gt=now, expires_at__lte=now + within).order_by("expires_at")
+
+
+def usable_q(now, prefix=""):
+    """The condition of PhotoQuerySet.usable(), for querysets that reach photos through `prefix`."""
+    return (Q(**{f"{prefix}usable_from__isnull": True}) | Q(**{f"{prefix}usable_from__lte": now})) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
 class Photo(models.Model):
     image = models.ImageField(
         upload_to=original_upload_to, storage=original_storage, width_field="file_width", height_field="file_height"
@@ -339,11 +384,39 @@ class Photo(models.Model):
     file_height = models.PositiveIntegerField(default=0, editable=False)
     focal_x = models.PositiveIntegerField(null=True, blank=True, help_text="Focal point, in pixels from the left.")
     focal_y = models.PositiveIntegerField(null=True, blank=True, help_text="Focal point, in pixels from the top.")
+    # Rights (issue #17): read from XMP/IPTC on upload, editable by photo editors; see articles/rights.py.
+    usage_terms = models.TextField(
+        blank=True, help_text='The licence terms, e.g. "Editorial use only. No sales." (XMP UsageTerms, IPTC '
+        "Special Instructions). Editorial-only photos cannot run on sponsored stories."
+    )
+    web_statement = models.URLField("web statement of rights", max_length=500, blank=True)
+    licensor_name = models.CharField("licensor", max_length=255, blank=True)
+    licensor_url = models.URLField("licence URL", max_length=500, blank=True)
+    copyright_owner = models.CharField(max_length=255, blank=True)
+    usable_from = models.DateTimeField(
+        "embargoed until", null=True, blank=True, help_text="The photo may not be shown before this time."
+    )
+    expires_at = models.DateTimeField(
+        "do not use after",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Licence end: from this time the photo is removed from every public page, feed and sitemap.",
+    )
+    # Provenance: an IPTC digital source type URI, and what the C2PA manifest (if any) says.
+    digital_source_type = models.CharField(
+        max_length=200, blank=True, help_text="IPTC digital source type: camera, composite, AI-generated…"
+    )
+    content_credentials = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="The C2PA manifest read from the file, if any."
+    )
     metadata = models.JSONField(default=dict, blank=True, editable=False, help_text="Everything read from the file.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -369,6 +442,20 @@ class Photo(models.Model):
     @property
     def display_alt(self):
         return self.alt_text or self.headline or self.caption[:200]
+
+    def is_usable(self, now=None):
+        """PhotoQuerySet.usable() for one photo already in memory."""
+        now = now or timezone.now()
+        return (self.usable_from is None or self.usable_from <= now) and (
+            self.expires_at is None or self.expires_at > now
+        )
+
+    @property
+    def digital_source(self):
+        """The digital source type as a rights.SourceType (code, label, reader label), or None."""
+        from .rights import source_type
+
+        return source_type(self.digital_source_type)
 
 
 def rendition_upload_to(rendition, filename):
@@ -398,6 +485,12 @@ class Rendition(models.Model):
         return self.file.url
 
 
+class CaptionQuerySet(models.QuerySet):
+    def shown(self, now=None):
+        """Captions whose photo a reader may see at `now` (see PhotoQuerySet.usable)."""
+        return self.filter(usable_q(now or timezone.now(), prefix="photo__"))
+
+
 class Caption(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", "Lead photo"
@@ -409,6 +502,8 @@ class Caption(models.Model):
     credit = models.CharField(max_length=255, blank=True, help_text="Starts as the photo's credit.")
     position = models.PositiveIntegerField(default=0)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.INLINE)
+
+    objects = CaptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -16,6 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from . import images
 from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256
+from .provenance import manifest_source_type, read_content_credentials
+from .rights import SOURCE_TYPES, normalise_source_type, rights_fields
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 if images.features.check("avif"):
@@ -65,6 +67,7 @@ class CheckedImage:
     extension: str
     width: int  # display size of the full original, after EXIF orientation
     height: int
+    format: str = ""  # Pillow's name for the file's format ("JPEG")
 
 
 def inspect_image(file):
@@ -92,6 +95,8 @@ def inspect_image(file):
         except DECODE_ERRORS as exc:
             raise PhotoRejected(f"The image is damaged or incomplete and cannot be decoded ({exc}).") from exc
     file.seek(0)
+    checked.metadata["content_credentials"] = read_content_credentials(file.read(), checked.format)
+    file.seek(0)
     return checked
 
 
@@ -116,7 +121,7 @@ def check_and_decode(im):
     if metadata["orientation"] in images.SWAPS_AXES:
         width, height = height, width
     decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
-    return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height)
+    return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height, im.format)
 
 
 def bomb_message(exc):
@@ -143,7 +148,28 @@ def photo_fields(metadata):
         "country": metadata["country"][:100],
         "keywords": metadata["keywords"],
         "metadata": metadata,
+        **rights_fields(metadata),
+        **provenance_fields(metadata),
     }
+
+
+def provenance_fields(metadata):
+    """Content credentials, and the digital source type: the file's IPTC field, else the manifest's.
+
+    A manifest that fails validation still counts when it says the picture is AI-made: labelling
+    errs towards telling readers.
+    """
+    credentials = metadata.get("content_credentials") or {}
+    fields = {"content_credentials": credentials}
+    if not metadata.get("digital_source_type"):
+        claimed = normalise_source_type(manifest_source_type(credentials))
+        trusted = credentials.get("state") in ("valid", "trusted")
+        if claimed and (trusted or claimed.rsplit("/", 1)[-1] in AI_CODES):
+            fields["digital_source_type"] = claimed
+    return fields
+
+
+AI_CODES = tuple(code for code, t in SOURCE_TYPES.items() if t.kind == "ai")
 
 
 def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=None):

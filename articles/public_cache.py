@@ -1,11 +1,16 @@
 """Short-lived caches of public lists (section navigation, Top 10) that are dropped on every save.
 
 Each cached value lives under a key that includes a generation number; saving or deleting any
-Article or Section bumps the generation, so a killed story vanishes from every cached list at once.
-Writes through ``QuerySet.update()`` skip signals: call ``invalidate_public_cache()`` after them.
+Article, Section, Photo or Caption bumps the generation, so a killed story vanishes from every cached
+list at once. Writes through ``QuerySet.update()`` skip signals: call ``invalidate_public_cache()``.
+
+Photos also change by the clock (a licence ends, a photo embargo lifts: see articles/rights.py), with
+no save. Cached responses that show photos therefore never outlive the next such moment:
+``timeout_until_photo_change()`` caps their timeout, so an expired photo leaves them at its time.
 """
 
 import hashlib
+import math
 import time
 from functools import wraps
 
@@ -13,8 +18,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 
-from .models import Article, Section
+from .models import Article, Caption, Photo, Section
+from .rights import next_photo_change
 
 GENERATION_KEY = "public-cache:generation"
 KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
@@ -49,9 +56,27 @@ def invalidate_public_cache(**kwargs):
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+def timeout_until_photo_change(timeout, now=None):
+    """`timeout` (seconds), shortened so the cached value is gone when a live photo next expires.
+
+    The next moment is itself cached per generation (a photo or caption save starts a new one),
+    so this costs queries only once per generation and process.
+    """
+    now = now or timezone.now()
+    key = f"public-cache:{_generation()}:next-photo-change"
+    moment = cache.get(key)
+    if moment is None:
+        upcoming = next_photo_change(now)
+        moment = upcoming.timestamp() if upcoming else 0.0  # 0: no photo changes by the clock
+        cache.set(key, moment, max(1, math.ceil(moment - now.timestamp())) if upcoming else timeout)
+    if not moment:
+        return timeout
+    return max(1, min(timeout, math.ceil(moment - now.timestamp())))
+
+
 def connect_signals():
-    """Drop the caches whenever a story or section changes (called from ArticlesConfig.ready)."""
-    for model in (Article, Section):
+    """Drop the caches whenever a story, section, photo or caption changes (from ArticlesConfig.ready)."""
+    for model in (Article, Section, Photo, Caption):
         post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
 
@@ -80,6 +105,7 @@ def cache_public_response(view):
             response.render()  # TemplateResponse (Django's sitemap view)
         if response.status_code == 200 and not response.streaming:
             seconds = int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
+            seconds = timeout_until_photo_change(seconds)
             headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
             cache.set(key, (response.content, headers), seconds)
         return response

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
+from .rights import publish_problems
 
 Status = Article.Status
 STATUS_FIELDS = ["status", "published_at"]
@@ -21,10 +22,10 @@ _UNREAD = object()
 
 
 class PublishError(ValidationError):
-    """The story cannot be published (embargo, missing permission); the message says why."""
+    """The story cannot be published (embargo, missing permission, photo rights); the message says why."""
 
 
-def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, fields=()):
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None, fields=()):
     """Move the story to `to_status` and save it.
 
     A stored story is re-read under a row lock (editing.locked_story) and only the status, the
@@ -32,17 +33,20 @@ def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, fields
     admin form's) are written, so a list action holding a stale copy never puts old text back. The
     move is decided on the locked row: publishing (embargo, permission, `at` schedules) when it is
     not yet published, killing (permission) when not yet killed; any other move is recorded; staying
-    in the same status just saves. `previous` is only used for a story not saved yet.
+    in the same status just saves. `previous` is only used for a story not saved yet. `photos`: the
+    photos the story will carry when they are not saved yet (the admin form passes those of its
+    captions formset), for the photo-rights check.
     """
-    return _move(article, to_status, by=by, fields=fields, previous=previous, prepare=_checks(to_status, by, at))
+    prepare = _checks(to_status, by, at, photos=photos)
+    return _move(article, to_status, by=by, fields=fields, previous=previous, prepare=prepare)
 
 
-def _checks(to_status, by, at, *, again=False):
+def _checks(to_status, by, at, *, photos=None, again=False):
     """What a move to `to_status` must check and do first, given the locked row's status."""
 
     def prepare(story, previous):
         if to_status == Status.PUBLISHED and (again or previous != Status.PUBLISHED):
-            story.publish(at=check_publishable(story, by=by, at=at))
+            story.publish(at=check_publishable(story, by=by, at=at, photos=photos))
         elif to_status == Status.KILLED and (again or previous != Status.KILLED):
             if by is not None and not can_publish(by):
                 raise PublishError("You do not have permission to unpublish stories.")
@@ -81,8 +85,12 @@ def change_status(article, to_status, *, by=None, fields=()):
     return _move(article, to_status, by=by, fields=fields, prepare=lambda story, previous: None)
 
 
-def check_publishable(article, *, by=None, at=None):
-    """The time the story would go live; raises PublishError (permission, embargo) if it may not."""
+def check_publishable(article, *, by=None, at=None, photos=None):
+    """The time the story would go live; raises PublishError (permission, embargo, photo rights) if it may not.
+
+    Photo rights (articles/rights.py): each photo the story carries (`photos`, else its saved
+    captions) must be licensed at the publish time and allowed on this story; the message names them.
+    """
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
     publish_time = at or article.published_at or timezone.now()
@@ -91,14 +99,19 @@ def check_publishable(article, *, by=None, at=None):
             f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M %Z}: "
             "the story cannot be published before then."
         )
+    # A backdated publish time must not let a photo whose licence has already ended through.
+    problems = publish_problems(article, at=max(publish_time, timezone.now()), photos=photos)
+    if problems:
+        raise PublishError(" ".join(problems), code="photo_rights")
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None, fields=()):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo.
+def publish_article(article, *, by=None, at=None, photos=None, fields=()):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights.
 
-    The embargo is checked on the stored row as it is at that moment (plus `fields`)."""
-    return _move(article, Status.PUBLISHED, by=by, fields=fields, prepare=_checks(Status.PUBLISHED, by, at, again=True))
+    The checks run on the stored row as it is at that moment (plus `fields`)."""
+    prepare = _checks(Status.PUBLISHED, by, at, photos=photos, again=True)
+    return _move(article, Status.PUBLISHED, by=by, fields=fields, prepare=prepare)
 
 
 def unpublish_article(article, *, by=None, fields=()):

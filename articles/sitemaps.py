@@ -34,7 +34,7 @@ class ArticleSitemap(PublicSiteSitemap):
         return int(getattr(settings, "NEWSROOM_SITEMAP_PAGE_SIZE", 1000))
 
     def items(self):
-        lead_captions = Caption.objects.filter(role=Caption.Role.LEAD).select_related("photo")
+        lead_captions = Caption.objects.shown().filter(role=Caption.Role.LEAD).select_related("photo")
         return (
             Article.objects.published()
             .only("headline", "slug", "published_at", "created_at", "updated_at")

@@ -213,6 +213,17 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Reader features (docs/reader-features.md): Top 10 window, trusted client-address header, eNewsletter.
+# Photo rights and provenance (docs/photos.md). IPTC digital source types whose photos carry a
+# reader label under the figure (AI-generated and AI-edited by default); a PEM file of C2PA trust
+# anchors (empty: manifests are checked but no signer counts as trusted); how many days ahead the
+# photo desk's "expiring soon" list looks.
+NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
+    "NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES",
+    "trainedAlgorithmicMedia,compositeWithTrainedAlgorithmicMedia,compositeSynthetic,algorithmicMedia",
+)
+NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
+NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+
 NEWSROOM_TOP_STORIES_HOURS = env_int("NEWSROOM_TOP_STORIES_HOURS", 24)
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")  # only if the proxy overwrites it
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)

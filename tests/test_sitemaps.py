@@ -125,7 +125,8 @@ def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries):
     url = reverse("reader:sitemap-section", args=["articles"])
     client.get(url)
     cache.clear()  # measure the uncached sitemap
-    with django_assert_max_num_queries(6):
+    # 7: one of them finds when a live photo next expires, which caps the cached response's life.
+    with django_assert_max_num_queries(7):
         client.get(url)
 
 

@@ -8,13 +8,16 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from .. import editing, permissions, publishing, revisions
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
+from ..rights import publish_problems
 from . import history, story_merge
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
@@ -29,8 +32,39 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "Byline (in order)"
 
 
+class CaptionFormSet(BaseInlineFormSet):
+    """Refuses photos whose rights forbid this story, before anything is saved (rights.py says why).
+
+    Checked when the story goes live (every photo it will carry) and on a live story (photos added
+    now, or every photo when the story has just been marked sponsored). The photos the story will
+    carry are left on the article as `photos_to_publish` for publishing.set_status.
+    """
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        photos = [
+            form.cleaned_data["photo"]
+            for form in self.forms
+            if form.cleaned_data.get("photo") and not form.cleaned_data.get("DELETE")
+        ]
+        article.photos_to_publish = photos
+        if article.status != Article.Status.PUBLISHED:
+            return
+        stored = Article.objects.filter(pk=article.pk).values("status", "is_sponsored").first() if article.pk else None
+        going_live = not stored or stored["status"] != Article.Status.PUBLISHED
+        if not going_live and not (article.is_sponsored and not stored["is_sponsored"]):
+            attached = set(Caption.objects.filter(article=article).values_list("photo_id", flat=True))
+            photos = [photo for photo in photos if photo.pk not in attached]
+        now = timezone.now()
+        problems = publish_problems(article, at=max(article.published_at or now, now), photos=photos)
+        if problems:
+            raise ValidationError(problems)
+
+
 class CaptionInline(admin.StackedInline):
     model = Caption
+    formset = CaptionFormSet
     extra = 0
     autocomplete_fields = ["photo"]
     fields = ["photo", "preview", "role", "caption", "credit", "position"]
@@ -94,7 +128,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
-        ("Publishing", {"fields": ["status", "published_at", "embargo_until", "updated_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "embargo_until", "updated_at", "is_sponsored"]}),
         ("Search and promotion", {"classes": ["collapse"], "fields": ["seo_description", "exclude_from_top_stories"]}),
     ]
 
@@ -223,7 +257,12 @@ class ArticleAdmin(admin.ModelAdmin):
         owned = [name for name in editing.STORY_FIELDS if name.removesuffix("_id") in form.fields]
         with keeping_old_url(obj) as stored:
             publishing.set_status(
-                obj, obj.status, by=request.user, at=obj.published_at, previous=stored.status if stored else None,
+                obj,
+                obj.status,
+                by=request.user,
+                at=obj.published_at,
+                previous=stored.status if stored else None,
+                photos=getattr(obj, "photos_to_publish", None),  # what CaptionFormSet will save
                 fields=owned,
             )
         submission = form.submission

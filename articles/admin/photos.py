@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,6 +14,7 @@ from newsroom.forms import MultipleFileField
 from ..images import ensure_renditions, get_rendition
 from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
+from .provenance import LicenceFilter, SourceTypeFilter, credentials_html, photo_badges
 
 # What the metadata panel shows, in order: (key in Photo.metadata, label)
 METADATA_LABELS = [
@@ -23,6 +24,14 @@ METADATA_LABELS = [
     ("credit", "Credit"),
     ("byline", "Photographer (by-line)"),
     ("copyright", "Copyright"),
+    ("usage_terms", "Usage terms"),
+    ("web_statement", "Web statement of rights"),
+    ("licensor_name", "Licensor"),
+    ("licensor_url", "Licence URL"),
+    ("copyright_owner", "Copyright owner"),
+    ("release_datetime", "Embargoed until"),
+    ("expiry_datetime", "Licence ends"),
+    ("digital_source_type", "Digital source type"),
     ("source", "Source"),
     ("datetime_created", "Created"),
     ("city", "City"),
@@ -49,8 +58,8 @@ def thumbnail_html(photo):
 
 
 def photo_preview_html(photo):
-    """Thumbnail plus the photo's keywords offered as tags for the story it is attached to."""
-    thumb = thumbnail_html(photo)
+    """Thumbnail, rights and provenance badges, and the photo's keywords offered as tags for the story."""
+    thumb = format_html("{}<div class=\"photo-badges\">{}</div>", thumbnail_html(photo), photo_badges(photo))
     if not photo or not photo.keywords:
         return thumb
     buttons = format_html_join(
@@ -120,25 +129,53 @@ class PhotoChangeForm(forms.ModelForm):
         model = Photo
         fields = [
             "caption", "credit", "alt_text", "photographer", "copyright", "source", "credit_sources",
+            "usage_terms", "web_statement", "licensor_name", "licensor_url", "copyright_owner", "usable_from",
+            "expires_at", "digital_source_type",
             "headline", "date_created", "city", "country", "keywords", "focal_x", "focal_y",
         ]  # fmt: skip
+        widgets = {"usage_terms": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+
+    def clean_digital_source_type(self):
+        from ..rights import normalise_source_type
+
+        value = self.cleaned_data["digital_source_type"].strip()
+        if value and not normalise_source_type(value):
+            raise ValidationError("Use an IPTC digital source type code or URI, e.g. digitalCapture.")
+        return normalise_source_type(value)
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "caption_excerpt", "credit", "source", "date_created", "created_at"]
+    list_display = ["thumbnail", "caption_excerpt", "credit", "badges", "expires_at", "source", "created_at"]
     list_display_links = ["thumbnail", "caption_excerpt"]
-    list_filter = ["source", "credit_sources", "date_created"]
-    search_fields = ["caption", "credit", "photographer", "headline", "copyright"]
-    readonly_fields = ["thumbnail", "original_file", "file_metadata", "sha256", "width", "height", "created_at"]
+    list_filter = [LicenceFilter, SourceTypeFilter, "source", "credit_sources", "date_created"]
+    search_fields = ["caption", "credit", "photographer", "headline", "copyright", "usage_terms"]
+    readonly_fields = [
+        "thumbnail", "badges", "content_credentials_panel", "original_file", "file_metadata", "sha256", "width",
+        "height", "created_at",
+    ]  # fmt: skip
     form = PhotoChangeForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["source"]
     filter_horizontal = ["credit_sources"]
     date_hierarchy = "created_at"
     change_list_template = "admin/articles/photo/change_list.html"
     fieldsets = [
-        (None, {"fields": ["thumbnail", "caption", "credit", "alt_text"]}),
+        (None, {"fields": ["thumbnail", "badges", "caption", "credit", "alt_text"]}),
         ("Rights", {"fields": ["photographer", "copyright", "source", "credit_sources"]}),
+        (
+            "Licence",
+            {
+                "fields": [
+                    "usage_terms", "web_statement", "licensor_name", "licensor_url", "copyright_owner",
+                    "usable_from", "expires_at",
+                ],  # fmt: skip
+                "description": "Read from the file's XMP and IPTC. A photo whose licence has ended, or that is "
+                "still embargoed, is never shown to readers and cannot be published; “editorial use only” "
+                "photos cannot run on sponsored stories. See docs/photos.md.",
+            },
+        ),
+        ("Provenance", {"fields": ["digital_source_type", "content_credentials_panel"]}),
         ("Details", {"fields": ["headline", "date_created", "city", "country", "keywords"]}),
         (
             "Crop",
@@ -248,6 +285,14 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Preview")
     def thumbnail(self, photo):
         return thumbnail_html(photo)
+
+    @admin.display(description="Rights and provenance")
+    def badges(self, photo):
+        return photo_badges(photo) or "—"
+
+    @admin.display(description="Content credentials (C2PA)")
+    def content_credentials_panel(self, photo):
+        return credentials_html(photo)
 
     @admin.display(description="Caption", ordering="caption")
     def caption_excerpt(self, photo):

@@ -15,8 +15,8 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "attribution", "website"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "attribution", "website", "photo_policy"]
+    list_filter = ["kind", "photo_policy"]
     search_fields = ["name", "attribution"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -46,7 +46,12 @@ RELATED_PREFIXES = {"authorships": ArticleAuthor, "captions": Caption}
 def label(key):
     if key.startswith(editing.CAPTION_PREFIX):
         return f"Caption of photo {key[len(editing.CAPTION_PREFIX):]}"
-    return LABELS.get(key, key)
+    if key in LABELS:
+        return LABELS[key]
+    try:
+        return str(Article._meta.get_field(key.removesuffix("_id")).verbose_name).capitalize()
+    except Exception:
+        return key
 
 
 @dataclass
