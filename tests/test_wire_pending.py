@@ -193,7 +193,8 @@ def test_reporters_see_only_log_entries_and_pending_updates_of_stories_they_may_
 
 
 def test_the_review_page_applies_per_field_choices(client, tmp_path, live_story, editor):
-    ingest(write_json(tmp_path, "v2.json", item(2, descriptions=[{"role": "summary", "value": "A new agency standfirst."}])))
+    summary = [{"role": "summary", "value": "A new agency standfirst."}]
+    ingest(write_json(tmp_path, "v2.json", item(2, descriptions=summary)))
     update = PendingUpdate.objects.get()
     client.force_login(editor)
     url = reverse("admin:wire_pendingupdate_change", args=[update.pk])

@@ -13,8 +13,8 @@ from articles.models import Article
 from wire.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
 from wire.ingest.resolvers import UploadResolver
 
-from .forms import WireUploadForm
 from . import pending
+from .forms import WireUploadForm
 from .models import PendingUpdate, WireVersion
 
 INGEST_PERMISSION = "articles.add_article"

@@ -16,8 +16,6 @@ from articles import editing, merging
 from articles.html import sanitize_html
 from articles.models import ArticleAuthor
 
-from .ingest.text import strip_dateline_lede
-
 FIELDS = ["headline", "dek", "body", "dateline", "embargo_until", "byline", "tags"]
 KINDS = {"body": merging.BLOCKS, "tags": merging.SET, "byline": merging.SEQUENCE}
 LABELS = {
@@ -33,9 +31,9 @@ LABELS = {
 AGENCY_CHANGES = (merging.MINE, merging.MERGED, merging.CONFLICT)
 
 
-def agency_state(item):
-    """The story fields a wire item gives, as the ingest would write them."""
-    body = strip_dateline_lede(item.body_html) if item.dateline else item.body_html
+def agency_state(item, *, body):
+    """The story fields a wire item gives, as the ingest writes them (`body`: the item's body as
+    the story gets it, without the agency's dateline lede)."""
     return {
         "headline": item.headline[:255],
         "dek": item.dek,

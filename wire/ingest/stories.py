@@ -182,7 +182,7 @@ def _update_story(article, item, batch, result, new_photos):
         result.message = (f"Version {item.version or '?'} is older than version "
                           f"{article.wire_version or '?'} already imported; nothing changed.")
         return
-    now = agency.agency_state(item)
+    now = agency.agency_state(item, body=_story_body(item))
     merge = agency.merge_update(agency.from_json(last.fields) if last else None, agency.story_state(article), now)
     withdrawn = item.pub_status in WITHDRAWN
     reason = pending.review_reason(article, merge, withdrawn=withdrawn, by=batch.options.by)
@@ -294,13 +294,17 @@ def compare_versions(new, new_time, old, old_time):
 def _apply_fields(article, item, batch):
     article.headline = item.headline[:255]
     article.dek = item.dek
-    article.body = strip_dateline_lede(item.body_html) if item.dateline else item.body_html
+    article.body = _story_body(item)
     article.dateline = item.dateline[:100]
     article.embargo_until = item.embargo_until
     article.wire_version = item.version[:50]
     source = _source(item, batch)
     if source is not None:
         article.source = source
+
+
+def _story_body(item):
+    return strip_dateline_lede(item.body_html) if item.dateline else item.body_html
 
 
 def _source(item, batch):
@@ -316,7 +320,7 @@ def _apply_relations(article, item, batch, result, new_photos):
     _set_byline(article, item.byline, batch, created=True)
     _set_tags(article, item.tags, batch, created=True)
     _attach_pictures(article, item, batch, result, new_photos)
-    _log_version(article, item, batch, agency.agency_state(item))
+    _log_version(article, item, batch, agency.agency_state(item, body=_story_body(item)))
 
 
 def _log_version(article, item, batch, state):
