@@ -575,3 +575,29 @@ reversion.register(ArticleAuthor)
 reversion.register(Caption)
 reversion.register(ArticleNote)
 reversion.register(Article, exclude=["search_vector"], follow=["authorships", "captions", "notes"])
+
+
+class StoryDraft(models.Model):
+    """What a desk user had typed in a story form, autosaved while they typed (articles/admin/live.py).
+
+    Never part of the story: readers, revisions and the version number ignore it. It is offered
+    back when the same user opens the form again, and deleted when they save the story.
+    """
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's fields as the browser would post them: [[name, value], ...].
+    data = models.JSONField(default=list)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="story_draft_once_per_user"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="story_draft_one_new_story_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosaved draft of {self.article or 'a new story'} by {self.user}"

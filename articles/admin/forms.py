@@ -67,6 +67,7 @@ class ArticleAdminForm(ArticleTagsForm):
     user = None
     content_locked = False
     submission = None
+    draft_initial = None  # values from an autosaved draft the editor chose to restore (live.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +76,8 @@ class ArticleAdminForm(ArticleTagsForm):
         if self.instance.pk:
             self.initial.setdefault("base_version", self.instance.version)
             self.initial.setdefault("base_tags", json.dumps(list(editing.tag_names(self.instance))))
+        if self.draft_initial and not self.is_bound:
+            self.initial.update(self.draft_initial)
         if "status" in self.fields:
             # Offer only the moves this user may make; clean() still checks whatever is posted.
             allowed = permissions.allowed_statuses(self.user, self.instance.status if self.instance.pk else None)
