@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -70,9 +71,8 @@ def draft_for(request, article):
 
 
 def drop_draft(request, article):
-    StoryDraft.objects.filter(article=article, user=request.user).delete()
-    if article is not None:
-        StoryDraft.objects.filter(article=None, user=request.user).delete()  # the add form's, now saved
+    """The user's draft of `article` is saved for real now (and the add form's, if it was new)."""
+    StoryDraft.objects.filter(Q(article=article) | Q(article=None), user=request.user).delete()
 
 
 def draft_initial(form_class, draft, instance):
