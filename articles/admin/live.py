@@ -6,7 +6,8 @@
   A cache that fails only hides the list; the form keeps working.
 - **Preview** renders the posted form on the public template, unsaved.
 
-The views answer POST only (ArticleAdmin.get_urls). static/articles/story-form.js drives all three and warns before leaving with unsaved changes.
+The views answer POST only (ArticleAdmin.get_urls). static/articles/story-form.js drives all three
+and warns before leaving with unsaved changes.
 """
 
 import logging
