@@ -135,6 +135,11 @@ def decode(im, specs):
         im.draft("RGB", (max(1, math.ceil(stored[0] * scale)), max(1, math.ceil(stored[1] * scale))))
     im.load()
     icc_profile = im.info.get("icc_profile")
+    factor = math.floor(1 / scale) if scale > 0 else 1
+    if im.format != "JPEG" and factor >= 2 and im.mode in ("RGB", "RGBA", "L", "LA"):
+        # Formats without draft decoding: shrink at once (box filter, no copy at full size) so the
+        # colour conversion and rotation below work on the small picture, not the huge one.
+        im = im.reduce(factor)
     upright = ImageOps.exif_transpose(im)
     if icc_profile and upright.mode in ("RGB", "RGBA", "CMYK", "L"):
         upright = to_srgb(upright, icc_profile)
@@ -363,20 +368,6 @@ def ensure_renditions(photo, specs=None, image=None):
             key = focal_key_for(photo, spec)
             have[(spec, key)] = store_rendition(photo, spec, key, data, width, height)
     return [have[item] for item in wanted]
-
-
-def picture_renditions(photo, spec):
-    """{format: [renditions, narrowest first]} for a <picture> of the family `spec` belongs to.
-
-    Reads prefetched renditions (no query); anything missing is made in one go.
-    """
-    parsed = SPECS[spec]
-    families = family_specs(photo, parsed.crop, parsed.width)
-    names = [name for specs in families.values() for name in specs]
-    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
-    if not all(found.values()):
-        found = dict(zip(names, ensure_renditions(photo, names), strict=True))
-    return {fmt: [found[name] for name in specs] for fmt, specs in families.items()}
 
 
 def delete_rendition_files(photo):

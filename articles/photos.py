@@ -17,6 +17,7 @@ from . import images
 from .metadata import parse_date, read_metadata
 from .models import Photo, Source, file_sha256
 from .provenance import manifest_source_type, read_content_credentials
+from .renditions import made_in_process, request_renditions
 from .rights import SOURCE_TYPES, normalise_source_type, rights_fields
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -29,6 +30,12 @@ class PhotoRejected(Exception):
 
 def max_pixels():
     return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
+
+
+# JPEG decodes at 1/2, 1/4 or 1/8 size (draft mode), so its decoded memory stays small whatever its
+# pixel count; PNG, WebP and AVIF decode at full size (4 bytes a pixel with alpha), so they get a
+# lower bound: a 100 MP PNG once took a worker to 1.77 GB (issue #11).
+FULL_SIZE_DECODE_FORMATS = {"PNG", "WEBP", "AVIF"}
 
 
 def max_bytes():
@@ -110,17 +117,23 @@ def check_and_decode(im):
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
     limit = max_pixels()
+    if im.format in FULL_SIZE_DECODE_FORMATS:
+        limit = min(limit, settings.NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS)
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"the limit is {limit / 1e6:.0f} megapixels."
+            f"the limit is {limit / 1e6:.0f} megapixels"
+            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < max_pixels() else ".")
         )
     if getattr(im, "n_frames", 1) > 1:
         raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
     metadata = read_metadata(im)
     if metadata["orientation"] in images.SWAPS_AXES:
         width, height = height, width
-    decoded = images.decode(im, images.standard_specs(Photo(width=width, height=height)))
+    # Every pixel is decoded either way (that is the check); only the size kept differs: enough for
+    # the renditions made right here, or just a thumbnail's worth when a worker makes them later.
+    specs = images.standard_specs(Photo(width=width, height=height)) if made_in_process() else ["thumb"]
+    decoded = images.decode(im, specs)
     return CheckedImage(decoded, metadata, ACCEPTED_FORMATS[im.format], width, height, im.format)
 
 
@@ -200,7 +213,7 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
             photo.source = source or Source.objects.for_name(metadata["source"])
             photo.save()
             link_credit_sources(photo)
-            images.ensure_renditions(photo, image=checked.image)
+            request_renditions(photo, image=checked.image)
     except IntegrityError:
         # The same file imported concurrently: keep theirs (and its renditions, which share our
         # names), drop our copy of the original.

@@ -16,15 +16,30 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
 from .models import Article, Caption, Photo, Section
-from .rights import next_photo_change
 
 GENERATION_KEY = "public-cache:generation"
 KEPT_HEADERS = {"content-type", "x-robots-tag", "last-modified"}
+
+
+def next_photo_change(now=None):
+    """The next time a photo on a live story appears or disappears by the clock, or None.
+
+    Caches of public pages must not outlive it (public_cache caps their timeouts with it), so an
+    expired photo leaves every cached surface at its time, just as a killed story does.
+    """
+    now = now or timezone.now()
+    found = Photo.objects.filter(captions__article__in=Article.objects.published(now)).aggregate(
+        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        release=Min("usable_from", filter=Q(usable_from__gt=now)),
+    )
+    moments = [m for m in found.values() if m]
+    return min(moments) if moments else None
 
 
 def _generation():

@@ -7,6 +7,8 @@ permission, and every move is recorded as a StatusChange. Who may ask for which 
 in articles.permissions.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .rights import publish_problems
+from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
 STATUS_FIELDS = ["status", "published_at"]
@@ -77,6 +80,9 @@ def _create(article, to_status, *, by, prepare, previous):
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
+        if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+            # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
+            transaction.on_commit(partial(withdraw_story_photos, article))
     return article
 
 

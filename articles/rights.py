@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from django.conf import settings
-from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -237,21 +236,5 @@ def publish_problems(article, *, at, photos=None):
     return messages
 
 
-# --- the clock --------------------------------------------------------------------------------
-
-
-def next_photo_change(now=None):
-    """The next time a photo on a live story appears or disappears by the clock, or None.
-
-    Caches of public pages must not outlive it (public_cache caps their timeouts with it), so an
-    expired photo leaves every cached surface at its time, just as a killed story does.
-    """
-    from .models import Article, Photo
-
-    now = now or timezone.now()
-    found = Photo.objects.filter(captions__article__in=Article.objects.published(now)).aggregate(
-        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
-        release=Min("usable_from", filter=Q(usable_from__gt=now)),
-    )
-    moments = [m for m in found.values() if m]
-    return min(moments) if moments else None
+# --- the clock: next_photo_change() lives in public_cache.py (it reads Photo rows; rights.py is
+# imported by models.py and so must not import it back) ---------------------------------------

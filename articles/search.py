@@ -24,11 +24,15 @@ SEARCH_CONFIG = "english"
 # Unlikely characters mark the highlights, so the snippet can be escaped before <mark> is added.
 START, STOP = "\u2063\u2063[", "]\u2063\u2063"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2063]")
+# A "-" (NOT) followed only by separators and another "-": websearch_to_tsquery nests one NOT per
+# dash, and about 100 of them overflow its stack ("tsquery stack too small"). One NOT means the same.
+STACKED_NOTS = re.compile(r'-[^\w"]*(?=-)')
 
 
 def clean_query(raw):
-    """The query as searched: control characters removed, whitespace collapsed, at most 200 characters."""
-    text = CONTROL_CHARS.sub(" ", raw or "")
+    """The query as searched: control characters and stacked NOTs removed, whitespace collapsed, at most 200
+    characters."""
+    text = STACKED_NOTS.sub("", CONTROL_CHARS.sub(" ", raw or ""))
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 

@@ -2,12 +2,14 @@
 
 Every queryset here starts from Article.objects.published().
 """
+from datetime import date
 from itertools import groupby
 
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -18,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from newsroom.links import absolute_url
+from newsroom.ratelimits import allow
 
 from .models import Article, ArticleRedirect, Author, Section, Source
 from .public_cache import cache_public_response, nav_sections
@@ -28,6 +31,22 @@ from .top_stories import top_stories
 
 STORIES_PER_SECTION_ON_HOME = 4
 SEARCH_PAGE_SIZE = 20
+# Dates a search filter accepts: wide enough for any archive, narrow enough that a day's bounds in any
+# time zone stay inside what datetime and PostgreSQL can hold (9999-12-31 overflowed to a 500).
+EARLIEST_DATE, LATEST_DATE = date(1800, 1, 1), date(2999, 12, 31)
+DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+
+
+def search_date_field(label):
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
+        ],
+    )
 
 
 class PublishedArticlesMixin:
@@ -156,8 +175,8 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search")
     section = forms.ChoiceField(required=False, label="Section")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = search_date_field("From")
+    date_to = search_date_field("To")
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +196,15 @@ class SearchForm(forms.Form):
 
 @require_GET
 def search(request):
-    """/search/?q=...: always a page, whatever was typed (bad filters are reported, not fatal)."""
+    """/search/?q=...: always a page, whatever was typed (bad filters are reported, not fatal).
+
+    Anonymous readers get NEWSROOM_SEARCH_RATE searches per client address (429 past it), so one
+    client cannot load the database for everyone; staff are not limited.
+    """
+    if not request.user.is_authenticated and not allow(request, "search", settings.NEWSROOM_SEARCH_RATE):
+        response = render(request, "reader/search_rate_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     form = SearchForm(request.GET or None, sections=nav_sections())
     filters = {}
     if form.is_bound:

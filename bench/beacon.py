@@ -38,7 +38,7 @@ def naive_beacon(request):
     article_id = int(request.POST["article"])
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     if not is_bot(user_agent) and cache.add(
-        f"naive:seen:{client_key(request.META['REMOTE_ADDR'], user_agent)}:{article_id}", 1, 1800
+        f"naive:seen:{client_key(request.META['REMOTE_ADDR'])}:{article_id}", 1, 1800
     ):
         hour = timezone.now().replace(minute=0, second=0, microsecond=0)
         table = ReadCount._meta.db_table

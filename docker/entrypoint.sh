@@ -3,6 +3,7 @@
 #
 #   entrypoint.sh web       start gunicorn (default); MIGRATE_ON_START=1 runs `release` first
 #   entrypoint.sh worker    run background tasks from the queue (scale: as many as needed)
+#   entrypoint.sh scheduler queue the periodic tasks (run one; a second one waits on standby)
 #   entrypoint.sh release   migrate (under an advisory lock), collect/publish static files; exits
 #   entrypoint.sh manage …  any manage.py command, e.g. `manage createsuperuser`
 #   entrypoint.sh CMD …     anything else is run as given
@@ -39,6 +40,7 @@ case "$command" in
   web) web ;;
   release) release ;;
   worker) exec python manage.py worker "$@" ;;
+  scheduler) exec python manage.py scheduler "$@" ;;
   manage) exec python manage.py "$@" ;;
   *) exec "$command" "$@" ;;
 esac

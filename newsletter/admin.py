@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .models import Edition, Subscriber
+from .models import Edition, SignupMail, Subscriber
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,3 +61,17 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.display(description="Sent")
     def sent(self, edition):
         return edition.sent_count
+
+
+@admin.register(SignupMail)
+class SignupMailAdmin(admin.ModelAdmin):
+    """The sign-up mail outbox: what is still waiting (SMTP down) and why."""
+
+    list_display = ["subscriber", "kind", "created_at", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "kind", "created_at"]
+    search_fields = ["subscriber__email"]
+    list_select_related = ["subscriber"]
+    readonly_fields = [f.name for f in SignupMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,7 @@
 """eNewsletter subscribers (double opt-in), editions and per-recipient deliveries."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
@@ -70,3 +72,54 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition} → {self.subscriber}"
+
+
+class SignupMailQuerySet(models.QuerySet):
+    def due(self, now, max_attempts, *, ignore_backoff=False):
+        """Unsent mails with attempts left whose retry time has come (or all of them, `ignore_backoff`)."""
+        unsent = self.filter(sent_at__isnull=True, attempts__lt=max_attempts)
+        return unsent if ignore_backoff else unsent.filter(next_attempt_at__lte=now)
+
+
+class SignupMail(models.Model):
+    """A sign-up mail in the outbox: queued in the sign-up's transaction, marked sent once SMTP took it.
+
+    The row is the queue's memory: a mail that could not be sent (SMTP down, the task queue down)
+    stays here with its next attempt time until the retries or the `send_signup_mails` sweep send it.
+    The message itself is composed at send time, so its signed link is fresh.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", "Confirmation link"
+        ALREADY_SUBSCRIBED = "already_subscribed", "Already subscribed"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="signup_mails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = SignupMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(sent_at__isnull=True), name="signup_mail_unsent"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.subscriber}"
+
+    def record_attempt(self, now, error=None, retry_seconds=60):
+        """One delivery attempt: sent, or failed with the next try `retry_seconds` × 2^(attempts-1) later."""
+        self.attempts += 1
+        if error is None:
+            self.sent_at = now
+            self.last_error = ""
+        else:
+            self.last_error = f"{type(error).__name__}: {error}"[:500]
+            self.next_attempt_at = now + timedelta(seconds=min(retry_seconds * 2 ** (self.attempts - 1), 3600))

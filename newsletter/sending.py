@@ -7,6 +7,7 @@ which the command reports (at most once, never twice).
 """
 
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -65,26 +66,36 @@ def interrupted_deliveries(edition):
     return edition.deliveries.filter(sent_at__isnull=True)
 
 
-def send_edition(edition, *, progress=None, batch_size=500):
-    """Send `edition` to every confirmed subscriber not yet claimed; returns the number sent."""
+def send_edition(edition, *, progress=None, batch_size=500, limit=None, per_second=None):
+    """Send `edition` to confirmed subscribers not yet claimed; returns the number sent.
+
+    `limit` stops after that many mails (a batch of the newsletter task); `per_second` paces them
+    (the SMTP provider's rate). The message is built before the recipient is claimed, so the only
+    moment a crash leaves a recipient unsure is the SMTP exchange itself.
+    """
     articles = edition_articles(edition)
     if not articles:
         raise SendError("None of this edition's stories is published any more; nothing to send.")
     total = pending_recipients(edition).count()
+    if limit is not None:
+        total = min(total, limit)
     sent = 0
+    pace = Pace(per_second)
     connection = get_connection()
     with connection:
-        while True:
-            batch = list(pending_recipients(edition)[:batch_size])
+        while sent < total:
+            batch = list(pending_recipients(edition)[: min(batch_size, total - sent)])
             if not batch:
                 break
             for subscriber in batch:
+                message = build_message(edition, articles, subscriber, connection)
+                pace.wait()
                 try:
                     delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
                 except IntegrityError:  # a parallel run claimed this recipient
                     continue
                 try:
-                    build_message(edition, articles, subscriber, connection).send()
+                    message.send()
                 except (smtplib.SMTPException, OSError) as error:
                     delivery.delete()  # not sent: let the rerun try this recipient again
                     raise SendError(f"Stopped after {sent} of {total}: {error}. Rerun to continue.") from error
@@ -93,7 +104,25 @@ def send_edition(edition, *, progress=None, batch_size=500):
                 sent += 1
                 if progress:
                     progress(sent, total)
+                if sent >= total:
+                    break
     if not pending_recipients(edition).exists():
         edition.completed_at = timezone.now()
         edition.save(update_fields=["completed_at"])
     return sent
+
+
+class Pace:
+    """At most `per_second` calls of wait() returning per second (None: no limit), for one sender."""
+
+    def __init__(self, per_second):
+        self.interval = 1 / per_second if per_second else 0
+        self.next_at = 0.0
+
+    def wait(self):
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if now < self.next_at:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval

@@ -1,25 +1,26 @@
 """Double opt-in sign-up, confirmation and unsubscribe, with signed links and no address enumeration."""
 
-import hashlib
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.links import absolute_url
-
-from .models import Subscriber
+from . import outbox, tasks
+from .mails import (  # noqa: F401 - the sign-up API others import from here
+    CONFIRM_SALT,
+    UNSUBSCRIBE_SALT,
+    compose_mail,
+    confirm_url,
+    make_token,
+    unsubscribe_headers,
+    unsubscribe_url,
+)
+from .models import SignupMail, Subscriber
 
 logger = logging.getLogger(__name__)
-
-CONFIRM_SALT = "newsletter.confirm"
-UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 
 
 class LinkExpired(Exception):
@@ -31,28 +32,11 @@ class LinkInvalid(Exception):
 
 
 def confirm_max_age():
-    return int(getattr(settings, "NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600))
+    return settings.NEWSLETTER_CONFIRM_MAX_AGE
 
 
 def normalize_email(email):
     return (email or "").strip().lower()
-
-
-def make_token(subscriber, salt):
-    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=salt, compress=True)
-
-
-def confirm_url(subscriber):
-    return absolute_url(reverse("newsletter:confirm", args=[make_token(subscriber, CONFIRM_SALT)]))
-
-
-def unsubscribe_url(subscriber):
-    return absolute_url(reverse("newsletter:unsubscribe", args=[make_token(subscriber, UNSUBSCRIBE_SALT)]))
-
-
-def unsubscribe_headers(url):
-    """RFC 2369 / RFC 8058 headers for `url`: mail clients offer a one-click unsubscribe that POSTs to us."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def subscriber_from_token(token, salt, max_age=None):
@@ -68,56 +52,42 @@ def subscriber_from_token(token, salt, max_age=None):
     return subscriber
 
 
-def may_mail(email):
-    """At most one sign-up mail per address per window, so the form cannot be used to flood someone."""
-    window = int(getattr(settings, "NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60))
-    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    return cache.add(f"newsletter:mailed:{digest}", 1, window)
+def may_mail(subscriber, now):
+    """At most one sign-up mail per address per window, so the form cannot be used to flood someone.
 
-
-def compose_mail(subscriber, template, context, *, headers=None, connection=None, html=False):
-    """A mail to `subscriber` from newsletter/email/<template>_subject.txt and <template>.txt (and .html)."""
-    context = {"site_name": settings.NEWSROOM_SITE_NAME, "site_url": settings.NEWSROOM_SITE_URL, **context}
-
-    def render(suffix):
-        return render_to_string(f"newsletter/email/{template}{suffix}", context)
-
-    message = EmailMultiAlternatives(
-        subject=render("_subject.txt").strip(),
-        body=render(".txt"),
-        to=[subscriber.email],
-        headers=headers or {},
-        connection=connection,
-    )
-    if html:
-        message.attach_alternative(render(".html"), "text/html")
-    return message
+    Counted in the database (the outbox), so the rule holds when the cache is down.
+    """
+    window = timedelta(seconds=settings.NEWSLETTER_MAIL_INTERVAL_SECONDS)
+    return not subscriber.signup_mails.filter(created_at__gt=now - window).exists()
 
 
 def request_subscription(email, now=None):
-    """Start (or restart) double opt-in for `email`. Says nothing about whether the address was known."""
+    """Start (or restart) double opt-in for `email`. Says nothing about whether the address was known.
+
+    The mail is queued in the outbox in the same transaction and sent by a task once it commits; an
+    SMTP outage leaves it queued for the retries, never fails the sign-up.
+    """
     email = normalize_email(email)
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            subscriber, _created = Subscriber.objects.get_or_create(email=email)
+            Subscriber.objects.get_or_create(email=email)
     except IntegrityError:  # a simultaneous sign-up of the same address won the race
-        subscriber = Subscriber.objects.get(email=email)
-    if not may_mail(email):
-        return subscriber
-    if subscriber.status == Subscriber.Status.CONFIRMED:
-        # Already on the list: tell the owner of the address, not the person at the form.
-        compose_mail(subscriber, "already_subscribed", {"unsubscribe_url": unsubscribe_url(subscriber)}).send()
-        return subscriber
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-        subscriber.status = Subscriber.Status.PENDING
-    subscriber.confirmation_sent_at = now
-    subscriber.save(update_fields=["status", "confirmation_sent_at"])
-    compose_mail(
-        subscriber,
-        "confirm",
-        {"confirm_url": confirm_url(subscriber), "valid_days": max(1, confirm_max_age() // 86400)},
-    ).send()
+        pass
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(email=email)  # one mail decision at a time
+        if not may_mail(subscriber, now):
+            return subscriber
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            # Already on the list: tell the owner of the address, not the person at the form.
+            mail = outbox.queue(subscriber, SignupMail.Kind.ALREADY_SUBSCRIBED, now)
+        else:
+            if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+                subscriber.status = Subscriber.Status.PENDING
+            subscriber.confirmation_sent_at = now
+            subscriber.save(update_fields=["status", "confirmation_sent_at"])
+            mail = outbox.queue(subscriber, SignupMail.Kind.CONFIRM, now)
+    tasks.send_soon(mail)
     return subscriber
 
 

@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsroom.client_ip import client_ip
+from newsroom.ratelimits import allow
 
-from . import ratelimit
 from .signup import (
     LinkExpired,
     LinkInvalid,
@@ -24,10 +23,6 @@ class SignupForm(forms.Form):
     email = forms.EmailField(max_length=254, label="Email address")
 
 
-def signup_limit():
-    return int(getattr(settings, "NEWSLETTER_SIGNUPS_PER_HOUR", 10))
-
-
 # Not CSRF-protected on purpose: story pages stay cacheable (no CSRF cookie), and a forged
 # sign-up can do no more than typing the address in would: send a confirmation mail (double opt-in).
 @csrf_exempt
@@ -38,7 +33,7 @@ def signup(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form}, status=400)
-    if not ratelimit.hit("newsletter-signup", client_ip(request), limit=signup_limit(), period=3600):
+    if not allow(request, "newsletter-signup", f"{settings.NEWSLETTER_SIGNUPS_PER_HOUR}/h"):
         response = render(request, "newsletter/rate_limited.html", status=429)
         response["Retry-After"] = "3600"
         return response

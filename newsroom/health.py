@@ -17,11 +17,15 @@ def check_databases():
             cursor.execute("SELECT 1")
 
 
+class CacheUnavailable(Exception):
+    """The cache did not give back what was just stored (django-redis hides the error itself)."""
+
+
 def check_cache():
     key, token = "newsroom:readyz", uuid.uuid4().hex
     cache.set(key, token, 30)
     if cache.get(key) != token:
-        raise RuntimeError("the cache did not return what was just stored")
+        raise CacheUnavailable("the cache did not return what was just stored")
 
 
 def check_media():
@@ -32,6 +36,10 @@ def check_media():
 
 
 READINESS_CHECKS = {"database": check_databases, "cache": check_cache, "media": check_media}
+# Without these the replica still serves every page, only slower: /readyz says "degraded" with a 200
+# so a load balancer keeps it (dropping every replica at once for a shared Redis outage would take the
+# whole site down). Without the database or media it cannot serve: 503.
+DEGRADING_CHECKS = {"cache"}
 
 
 def run_readiness_checks():
@@ -55,16 +63,18 @@ def healthz(request):
 
 
 def readyz(request):
-    """200 when database, cache and media storage answer; 503 naming the failing checks otherwise."""
+    """200 "ok" when database, cache and media storage answer; 200 "degraded" when only the cache fails;
+    503 "unavailable" naming the failing checks otherwise."""
     results = run_readiness_checks()
     failing = [name for name, reason in results.items() if reason]
+    fatal = [name for name in failing if name not in DEGRADING_CHECKS]
     body = {
-        "status": "unavailable" if failing else "ok",
+        "status": "unavailable" if fatal else "degraded" if failing else "ok",
         "checks": {name: reason or "ok" for name, reason in results.items()},
     }
     if failing:
         body["failing"] = failing
-    response = JsonResponse(body, status=503 if failing else 200)
+    response = JsonResponse(body, status=503 if fatal else 200)
     response["Cache-Control"] = "no-store"
     return response
 

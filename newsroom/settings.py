@@ -108,15 +108,63 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 
 # Redis when REDIS_URL is set (shared by every web replica), else a per-process memory cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom")}
-        if REDIS_URL
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
+# Seconds to wait for Redis to connect or answer before a call counts as failed (a miss).
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25"))
+
+
+def redis_cache(location, key_prefix):
+    """django-redis that fails open: with Redis unreachable a read is a miss and a write does nothing,
+    so every page is built uncached instead of answering 500 (docs/deploying.md, "When a part fails")."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+        },
+    }
+
+
+def cache_settings(redis_url):
+    """CACHES for a Redis URL (or none). `ratelimit` holds the rate-limit counters (django-ratelimit)."""
+    if redis_url:
+        return {
+            "default": redis_cache(redis_url, CACHE_KEY_PREFIX),
+            "ratelimit": redis_cache(redis_url, f"{CACHE_KEY_PREFIX}-ratelimit"),
+        }
+    return {
         # Read counts wait in the cache until flushed; the default 300 entries would drop them.
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
-    )
-}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
+
+
+CACHES = cache_settings(REDIS_URL)
+# Failed cache calls are logged by django-redis on this logger, once per interval (LOGGING below).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "newsroom.cache"
+NEWSROOM_CACHE_ERROR_LOG_SECONDS = env_int("NEWSROOM_CACHE_ERROR_LOG_SECONDS", 60)
+
+# Rate limits (django-ratelimit) count in the `ratelimit` cache and FAIL OPEN: when the cache cannot
+# count, the request is allowed. A Redis outage then costs the limits, not every reader's search or
+# sign-up; what the limits protect stays guarded elsewhere (sign-up mails per address are limited in
+# the database, beacon reads cannot be stored without the cache anyway). docs/deploying.md.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+if REDIS_URL:
+    # The app only adds django-ratelimit's system check that its cache is shared and atomic, which
+    # holds with Redis. Without Redis no such cache exists: counters are per process (exact for the
+    # single-process quick start, N times looser with N gunicorn workers; docs/deploying.md).
+    INSTALLED_APPS.append("django_ratelimit")
+# Anonymous searches per client address (staff are not limited); "N/s", "N/m" or "N/h".
+NEWSROOM_SEARCH_RATE = os.environ.get("NEWSROOM_SEARCH_RATE", "30/m")
+# Read-beacon hits counted per client address (hits past it are ignored, so one address cannot push a
+# story up the Top 10; generous because offices and mobile carriers share addresses).
+NEWSROOM_READS_RATE = os.environ.get("NEWSROOM_READS_RATE", "120/h")
+
 # Background tasks (pipeline/queue.py, docs/deploying.md): RQ on Redis, worked by `manage.py worker`,
 # when TASKS_REDIS_URL is set (it defaults to REDIS_URL; compose gives the queue its own Redis that
 # never evicts keys). Without one (make run, tests) the immediate backend runs each task at once.
@@ -130,13 +178,16 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
+PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
     name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": TASK_TIMEOUT}
     for name in TASK_QUEUES
 }
 
-# Sessions live in the database (read through the cache), so any replica can serve any reader.
-SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
+# Sessions live in the database only. cached_db would, after a Redis outage, serve sessions that
+# were logged out or changed while Redis could not be told; staff sessions are few and cheap to read.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,11 +274,22 @@ NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
 )
 NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+# Pixel limit for PNG/WebP/AVIF uploads, which decode at full size (JPEG keeps NEWSROOM_PHOTO_MAX_PIXELS).
+NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS = env_int("NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS", 40_000_000)
 
 NEWSROOM_TOP_STORIES_HOURS = env_int("NEWSROOM_TOP_STORIES_HOURS", 24)
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")  # only if the proxy overwrites it
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
+# The daily edition goes out at NEWSLETTER_SEND_AT (HH:MM, TIME_ZONE) from the scheduler, in batches
+# of NEWSLETTER_BATCH_SIZE mails paced at NEWSLETTER_MAILS_PER_SECOND (the SMTP provider's limit).
+NEWSLETTER_SEND_AT = os.environ.get("NEWSLETTER_SEND_AT", "07:00")
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_MAILS_PER_SECOND = env_int("NEWSLETTER_MAILS_PER_SECOND", 20)
+# At most one sign-up mail per address per this many seconds (counted in the outbox, not the cache).
+NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60)
+# Attempts at one queued sign-up mail (a minute, then doubling up to an hour apart) before it is left.
+NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
 
 # Editorial integrity (docs/workflow.md). An agency's withdrawal of a live story waits for an editor
 # ("pending") unless the site chooses "unpublish" (killed at once). Autosave and presence heartbeat
@@ -248,6 +310,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds before a hung SMTP server counts as down (the mail stays queued and is retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Production hardening behind the TLS-terminating proxy; secure by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -289,7 +353,10 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "newsroom.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "newsroom.middleware.RequestIdFilter"},
+        "once_per_interval": {"()": "newsroom.logs.OncePerInterval", "seconds": NEWSROOM_CACHE_ERROR_LOG_SECONDS},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -306,5 +373,6 @@ LOGGING = {
             "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
         }
     },
+    "loggers": {"newsroom.cache": {"filters": ["once_per_interval"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

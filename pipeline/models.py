@@ -27,3 +27,21 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_name}: {self.error}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process: the scheduler, and the workers (through a task)."""
+
+    name = models.CharField(max_length=100, unique=True, help_text='"scheduler", or "worker:<host>:<pid>".')
+    beat_at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def beat(cls, name, detail=""):
+        cls.objects.update_or_create(name=name, defaults={"beat_at": timezone.now(), "detail": detail[:255]})

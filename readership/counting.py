@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from articles.models import Article
+from articles.public_cache import cached_public
 
 from .models import ReadCount
 
@@ -58,10 +59,22 @@ def is_bot(user_agent):
     return CrawlerDetect().isCrawler(user_agent[:1000])
 
 
-def client_key(ip, user_agent):
-    """An anonymous key for 'the same client' (no address is stored)."""
-    raw = f"{settings.SECRET_KEY}|{ip}|{user_agent}".encode()
+def client_key(ip):
+    """An anonymous key for one client address (no address is stored).
+
+    The address alone, not the User-Agent too: a client that changes its User-Agent per request is
+    still one reader (300 hits with fresh User-Agents once made a story #1).
+    """
+    raw = f"{settings.SECRET_KEY}|{ip}".encode()
     return hashlib.blake2b(raw, digest_size=12).hexdigest()
+
+
+def is_public_story(article_id):
+    """Whether readers may see `article_id` now; cached a minute and dropped on any story change, so a
+    killed story stops counting at once (reads of drafts or unknown ids are never stored)."""
+    return cached_public(
+        f"public-story:{article_id}", lambda: Article.objects.published().filter(pk=article_id).exists(), timeout=60
+    )
 
 
 def _counter_key(bucket, article_id):

@@ -36,9 +36,16 @@ def ninjs(guid="urn:test:harbour", version="1", headline="Harbour ferry timetabl
     return item
 
 
-def ingest(*paths, **options):
-    """Ingest files or folders in one batch with IngestOptions(**options)."""
-    return ingest_paths([str(p) for p in paths], options=IngestOptions(**options))
+def ingest(*paths, root=None, **options):
+    """Ingest files or folders in one batch with IngestOptions(**options).
+
+    Items beside the fixture photos (../photos) are ingested with the folder holding both as the
+    drop folder, since pictures outside it are refused.
+    """
+    if root is None:
+        folders = {Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in paths}
+        root = next((str(f.parent) for f in folders if (f.parent / "photos").is_dir()), None)
+    return ingest_paths([str(p) for p in paths], options=IngestOptions(**options), root=root)
 
 
 def write_json(folder, name, data):

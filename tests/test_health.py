@@ -4,6 +4,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import connections
 
+from newsroom.settings import cache_settings
+
 REDIS = "redis://127.0.0.1:6379/15"
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
@@ -47,7 +49,7 @@ def test_readyz_is_200_when_database_cache_and_media_answer(client, media_folder
 
 @pytest.mark.django_db
 def test_readyz_checks_a_real_redis_cache(client, settings, media_folders):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
+    settings.CACHES = cache_settings(REDIS)
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"]["cache"] == "ok"
@@ -64,11 +66,25 @@ def test_readyz_is_503_naming_the_database_when_it_is_unreachable(client, media_
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_naming_the_cache_when_redis_is_down(client, settings, media_folders):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
+def test_readyz_stays_200_but_says_degraded_when_redis_is_down(client, settings, media_folders):
+    # Pages are served uncached without Redis; failing the probe would drop every replica at once.
+    settings.CACHES = cache_settings(CLOSED_PORT)
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["failing"] == ["cache"]
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_database_is_down_even_if_the_cache_is_too(
+    client, settings, media_folders, django_db_blocker
+):
+    settings.CACHES = cache_settings(CLOSED_PORT)
+    with django_db_blocker.unblock(), database_on_closed_port():
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["failing"] == ["database", "cache"]
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 
 from .factories import SectionFactory, UserFactory
-from .ingest_helpers import EXPORTS, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import EXPORTS, FIXTURES, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_renditions_only, write_json  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,12 @@ def test_command_prints_a_summary_and_exits_zero(tmp_path):
 
 
 def test_command_ingests_the_fixture_folder_and_a_second_run_changes_nothing():
-    code, out, _ = run(WIRE)
+    code, out, _ = run("--root", FIXTURES, WIRE)
     assert code == 0
     assert "imported 3, updated 1, unchanged 0, failed 0" in out
     stories = list(Article.objects.order_by("pk").values("headline", "version", "wire_version"))
 
-    code, out, _ = run(WIRE)
+    code, out, _ = run("--root", FIXTURES, WIRE)
 
     assert code == 0
     assert "imported 0, updated 0, unchanged 3, failed 0" in out
@@ -54,7 +54,7 @@ def test_command_ingests_the_fixture_folder_and_a_second_run_changes_nothing():
 
 
 def test_command_json_prints_one_object_per_item():
-    code, out, err = run("--json", SUMMIT_V1, SUMMIT_V2, EXPORTS)
+    code, out, err = run("--json", "--root", FIXTURES, SUMMIT_V1, SUMMIT_V2, EXPORTS)
 
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0

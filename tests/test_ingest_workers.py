@@ -29,7 +29,7 @@ def test_two_workers_ingest_a_batch_like_one(tmp_path):
 def test_command_uses_worker_threads_by_default_and_keeps_versions_in_order(settings):
     settings.NEWSROOM_INGEST_WORKERS = 3
 
-    call_command("ingest", str(SUMMIT_V1), str(SUMMIT_V2))
+    call_command("ingest", "--root", str(SUMMIT_V1.parent.parent), str(SUMMIT_V1), str(SUMMIT_V2))
 
     article = Article.objects.get()
     assert (article.headline, article.wire_version) == ("Putin, Kim hold summit in Pyongyang", "2")

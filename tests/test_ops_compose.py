@@ -41,7 +41,7 @@ def test_compose_file_validates_with_the_example_env_and_secrets_filled_in(tmp_p
     assert result.returncode == 0, result.stderr
     resolved = yaml.safe_load(result.stdout)
     assert set(resolved["services"]) == {
-        "db", "redis", "queue", "migrate", "web", "worker", "nginx", "mailpit", "backup"
+        "db", "redis", "queue", "migrate", "web", "worker", "scheduler", "nginx", "mailpit", "backup"
     }
 
 
@@ -126,3 +126,10 @@ def test_workers_scale_and_share_a_queue_that_never_evicts():
     assert "check_worker" in worker["healthcheck"]["test"]
     queue = " ".join(services["queue"]["command"])
     assert "noeviction" in queue and "--appendonly yes" in queue
+
+
+def test_one_scheduler_ships_with_a_heartbeat_health_check():
+    scheduler = compose()["services"]["scheduler"]
+    assert scheduler["command"] == ["scheduler"]
+    assert "check_heartbeat" in scheduler["healthcheck"]["test"]
+    assert "deploy" not in scheduler  # no replicas: the Redis lock would idle them anyway

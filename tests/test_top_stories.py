@@ -36,6 +36,7 @@ def test_beacon_hit_is_counted_after_flush(client):
 def test_beacon_hits_cost_no_database_query_until_flush(client, django_assert_num_queries):
     article = ArticleFactory()
     counting.maybe_flush()  # the per-bucket flush has just run
+    assert counting.is_public_story(article.pk)  # asked once, then cached
     with django_assert_num_queries(0):
         for n in range(20):
             beacon(client, article, ip=f"198.51.100.{n}")

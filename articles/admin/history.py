@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions, preview, revisions
-from ..models import Article
 
 
 class ShareLinkForm(forms.Form):
@@ -34,7 +33,10 @@ class ShareLinkForm(forms.Form):
 
 
 def article_or_404(model_admin, request, object_id):
-    article = get_object_or_404(Article, pk=unquote(object_id))
+    # ModelAdmin.get_object answers None for ids that are not a number (get_object_or_404 raised a 500).
+    article = model_admin.get_object(request, unquote(object_id))
+    if article is None:
+        raise Http404("No such story.")
     if not model_admin.has_view_or_change_permission(request, article):
         raise PermissionDenied
     return article
@@ -74,6 +76,8 @@ def compare(model_admin, request, object_id):
         value = request.GET.get(name, "current")
         if value == "current":
             return "Current story", revisions.snapshot_of_article(article)
+        if not value.isdigit():
+            raise Http404("No such revision.")
         version = get_object_or_404(versions, pk=value)
         user = version.revision.user or "the wire"
         return f"{timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} by {user}", (

@@ -11,9 +11,10 @@ from django.utils.html import format_html, format_html_join
 
 from newsroom.forms import MultipleFileField
 
-from ..images import ensure_renditions, get_rendition
+from ..images import get_rendition
 from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
+from ..renditions import request_renditions
 from .provenance import LicenceFilter, SourceTypeFilter, credentials_html, photo_badges
 
 # What the metadata panel shows, in order: (key in Photo.metadata, label)
@@ -224,7 +225,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             if {"focal_x", "focal_y"} & set(form.changed_data):
-                ensure_renditions(obj)  # fresh card crops now, not on a reader's first view
+                request_renditions(obj)  # fresh card crops made now, not on a reader's first view
             return
         upload = form.cleaned_data["image"]
         photo, created = import_photo(

@@ -1,6 +1,7 @@
 from django import template
 
-from ..images import MIME_TYPES, picture_renditions
+from ..images import MIME_TYPES
+from ..renditions import picture_renditions
 
 register = template.Library()
 

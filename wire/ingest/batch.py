@@ -63,12 +63,27 @@ def wire_files(paths):
     return found
 
 
-def ingest_paths(paths, *, options=None, batch=None, progress=None):
-    """Ingest wire files and folders; returns one IngestResult per item, failures included."""
+def drop_folders(paths, root=None):
+    """[(wire file, the folder its pictures must be inside)]: `root`, else the folder given, else
+    the file's own folder."""
+    found = []
+    for path in map(Path, paths):
+        folder = Path(root) if root else (path if path.is_dir() else path.parent)
+        found.extend((file, folder) for file in wire_files([path]))
+    return found
+
+
+def ingest_paths(paths, *, options=None, batch=None, progress=None, root=None):
+    """Ingest wire files and folders; returns one IngestResult per item, failures included.
+
+    Pictures are read relative to each item's file but never from outside its drop folder (see
+    drop_folders).
+    """
     parsed = []
-    for path in wire_files(paths):
+    for path, folder in drop_folders(paths, root):
         try:
-            entries = parse_bytes(read_wire_file(path), filename=str(path), resolver=FolderResolver(path.parent))
+            resolver = FolderResolver(path.parent, confine_to=folder)
+            entries = parse_bytes(read_wire_file(path), filename=str(path), resolver=resolver)
         except IngestError as error:
             entries = error
         parsed.append((str(path), entries))
@@ -179,7 +194,9 @@ def assemble(parsed):
             work.append((filename, entries))
             continue
         for entry in entries:
-            if isinstance(entry, WirePackage):
+            if isinstance(entry, Exception):
+                pass  # one bad object of a multi-item file: reported below, the others go on
+            elif isinstance(entry, WirePackage):
                 packages.append(entry)
             elif entry.kind == "picture":
                 pictures.setdefault(entry.guid, entry)

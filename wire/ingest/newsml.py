@@ -40,13 +40,17 @@ def parse_newsml(data, *, filename="", resolver=None):
         items = []
         for item_set in _children(root, "itemSet"):
             for element in item_set:
-                if _local(element.tag) == "newsItem":
-                    raw = ET.tostring(element, encoding="unicode")  # before _to_html strips namespaces
-                    items.append(_news_item(element, filename, resolver))
-                    items[-1].raw = raw
-                elif _local(element.tag) == "packageItem":
-                    items.append(_package(element, filename))
-        _link_message_pictures(items)
+                # One bad item is reported (an IngestError in its place); the others go ahead.
+                try:
+                    if _local(element.tag) == "newsItem":
+                        raw = ET.tostring(element, encoding="unicode")  # before _to_html strips namespaces
+                        items.append(_news_item(element, filename, resolver))
+                        items[-1].raw = raw
+                    elif _local(element.tag) == "packageItem":
+                        items.append(_package(element, filename))
+                except IngestError as error:
+                    items.append(IngestError(f"Item {len(items) + 1} of the newsMessage: {error}"))
+        _link_message_pictures([item for item in items if not isinstance(item, IngestError)])
         if not items:
             raise IngestError("The newsMessage contains no newsItem or packageItem.")
         return items

@@ -17,13 +17,27 @@ def parse_ninjs(data, *, filename="", resolver=None):
         raise IngestError(f"Not valid JSON: the file is not UTF-8 text ({error.reason}).") from error
     except json.JSONDecodeError as error:
         raise IngestError(f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from error
-    objects = document if isinstance(document, list) else [document]
-    if not objects or not all(isinstance(o, dict) for o in objects):
-        raise IngestError("Not a ninjs item: expected a JSON object (or a list of objects).")
-    items = [parse_ninjs_object(o, filename=filename, resolver=resolver) for o in objects]
-    for item, obj in zip(items, objects, strict=True):
-        item.raw = data.decode("utf-8", "replace") if len(items) == 1 else json.dumps(obj, ensure_ascii=False)
-    return items
+    if not isinstance(document, list):
+        if not isinstance(document, dict):
+            raise IngestError("Not a ninjs item: expected a JSON object (or a list of objects).")
+        item = parse_ninjs_object(document, filename=filename, resolver=resolver)
+        item.raw = data.decode("utf-8", "replace")
+        return [item]
+    if not document:
+        raise IngestError("Not a ninjs item: the list of objects is empty.")
+    # In a list, one bad object is reported (an IngestError in its place) and the others go ahead.
+    return [_list_entry(obj, n, len(document), filename, resolver) for n, obj in enumerate(document, 1)]
+
+
+def _list_entry(obj, number, count, filename, resolver):
+    try:
+        if not isinstance(obj, dict):
+            raise IngestError("Not a ninjs item: expected a JSON object.")
+        item = parse_ninjs_object(obj, filename=filename, resolver=resolver)
+    except IngestError as error:
+        return IngestError(f"Item {number} of {count}: {error}")
+    item.raw = json.dumps(obj, ensure_ascii=False)
+    return item
 
 
 def parse_ninjs_object(obj, *, filename="", resolver=None):

@@ -36,12 +36,20 @@ def _read_bounded(handle, label):
 class FolderResolver:
     """Pictures named relative to the folder the item file sits in (as agencies ship them)."""
 
-    def __init__(self, folder):
-        self.folder = Path(folder)
+    def __init__(self, folder, confine_to=None):
+        self.folder = Path(folder).resolve()
+        self.root = Path(confine_to).resolve() if confine_to else self.folder
 
     def open(self, href):
-        """Return (file name, file object) for `href`; IngestError if it cannot be read."""
+        """Return (file name, file object) for `href`; IngestError if it cannot be read.
+
+        Only files inside the drop folder (`confine_to`, default: the item's folder) are read: `../`,
+        absolute paths and symbolic links that lead out are refused with one message, whether or
+        not anything lies there.
+        """
         path = (self.folder / _local_part(href)).resolve()
+        if not path.is_relative_to(self.root):
+            raise IngestError(f"Picture {href!r} is outside the drop folder; deliver pictures inside it.")
         try:
             with path.open("rb") as handle:
                 data = _read_bounded(handle, href)

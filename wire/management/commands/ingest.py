@@ -42,9 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None,
                             help="Threads ingesting at once, each with its own database connection (default: the "
                             "NEWSROOM_INGEST_WORKERS setting, 2). 1 ingests in order in one thread.")
+        parser.add_argument("--root", help="The drop folder pictures must be inside (default: each folder given, "
+                            "or a file's own folder). Picture paths leading out of it are refused.")
         parser.add_argument("--user", help="Username recorded as the importer (and checked for publishing).")
 
-    def handle(self, *args, paths, publish, as_json, section, source, user, workers, **options):
+    def handle(self, *args, paths, publish, as_json, section, source, user, workers, root, **options):
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
@@ -82,7 +84,7 @@ class Command(BaseCommand):
                 seen_files.add(result.file)
                 bar.update(1)
 
-        results = ingest_paths(files, options=ingest_options, progress=progress)
+        results = ingest_paths(paths, options=ingest_options, progress=progress, root=root)
         bar.close()
         counts = count_statuses(results)
         summary = (f"imported {counts[IMPORTED]}, updated {counts[UPDATED]}, unchanged {counts[UNCHANGED]}, "

@@ -1,0 +1,100 @@
+"""Renditions off the request path: a task makes a photo's standard set; pages use what exists.
+
+With a real queue the upload returns once the original is stored and checked, and the `media`
+queue's workers make the renditions. Until they exist `{% picture %}` serves the sizes that are
+ready, or one small JPEG made on the spot (picture_renditions below), never a broken image. With
+the immediate backend (make run, tests) everything is made at once, as before.
+"""
+
+from django.core.cache import cache
+
+from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
+
+from . import images
+from .images import SPECS, ensure_renditions, family_specs, find_rendition, focal_key_for, get_rendition
+from .models import Photo, Rendition
+
+# The photo's renditions are complete once this spec exists: every photo's standard set includes
+# it (WebP is always offered, 320 is the narrowest width), and the on-the-spot fallback is a JPEG.
+COMPLETE_MARKER_SPEC = "w320.webp"
+REQUEUE_AFTER = 600  # seconds before a page may ask again for the same photo's renditions
+
+
+@background_task(retries=3, backoff=30, queue_name="media")
+def make_renditions(photo_id):
+    """Make every missing standard rendition of one photo; safe to run any number of times."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:  # deleted since it was queued
+        return 0
+    return len(images.ensure_renditions(photo))
+
+
+def made_in_process():
+    return runs_in_process(make_renditions)
+
+
+def request_renditions(photo, image=None):
+    """Have the standard set made: now (the immediate backend, from `image` if decoded) or by a worker."""
+    if made_in_process():
+        images.ensure_renditions(photo, image=image)
+    else:
+        enqueue_after_commit(make_renditions, photo.pk)
+
+
+def nudge(photo):
+    """A page met a photo without its renditions: queue them, at most once per REQUEUE_AFTER."""
+    try:
+        first = cache.add(f"renditions-requested:{photo.pk}", 1, REQUEUE_AFTER)
+    except Exception:  # noqa: BLE001 - a cache outage must not break the page; the task is idempotent
+        first = True
+    if first:
+        enqueue(make_renditions, photo.pk)
+
+
+def picture_renditions(photo, spec):
+    """{format: [renditions, narrowest first]} for a <picture> of the family `spec` belongs to.
+
+    Reads prefetched renditions (no query). Anything missing is made in one go when renditions are
+    made in-process; with a queue, the page gets what is ready (ready_renditions) and a worker the rest.
+    """
+    parsed = SPECS[spec]
+    families = family_specs(photo, parsed.crop, parsed.width)
+    names = [name for specs in families.values() for name in specs]
+    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
+    if not all(found.values()):
+        if not made_in_process():
+            return ready_renditions(photo, families)
+        found = dict(zip(names, ensure_renditions(photo, names), strict=True))
+    return {fmt: [found[name] for name in specs] for fmt, specs in families.items()}
+
+
+def ready_renditions(photo, families):
+    """While a worker makes the renditions: the sizes already stored, in every format that has one.
+
+    With no JPEG ready yet, the family's narrowest JPEG is made on the spot (one small, draft-mode
+    decode), so the <img> always has a real file behind it.
+    """
+    names = [name for specs in families.values() for name in specs]
+    stored = {
+        r.spec: r for r in Rendition.objects.filter(photo=photo, spec__in=names)
+        if r.focal_key == focal_key_for(photo, r.spec)
+    }
+    if len(stored) < len(names):
+        nudge(photo)
+    ready = {fmt: [stored[name] for name in specs if name in stored] for fmt, specs in families.items()}
+    if not ready["jpeg"]:
+        ready["jpeg"] = [get_rendition(photo, families["jpeg"][0])]
+    return {fmt: renditions for fmt, renditions in ready.items() if renditions}
+
+
+def photos_missing_renditions():
+    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC)
+
+
+@background_task(retries=0, queue_name="media")
+def queue_missing_renditions(limit=200):
+    """The scheduler's sweep: queue photos still without their renditions (a lost task, a restore)."""
+    photo_ids = list(photos_missing_renditions().order_by("pk").values_list("pk", flat=True)[:limit])
+    for photo_id in photo_ids:
+        enqueue(make_renditions, photo_id)
+    return len(photo_ids)
