@@ -11,6 +11,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .editing import locked_story
@@ -22,6 +23,10 @@ from .withdrawal import withdraw_story_photos
 Status = Article.Status
 STATUS_FIELDS = ["status", "published_at"]
 _UNREAD = object()
+
+# Sent after a story's public life changes: article=, event= "published", "updated", "corrected" or
+# "killed". The content API's webhooks listen (api/events.py); receivers must not write to the story.
+story_changed = Signal()
 
 
 class PublishError(ValidationError):
@@ -45,7 +50,8 @@ def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos
 
 
 def _checks(to_status, by, at, *, photos=None, again=False):
-    """What a move to `to_status` must check and do first, given the locked row's status."""
+    """What a move to `to_status` must check and do first, given the locked row's status. `again`:
+    publish (or kill) even a story already in that status (publish_article, unpublish_article)."""
 
     def prepare(story, previous):
         if to_status == Status.PUBLISHED and (again or previous != Status.PUBLISHED):
@@ -54,6 +60,7 @@ def _checks(to_status, by, at, *, photos=None, again=False):
             if by is not None and not can_publish(by):
                 raise PublishError("You do not have permission to unpublish stories.")
 
+    prepare.again = again
     return prepare
 
 
@@ -68,6 +75,7 @@ def _move(article, to_status, *, by, fields, prepare, previous=_UNREAD):
         story.status = to_status
         if previous != to_status:
             StatusChange.objects.create(article=story, from_status=previous, to_status=to_status, changed_by=by)
+        _after_move(story, previous, to_status, republished=prepare is not None and getattr(prepare, "again", False))
     return article
 
 
@@ -80,10 +88,24 @@ def _create(article, to_status, *, by, prepare, previous):
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
-        if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
-            # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
-            transaction.on_commit(partial(withdraw_story_photos, article))
+        _after_move(article, previous, to_status)
     return article
+
+
+def _after_move(article, previous, to_status, *, republished=False):
+    """What follows a move once it commits: a killed story's photos lose their public renditions
+    (withdrawal.py), and story_changed tells the listeners (the content API's webhooks)."""
+    if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+        transaction.on_commit(partial(withdraw_story_photos, article))
+    if to_status == Status.PUBLISHED and (previous != Status.PUBLISHED or republished):
+        event = "published"
+    elif to_status == Status.KILLED and previous != Status.KILLED:
+        event = "killed"
+    elif to_status == Status.PUBLISHED:
+        event = "updated"
+    else:
+        return
+    story_changed.send(sender=Article, article=article, event=event)
 
 
 def change_status(article, to_status, *, by=None, fields=()):
@@ -156,6 +178,8 @@ def append_note(article, *, kind, text, by=None, at=None):
         article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
     )
     mark_updated(article, note.created_at)
+    story_changed.send(sender=Article, article=article, event="corrected" if kind == ArticleNote.Kind.CORRECTION
+                       else "updated")
     return note
 
 
