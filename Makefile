@@ -32,6 +32,7 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/ingest.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/beacon.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/workflow.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 
 # Resilience suite (scripts/resilience.py): gunicorn under 50 clients with its own PostgreSQL, Redis and
 # SMTP server on 127.0.0.1, each failing mid-load; prints requests, errors, p50/p99. About 3 minutes.

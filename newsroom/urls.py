@@ -8,6 +8,7 @@ admin.site.index_title = "Stories, photos and sources"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),  # /api/v1/: the content API, its OpenAPI document and docs page
     path("", include("articles.urls")),  # every reader page, namespace "reader"
     path("readership/", include("readership.urls")),
     path("newsletter/", include("newsletter.urls")),

@@ -54,6 +54,7 @@ def periodic_jobs():
         Periodic("worker heartbeat", "pipeline.tasks.worker_heartbeat", every(60)),
         Periodic("resume unfinished newsletters", "newsletter.editions.resume_editions", every(60)),
         Periodic("send due sign-up mails", "newsletter.tasks.send_due_signup_mails", every(60)),
+        Periodic("send due webhook deliveries", "api.webhooks.send_due_webhooks", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
         Periodic("daily newsletter", "newsletter.editions.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),

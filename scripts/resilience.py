@@ -202,8 +202,9 @@ def figures(results, start=0.0, end=float("inf")):
         "errors": len(errors),
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
-        "first_error": errors[0].started if errors else None,
-        "last_error": errors[-1].started + errors[-1].latency if errors else None,
+        # When the failed answers came back (a request started before the failure may fail inside it).
+        "first_error": min(r.started + r.latency for r in errors) if errors else None,
+        "last_error": max(r.started + r.latency for r in errors) if errors else None,
         "error_statuses": sorted({r.status for r in errors}),
     }
 
@@ -215,7 +216,7 @@ def describe(name, f, seconds):
         f"p50 {f['p50_ms']:>7.1f} ms  p99 {f['p99_ms']:>7.1f} ms"
     )
     if f["errors"]:
-        line += f"  errors from {f['first_error']:.2f} s to {f['last_error']:.2f} s (statuses {f['error_statuses']})"
+        line += f"  errors answered from {f['first_error']:.2f} s to {f['last_error']:.2f} s ({f['error_statuses']})"
     return line
 
 

@@ -1,0 +1,89 @@
+"""Content API throughput against the HTML story page, in the same run, through the same Django test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom .venv/bin/python bench/api.py [--requests 300]
+
+Runs in a throwaway test database (test_<name>) with 40 published stories, each with two authors,
+tags, a lead photo with renditions and a correction. Measures requests per second (in rounds, so
+every path sees the same machine load) for: the HTML story page (the baseline), the API story
+detail, the API story list (a page of 20) and the ninjs document. Figures are printed, never asserted.
+"""
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+setup_django()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+STORIES = 40
+
+
+def rate(client, urls, requests):
+    """Requests per second over `requests` GETs cycling through `urls`, and queries per request."""
+    start = time.perf_counter()
+    for i in range(requests):
+        response = client.get(urls[i % len(urls)])
+        assert response.status_code == 200, (urls[i % len(urls)], response.status_code)
+    elapsed = time.perf_counter() - start
+    with CaptureQueriesContext(connection) as captured:
+        client.get(urls[0])
+    return requests / elapsed, len(captured)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300, help="per path and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    media = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media / "m"}},
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media / "o", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    try:
+        with override_settings(
+            DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, STORAGES=storages,
+            MEDIA_ROOT=media / "m", NEWSROOM_PHOTO_AVIF=False, NEWSROOM_API_ANON_RATE="100000000/m",
+        ):
+            from tests.api_helpers import full_story
+
+            stories = [full_story() for _ in range(STORIES)]
+            paths = {
+                "HTML story page (baseline)": [s.get_absolute_url() for s in stories],
+                "API story detail": [f"/api/v1/stories/{s.pk}" for s in stories],
+                "API story list (20 a page)": ["/api/v1/stories?page_size=20"],
+                "API story ninjs": [f"/api/v1/stories/{s.pk}.ninjs" for s in stories],
+            }
+            client = Client()
+            for urls in paths.values():  # warm caches, templates and connections
+                rate(client, urls, 20)
+            results = {name: [] for name in paths}
+            queries = {}
+            for _ in range(args.rounds):
+                for name, urls in paths.items():
+                    per_second, queries[name] = rate(client, urls, args.requests)
+                    results[name].append(per_second)
+        baseline = max(results["HTML story page (baseline)"])
+        print(f"{args.rounds} rounds of {args.requests} requests per path, {STORIES} stories (best round)")
+        for name, rates in results.items():
+            best = max(rates)
+            print(f"  {name:28s}: {best:7.1f} req/s  {queries[name]:2d} queries  {best / baseline:5.2f}x the HTML page")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(media, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
