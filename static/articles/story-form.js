@@ -85,8 +85,7 @@
     }
 
     // -- preview what is on screen, unsaved ---------------------------------------------------
-    const preview = live.querySelector(".preview-on-screen");
-    preview.addEventListener("click", () => {
+    function previewScreen() {
       const action = form.getAttribute("action");
       const target = form.getAttribute("target");
       form.dataset.previewing = "1";
@@ -104,7 +103,16 @@
       } else {
         form.setAttribute("target", target);
       }
-    });
+    }
+    live.querySelector(".preview-on-screen").addEventListener("click", previewScreen);
+    // The Preview link at the top shows the screen too (without JavaScript: the saved story).
+    const link = document.querySelector("a.story-preview-link");
+    if (link) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        previewScreen();
+      });
+    }
 
     // -- presence: who else has this story open -----------------------------------------------
     const presence = live.querySelector(".story-presence");
