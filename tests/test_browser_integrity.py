@@ -133,4 +133,8 @@ def test_presence_shows_the_other_editor_and_preview_shows_the_screen(live_serve
         preview = opened.value
         preview.wait_for_load_state()
         assert "A headline only on this screen" in preview.content()
+        with first.context.expect_page() as opened:  # the Preview link at the top does the same
+            first.locator("a.story-preview-link").click()
+        opened.value.wait_for_load_state()
+        assert "A headline only on this screen" in opened.value.content()
     assert Article.objects.get(pk=story.pk).headline == "Rail strike called off"
