@@ -10,10 +10,11 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # Only the dependency list first, so code changes reuse this layer.
-COPY pyproject.toml README.md ./
+# constraints.txt: the exact versions CI tested.
+COPY pyproject.toml README.md constraints.txt ./
 ARG EXTRAS=""
 RUN pip install --upgrade pip setuptools \
- && pip install ".${EXTRAS:+[$EXTRAS]}"
+ && pip install ".${EXTRAS:+[$EXTRAS]}" -c constraints.txt
 
 # --- runtime ----------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

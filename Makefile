@@ -6,12 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 
-.PHONY: run test install migrate seed lint bench clean resilience
+.PHONY: run test install migrate seed lint bench clean constraints resilience
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins the exact versions CI tested (pyproject.toml keeps the ranges).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -43,6 +44,13 @@ resilience: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+# After adding or upgrading a dependency in pyproject.toml: re-pin what the venv now holds, then
+# `make lint test` and commit pyproject.toml and constraints.txt together.
+constraints: install
+	$(PY) -m pip install --quiet -e ".[dev]"
+	{ sed -n '1,3p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

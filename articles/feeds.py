@@ -98,7 +98,7 @@ class LatestArticlesFeed(Feed):
         articles = Article.objects.published()
         if subject is not None:
             articles = articles.filter(**{self.filter_field: subject})
-        return articles.with_related().latest()[:FEED_LENGTH]
+        return articles.with_related().newest_first()[:FEED_LENGTH]
 
     def title(self, subject):
         return f"{settings.NEWSROOM_SITE_NAME}: {subject or 'latest stories'}"

@@ -1,4 +1,10 @@
-"""The one HTML allow-list for story bodies: the editor's toolbar and the sanitizer agree on it."""
+"""The one HTML allow-list for story bodies: the editor's toolbar and the sanitizer agree on it.
+
+sanitize_html is the only sanitizer of the body: the editor's form field runs it (ProseEditorField's
+sanitize=), and Article.save() runs it again for every other way in (wire, scripts, restores).
+"""
+import re
+
 import nh3
 
 # What the body editor (django-prose-editor) offers a journalist.
@@ -38,6 +44,11 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# The editor always submits at least one element; a lone empty one means no body at all.
+_EMPTY = re.compile(r"<(\w+)></\1>")
+
+
 def sanitize_html(html):
     """Reduce untrusted HTML to the body allow-list: no scripts, no on* handlers, no javascript: links."""
-    return _cleaner.clean(html or "").strip()
+    cleaned = _cleaner.clean(html or "").strip()
+    return "" if _EMPTY.fullmatch(cleaned) else cleaned

@@ -60,7 +60,7 @@ STANDARD_FAMILIES = [("", 1920), ("16x9", 1200), ("1x1", 640)]
 def modern_formats():
     """Formats offered before the JPEG fallback, best first (AVIF only if Pillow writes it)."""
     formats = []
-    if getattr(settings, "NEWSROOM_PHOTO_AVIF", True) and features.check("avif"):
+    if settings.NEWSROOM_PHOTO_AVIF and features.check("avif"):
         formats.append("avif")
     formats.append("webp")
     return formats

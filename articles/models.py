@@ -131,7 +131,8 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-    def latest(self):
+    def newest_first(self):
+        """Newest publish time first. (Not named latest(): Django's QuerySet.latest() returns one row.)"""
         return self.order_by("-published_at", "-pk")
 
 
@@ -147,7 +148,8 @@ class Article(models.Model):
         max_length=200, unique=True, help_text="The last part of the story's address. Filled from the headline."
     )
     dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
-    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=True, blank=True)
+    # One sanitizer, html.sanitize_html: in the editor's form, and in save() for every other way in.
+    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     source = models.ForeignKey(
         Source,

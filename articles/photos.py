@@ -28,10 +28,6 @@ class PhotoRejected(Exception):
     """A file that cannot become a photo; str() is the reason, written for editors."""
 
 
-def max_pixels():
-    return getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
-
-
 # JPEG decodes at 1/2, 1/4 or 1/8 size (draft mode), so its decoded memory stays small whatever its
 # pixel count; PNG, WebP and AVIF decode at full size (4 bytes a pixel with alpha), so they get a
 # lower bound: a 100 MP PNG once took a worker to 1.77 GB (issue #11).
@@ -39,9 +35,8 @@ FULL_SIZE_DECODE_FORMATS = {"PNG", "WEBP", "AVIF"}
 
 
 def max_bytes():
-    """NEWSROOM_PHOTO_MAX_BYTES, else the site-wide upload limit (MAX_UPLOAD_MB, default 50)."""
-    limit = getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", None)
-    return limit or getattr(settings, "NEWSROOM_MAX_UPLOAD_MB", 50) * 2**20
+    """NEWSROOM_PHOTO_MAX_BYTES, else (0) the site-wide upload limit NEWSROOM_MAX_UPLOAD_MB."""
+    return settings.NEWSROOM_PHOTO_MAX_BYTES or settings.NEWSROOM_MAX_UPLOAD_MB * 2**20
 
 
 def file_size(file):
@@ -116,14 +111,14 @@ def check_and_decode(im):
     if im.format not in ACCEPTED_FORMATS:
         raise PhotoRejected(f"{im.format} images are not accepted; upload a JPEG, PNG or WebP photo.")
     width, height = im.size
-    limit = max_pixels()
+    limit = any_format_limit = settings.NEWSROOM_PHOTO_MAX_PIXELS
     if im.format in FULL_SIZE_DECODE_FORMATS:
         limit = min(limit, settings.NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS)
     if width * height > limit:
         raise PhotoRejected(
             f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
             f"the limit is {limit / 1e6:.0f} megapixels"
-            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < max_pixels() else ".")
+            + (f" for {im.format} (upload a JPEG for larger pictures)." if limit < any_format_limit else ".")
         )
     if getattr(im, "n_frames", 1) > 1:
         raise PhotoRejected("Animated images are not accepted; upload a single still photo.")
@@ -140,7 +135,7 @@ def check_and_decode(im):
 def bomb_message(exc):
     return (
         "The image declares far more pixels than a photo needs (a possible decompression bomb); "
-        f"the limit is {max_pixels() / 1e6:.0f} megapixels."
+        f"the limit is {settings.NEWSROOM_PHOTO_MAX_PIXELS / 1e6:.0f} megapixels."
     )
 
 

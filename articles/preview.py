@@ -24,14 +24,6 @@ SALT = "articles.preview.share"
 SHAREABLE_STATUSES = {Article.Status.DRAFT, Article.Status.READY}
 
 
-def default_share_hours():
-    return int(getattr(settings, "NEWSROOM_SHARE_LINK_HOURS", 48))
-
-
-def max_share_hours():
-    return int(getattr(settings, "NEWSROOM_SHARE_LINK_MAX_HOURS", 24 * 14))
-
-
 class ShareLinkError(Exception):
     """The share link cannot be used; `str(error)` is shown to the reader."""
 
@@ -44,9 +36,9 @@ class ShareLinkGone(ShareLinkError):
 
 def make_share_token(article, *, hours=None, now=None):
     """A signed token for `article` that works until `hours` from now."""
-    hours = default_share_hours() if hours is None else hours
-    if not 0 < hours <= max_share_hours():
-        raise ValueError(f"A share link lasts between 1 and {max_share_hours()} hours.")
+    hours = settings.NEWSROOM_SHARE_LINK_HOURS if hours is None else hours
+    if not 0 < hours <= settings.NEWSROOM_SHARE_LINK_MAX_HOURS:
+        raise ValueError(f"A share link lasts between 1 and {settings.NEWSROOM_SHARE_LINK_MAX_HOURS} hours.")
     expires = (now or timezone.now()) + timedelta(hours=hours)
     return signing.dumps({"a": article.pk, "e": int(expires.timestamp())}, salt=SALT)
 

@@ -119,8 +119,7 @@ def cache_public_response(view):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # TemplateResponse (Django's sitemap view)
         if response.status_code == 200 and not response.streaming:
-            seconds = int(getattr(settings, "NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120))
-            seconds = timeout_until_photo_change(seconds)
+            seconds = timeout_until_photo_change(settings.NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS)
             headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
             cache.set(key, (response.content, headers), seconds)
         return response

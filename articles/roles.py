@@ -59,7 +59,6 @@ ROLES = {
         ("auth", "*"): "*",
         ("taggit", "*"): "*",
         ("reversion", "*"): "*",
-        ("sites", "*"): "*",
         ("wire", "*"): "*",
         ("newsletter", "*"): "*",
         ("readership", "*"): "*",

@@ -49,7 +49,7 @@ class StripTags(Func):
 
 
 def search_articles(query, *, section=None, date_from=None, date_to=None):
-    """Published stories matching `query`, best first; each has a `snippet` (safe HTML) after highlight_snippets()."""
+    """Published stories matching `query`, best first; snippet_html(article) gives each one's highlighted snippet."""
     query = clean_query(query)
     articles = Article.objects.published()
     if section is not None:
@@ -84,7 +84,7 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     condition = Q()
     for word in words:
         condition &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
-    return articles.filter(condition).latest()
+    return articles.filter(condition).newest_first()
 
 
 def day_start(day):

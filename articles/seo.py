@@ -35,16 +35,15 @@ def modified_time(article):
 
 
 def publisher():
-    logo = getattr(settings, "NEWSROOM_PUBLISHER_LOGO", "img/logo.png")
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.NEWSROOM_SITE_NAME,
         "url": absolute_url("/"),
         "logo": {
             "@type": "ImageObject",
-            "url": absolute_url(static(logo)),
-            "width": int(getattr(settings, "NEWSROOM_PUBLISHER_LOGO_WIDTH", 600)),
-            "height": int(getattr(settings, "NEWSROOM_PUBLISHER_LOGO_HEIGHT", 60)),
+            "url": absolute_url(static(settings.NEWSROOM_PUBLISHER_LOGO)),
+            "width": settings.NEWSROOM_PUBLISHER_LOGO_WIDTH,
+            "height": settings.NEWSROOM_PUBLISHER_LOGO_HEIGHT,
         },
     }
 

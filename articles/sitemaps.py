@@ -17,7 +17,7 @@ NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
 
 
 class PublicSiteSitemap(Sitemap):
-    """Absolute URLs on NEWSROOM_SITE_URL rather than the Sites framework's domain."""
+    """Absolute URLs on NEWSROOM_SITE_URL, not the request's host (Django's default without the Sites app)."""
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.NEWSROOM_SITE_URL).scheme or "https"
@@ -31,7 +31,7 @@ class ArticleSitemap(PublicSiteSitemap):
 
     @property
     def limit(self):
-        return int(getattr(settings, "NEWSROOM_SITEMAP_PAGE_SIZE", 1000))
+        return settings.NEWSROOM_SITEMAP_PAGE_SIZE
 
     def items(self):
         lead_captions = Caption.objects.shown().filter(role=Caption.Role.LEAD).select_related("photo")
@@ -67,7 +67,7 @@ def news_sitemap_articles(now=None):
         Article.objects.published(now)
         .filter(published_at__gte=now - NEWS_WINDOW)
         .only("headline", "slug", "published_at", "created_at")
-        .latest()[:NEWS_LIMIT]
+        .newest_first()[:NEWS_LIMIT]
     )
 
 

@@ -7,24 +7,22 @@ from . import feeds, preview, views
 from .public_cache import cache_public_response
 
 
-class FourDigitYear:
-    regex = r"[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
 class TwoDigit:
+    """Months and days in story URLs: always two digits (/2026/03/09/...)."""
+
+    digits = 2
     regex = r"[0-9]{2}"
 
     def to_python(self, value):
         return int(value)
 
     def to_url(self, value):
-        return f"{int(value):02d}"
+        return f"{int(value):0{self.digits}d}"
+
+
+class FourDigitYear(TwoDigit):
+    digits = 4
+    regex = r"[0-9]{4}"
 
 
 register_converter(FourDigitYear, "yyyy")

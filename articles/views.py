@@ -56,7 +56,7 @@ class PublishedArticlesMixin:
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.get_base_queryset().with_related().latest()
+        return self.get_base_queryset().with_related().newest_first()
 
 
 class HomeView(PublishedArticlesMixin, TemplateView):
@@ -64,7 +64,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead_pk = self.get_base_queryset().latest().values_list("pk", flat=True).first()
+        lead_pk = self.get_base_queryset().newest_first().values_list("pk", flat=True).first()
         ranked_pks = list(
             self.get_base_queryset()
             .exclude(pk=lead_pk)
@@ -120,7 +120,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         article = self.object
         context.update(
             more_from_section=list(
-                self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).latest()[:5]
+                self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).newest_first()[:5]
             ),
             related=related_articles(article),
             top_stories=top_stories(),
@@ -145,7 +145,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return (
             self.get_base_queryset()
             .with_card_related()
-            .latest()
+            .newest_first()
             .filter(**{self.filter_field: self.subject})
             .distinct()
         )
@@ -248,7 +248,7 @@ def robots_txt(request):
 @require_GET
 @cache_public_response
 def sitemap_index(request):
-    """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index uses the Sites domain)."""
+    """The index of every sitemap page, on NEWSROOM_SITE_URL (Django's own index would use the request's host)."""
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         site = sitemap_class()

@@ -31,10 +31,6 @@ class LinkInvalid(Exception):
     """The link was altered, belongs to nobody, or no longer matches the subscriber."""
 
 
-def confirm_max_age():
-    return settings.NEWSLETTER_CONFIRM_MAX_AGE
-
-
 def normalize_email(email):
     return (email or "").strip().lower()
 
@@ -92,7 +88,7 @@ def request_subscription(email, now=None):
 
 
 def check_confirm_token(token):
-    return subscriber_from_token(token, CONFIRM_SALT, max_age=confirm_max_age())
+    return subscriber_from_token(token, CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
 
 
 def confirm_subscription(token, now=None):

@@ -9,7 +9,7 @@ def client_ip(request):
     Only set NEWSROOM_CLIENT_IP_HEADER (e.g. "HTTP_X_REAL_IP") when every request passes through
     a proxy that overwrites that header; otherwise clients could choose their own address.
     """
-    header = getattr(settings, "NEWSROOM_CLIENT_IP_HEADER", "")
+    header = settings.NEWSROOM_CLIENT_IP_HEADER
     if header:
         value = request.META.get(header, "").split(",")[0].strip()
         if value:

@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
@@ -202,7 +201,6 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
-SITE_ID = 1
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -257,7 +255,7 @@ elif NEWSROOM_STORAGE != "filesystem":
     raise ImproperlyConfigured("NEWSROOM_STORAGE must be 'filesystem' or 's3'.")
 
 # One upload limit for nginx (client_max_body_size) and Django's photo checks.
-NEWSROOM_MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
+NEWSROOM_MAX_UPLOAD_MB = env_int("NEWSROOM_MAX_UPLOAD_MB", 50)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -292,6 +290,41 @@ NEWSLETTER_MAILS_PER_SECOND = env_int("NEWSLETTER_MAILS_PER_SECOND", 20)
 NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 15 * 60)
 # Attempts at one queued sign-up mail (a minute, then doubling up to an hour apart) before it is left.
 NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
+# How long the Top 10 box is cached (dropped earlier by any story or section save).
+NEWSROOM_TOP_STORIES_CACHE_SECONDS = env_int("NEWSROOM_TOP_STORIES_CACHE_SECONDS", 60)
+# Feeds and sitemaps are cached this long (a killed story drops out at once either way).
+NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS = env_int("NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120)
+NEWSROOM_SITEMAP_PAGE_SIZE = env_int("NEWSROOM_SITEMAP_PAGE_SIZE", 1000)
+# The publisher logo in structured data (a static file path) and its size in pixels.
+NEWSROOM_PUBLISHER_LOGO = os.environ.get("NEWSROOM_PUBLISHER_LOGO", "img/logo.png")
+NEWSROOM_PUBLISHER_LOGO_WIDTH = env_int("NEWSROOM_PUBLISHER_LOGO_WIDTH", 600)
+NEWSROOM_PUBLISHER_LOGO_HEIGHT = env_int("NEWSROOM_PUBLISHER_LOGO_HEIGHT", 60)
+# Read counting for the Top 10 (readership/counting.py): bucket length, one read per reader and story
+# per repeat window, flush delay after a bucket closes, and how long hourly counts are kept.
+NEWSROOM_READS_BUCKET_SECONDS = env_int("NEWSROOM_READS_BUCKET_SECONDS", 60)
+NEWSROOM_READS_REPEAT_SECONDS = env_int("NEWSROOM_READS_REPEAT_SECONDS", 30 * 60)
+NEWSROOM_READS_FLUSH_GRACE_SECONDS = env_int("NEWSROOM_READS_FLUSH_GRACE_SECONDS", 5)
+NEWSROOM_READS_KEEP_DAYS = env_int("NEWSROOM_READS_KEEP_DAYS", 90)
+
+# Editorial workflow (docs/workflow.md): share links' default and longest lifetime in hours.
+NEWSROOM_SHARE_LINK_HOURS = env_int("NEWSROOM_SHARE_LINK_HOURS", 48)
+NEWSROOM_SHARE_LINK_MAX_HOURS = env_int("NEWSROOM_SHARE_LINK_MAX_HOURS", 24 * 14)
+
+# Wire photos (docs/photos.md): decoded pixels and file size a photo may have (0 bytes: the upload
+# limit above), and whether AVIF renditions are made when Pillow can write them.
+NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 100_000_000)
+NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 0)
+NEWSROOM_PHOTO_AVIF = env_bool("NEWSROOM_PHOTO_AVIF", True)
+
+# Wire ingest (docs/wire-ingest.md): worker lanes of `manage.py ingest`, size limits of one item and
+# one picture, the section for items no section matches (a slug or name), a revision recorded on
+# import, and asynchronous commit of ingest transactions (faster; a crash may lose the last items).
+NEWSROOM_INGEST_WORKERS = env_int("NEWSROOM_INGEST_WORKERS", 2)
+NEWSROOM_INGEST_MAX_ITEM_BYTES = env_int("NEWSROOM_INGEST_MAX_ITEM_BYTES", 5 * 1024 * 1024)
+NEWSROOM_INGEST_MAX_PICTURE_BYTES = env_int("NEWSROOM_INGEST_MAX_PICTURE_BYTES", 50 * 1024 * 1024)
+NEWSROOM_INGEST_SECTION = os.environ.get("NEWSROOM_INGEST_SECTION", "")
+NEWSROOM_INGEST_IMPORT_REVISION = env_bool("NEWSROOM_INGEST_IMPORT_REVISION", False)
+NEWSROOM_INGEST_ASYNC_COMMIT = env_bool("NEWSROOM_INGEST_ASYNC_COMMIT", False)
 
 # Editorial integrity (docs/workflow.md). An agency's withdrawal of a live story waits for an editor
 # ("pending") unless the site chooses "unpublish" (killed at once). Autosave and presence heartbeat
@@ -356,10 +389,8 @@ _csp = {
         "frame-ancestors": [NONE],
     }
 }
-if DEBUG:
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
-else:
-    CONTENT_SECURITY_POLICY = _csp
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp if DEBUG else None
+CONTENT_SECURITY_POLICY = None if DEBUG else _csp
 
 # One line per record on stdout; JSON in production (request id, status, duration per request).
 LOGGING = {

@@ -38,19 +38,6 @@ MAX_BACKLOG_BUCKETS = 24 * 60
 WRITE_BATCH = 5000
 
 
-def bucket_seconds():
-    return int(getattr(settings, "NEWSROOM_READS_BUCKET_SECONDS", 60))
-
-
-def repeat_window_seconds():
-    return int(getattr(settings, "NEWSROOM_READS_REPEAT_SECONDS", 30 * 60))
-
-
-def flush_grace_seconds():
-    """A bucket is flushed this long after it closes, so hits still in flight land first."""
-    return int(getattr(settings, "NEWSROOM_READS_FLUSH_GRACE_SECONDS", 5))
-
-
 @lru_cache(maxsize=4096)  # the same few hundred User-Agent strings make most hits
 def is_bot(user_agent):
     """Crawlers, preview fetchers and clients without a User-Agent are not readers."""
@@ -92,9 +79,9 @@ def _incr(key):
 def record_read(article_id, client, now=None):
     """Count one read of `article_id` by `client`; False when it repeats a recent read by that client."""
     now = time.time() if now is None else now
-    if not cache.add(f"reads:seen:{client}:{article_id}", 1, repeat_window_seconds()):
+    if not cache.add(f"reads:seen:{client}:{article_id}", 1, settings.NEWSROOM_READS_REPEAT_SECONDS):
         return False
-    bucket = int(now // bucket_seconds())
+    bucket = int(now // settings.NEWSROOM_READS_BUCKET_SECONDS)
     counter = _counter_key(bucket, article_id)
     try:
         cache.incr(counter)  # the hot path: the story already has a counter in this bucket
@@ -110,7 +97,7 @@ def record_read(article_id, client, now=None):
 
 def _closed_bucket(now):
     """The newest bucket that has closed (plus grace) at `now`."""
-    return int((now - flush_grace_seconds()) // bucket_seconds()) - 1
+    return int((now - settings.NEWSROOM_READS_FLUSH_GRACE_SECONDS) // settings.NEWSROOM_READS_BUCKET_SECONDS) - 1
 
 
 _next_flush_check = 0.0
@@ -126,8 +113,8 @@ def maybe_flush(now=None):
     clock = time.monotonic()
     if clock < _next_flush_check:
         return 0
-    _next_flush_check = clock + bucket_seconds() / 2
-    if cache.add(FLUSH_DUE_KEY, 1, bucket_seconds()):
+    _next_flush_check = clock + settings.NEWSROOM_READS_BUCKET_SECONDS / 2
+    if cache.add(FLUSH_DUE_KEY, 1, settings.NEWSROOM_READS_BUCKET_SECONDS):
         return flush_reads(now=now)
     return 0
 
@@ -161,7 +148,7 @@ def flush_reads(now=None):
         # Every closed bucket of the backlog is looked at (one get_many); flushed buckets have no keys
         # left, so looking again costs nothing, and a late hit in an old bucket is still picked up.
         first = last_closed - MAX_BACKLOG_BUCKETS
-        size = bucket_seconds()
+        size = settings.NEWSROOM_READS_BUCKET_SECONDS
         counts, stale_keys = _collect(range(first, last_closed + 1))
         totals = Counter()
         for (article_id, bucket), reads in counts.items():
@@ -203,7 +190,7 @@ def write_counts(totals):
 
 def prune_read_counts(keep_days=None, now=None):
     """Delete hourly counts older than `keep_days` (NEWSROOM_READS_KEEP_DAYS, default 90)."""
-    keep_days = keep_days or int(getattr(settings, "NEWSROOM_READS_KEEP_DAYS", 90))
+    keep_days = keep_days or settings.NEWSROOM_READS_KEEP_DAYS
     now = now or datetime.now(tz=UTC)
     deleted, _ = ReadCount.objects.filter(hour__lt=now - timedelta(days=keep_days)).delete()
     return deleted

@@ -3,8 +3,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from wire.ingest import IngestOptions, ingest_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,9 +59,3 @@ def copy_with_photos(tmp_path, *names):
     for name in names:
         shutil.copy(WIRE / name, tmp_path / "wire" / name)
     return tmp_path / "wire"
-
-
-@pytest.fixture(autouse=True)
-def webp_renditions_only(settings):
-    """Pictures still go through the whole photo pipeline; only the slow AVIF encodes are left out."""
-    settings.NEWSROOM_PHOTO_AVIF = False

@@ -21,11 +21,10 @@ from .ingest_helpers import (
     SUMMIT_V2,
     ingest,
     ninjs,
-    webp_renditions_only,  # noqa: F401  (autouse)
     write_json,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 
 def test_ninjs_item_becomes_a_ready_story_with_its_fields():
@@ -300,7 +299,7 @@ def test_relaxed_commit_is_opt_in_and_local_to_each_item_transaction(tmp_path, s
     settings.NEWSROOM_INGEST_ASYNC_COMMIT = True
     with CaptureQueriesContext(connection) as ctx:
         ingest(write_json(tmp_path, "a.json", ninjs()))
-    del settings.NEWSROOM_INGEST_ASYNC_COMMIT  # the default waits for the flush
+    settings.NEWSROOM_INGEST_ASYNC_COMMIT = False  # the default waits for the flush
     with CaptureQueriesContext(connection) as synced:
         ingest(write_json(tmp_path, "b.json", ninjs(guid="urn:test:b")))
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from articles.models import Article, Caption
 
 from .factories import UserFactory
-from .ingest_helpers import EXPORTS, PHOTOS, SUMMIT_V1, ninjs, webp_renditions_only  # noqa: F401
+from .ingest_helpers import EXPORTS, PHOTOS, SUMMIT_V1, ninjs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 UPLOAD_URL = reverse("admin:wire_upload")
 

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 
 from .factories import SectionFactory, UserFactory
-from .ingest_helpers import EXPORTS, FIXTURES, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import EXPORTS, FIXTURES, SUMMIT_V1, SUMMIT_V2, WIRE, ninjs, write_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ from articles.slugs import unique_slug
 from tests.factories import ArticleFactory
 from wire.ingest import IngestOptions, ingest_paths
 
-from .ingest_helpers import EXPORTS, PHOTOS, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import EXPORTS, PHOTOS, ninjs, write_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 

@@ -11,10 +11,9 @@ from .ingest_helpers import (
     PICTURE_ITEM,
     copy_with_photos,
     ingest,
-    webp_renditions_only,  # noqa: F401  (autouse)
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 PICTURE_GUID = "urn:newsml:yna.co.kr:20240620:PYH2024062000990001300"
 NAR = "http://iptc.org/std/nar/2006-10-01/"

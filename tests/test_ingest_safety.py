@@ -4,9 +4,9 @@ import pytest
 from articles.models import Article, Caption, Photo
 from wire.ingest import IngestError, parse_bytes
 
-from .ingest_helpers import EXPORTS, copy_with_photos, ingest, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import EXPORTS, copy_with_photos, ingest, ninjs, write_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -5,10 +5,10 @@ from django.core.management import call_command
 from articles.models import Article, Source
 from wire.ingest import IngestOptions, ingest_paths
 
-from .ingest_helpers import SUMMIT_V1, SUMMIT_V2, ninjs, webp_renditions_only, write_json  # noqa: F401
+from .ingest_helpers import SUMMIT_V1, SUMMIT_V2, ninjs, write_json
 
 # Worker threads use their own connections, which cannot see a test's open transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_avif")]
 
 
 def test_two_workers_ingest_a_batch_like_one(tmp_path):

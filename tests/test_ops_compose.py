@@ -95,9 +95,10 @@ def test_mail_catcher_runs_only_in_the_dev_profile():
 
 def test_nginx_upload_limit_follows_djangos(settings):
     nginx = compose()["services"]["nginx"]
-    assert nginx["environment"]["MAX_UPLOAD_MB"] == f"${{MAX_UPLOAD_MB:-{settings.NEWSROOM_MAX_UPLOAD_MB}}}"
+    limit = settings.NEWSROOM_MAX_UPLOAD_MB
+    assert nginx["environment"]["NEWSROOM_MAX_UPLOAD_MB"] == f"${{NEWSROOM_MAX_UPLOAD_MB:-{limit}}}"
     template = (ROOT / "docker" / "nginx" / "default.conf.template").read_text()
-    assert "client_max_body_size ${MAX_UPLOAD_MB}m;" in template
+    assert "client_max_body_size ${NEWSROOM_MAX_UPLOAD_MB}m;" in template
 
 
 def test_every_compose_variable_is_documented_in_env_example():

@@ -74,7 +74,7 @@ def render_nginx(tmp, web_port, nginx_port, max_upload_mb):
     """Our template as the nginx image would render it, with local paths instead of the volumes."""
     conf = (ROOT / "docker" / "nginx" / "default.conf.template").read_text()
     for old, new in {
-        "${MAX_UPLOAD_MB}": str(max_upload_mb),
+        "${NEWSROOM_MAX_UPLOAD_MB}": str(max_upload_mb),
         "listen 80 default_server;": f"listen 127.0.0.1:{nginx_port} default_server;",
         "http://web:8000": f"http://127.0.0.1:{web_port}",
         "/srv/static/": f"{tmp}/published_static/",

@@ -1,6 +1,6 @@
 """Search: PostgreSQL full text, ranked by relevance then recency, with safe highlighted snippets."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -158,7 +158,12 @@ def test_reversed_date_range_is_reported(client):
 
 
 def test_date_filter_accepts_iso_dates(client):
-    ArticleFactory(headline="Snow expected")
-    today = date.today().isoformat()
-    response = client.get(reverse("reader:search"), {"q": "snow", "date_from": today, "date_to": today})
+    ArticleFactory(headline="Snow expected", published_at=timezone.now())
+    today = timezone.localdate()
+    response = client.get(reverse("reader:search"), {"q": "snow", "date_from": today.isoformat(), "date_to": today})
     assert response.status_code == 200
+    # The filter was applied (not ignored, not dropping everything): today finds it, yesterday does not.
+    assert [a.headline for a in response.context["articles"]] == ["Snow expected"]
+    yesterday = (today - timedelta(days=1)).isoformat()
+    response = client.get(reverse("reader:search"), {"q": "snow", "date_from": yesterday, "date_to": yesterday})
+    assert list(response.context["articles"]) == []

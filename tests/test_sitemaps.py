@@ -50,9 +50,15 @@ def test_index_lists_every_sitemap_page_on_the_public_domain(client, settings):
 
 def test_every_listed_sitemap_page_is_well_formed(client, settings):
     settings.NEWSROOM_SITEMAP_PAGE_SIZE = 2
-    ArticleFactory.create_batch(3)
+    stories = ArticleFactory.create_batch(3)
+    listed = []
     for location in locations(xml(client, reverse("reader:sitemap-index"))):
-        xml(client, location.removeprefix(SITE))
+        page = xml(client, location.removeprefix(SITE))  # asserts 200, XML, well formed
+        assert page.tag == f"{{{NS['sm']}}}urlset"
+        listed += locations(page)
+    # Every story is on exactly one page, with the home page and its section on the sections page.
+    story_urls = [f"{SITE}{story.get_absolute_url()}" for story in stories]
+    assert sorted(url for url in listed if url in story_urls) == sorted(story_urls)
 
 
 def test_article_sitemap_lists_only_canonical_urls_of_published_stories(client):

@@ -14,7 +14,7 @@ ROLES = ["Reporter", "Editor", "Photo editor", "Admin"]
 
 
 def desk_user(role, username=None):
-    # No password: tests log in with force_login, and hashing one costs half a second.
+    # No password: tests log in with force_login.
     user = UserFactory(username=username or role.lower().replace(" ", "-"), is_staff=True, password=None)
     user.groups.add(Group.objects.get(name=role))
     return user

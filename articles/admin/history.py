@@ -5,6 +5,7 @@ ArticleAdmin.get_urls wires them. The rules they apply live in articles.revision
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,14 +22,14 @@ from .. import permissions, preview, revisions
 class ShareLinkForm(forms.Form):
     hours = forms.IntegerField(
         min_value=1,
-        initial=preview.default_share_hours,
+        initial=lambda: settings.NEWSROOM_SHARE_LINK_HOURS,  # read when the form is shown
         help_text="The link stops working after this many hours, or as soon as the story is published or killed.",
     )
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
-        if hours > preview.max_share_hours():
-            raise ValidationError(f"At most {preview.max_share_hours()} hours.")
+        if hours > settings.NEWSROOM_SHARE_LINK_MAX_HOURS:
+            raise ValidationError(f"At most {settings.NEWSROOM_SHARE_LINK_MAX_HOURS} hours.")
         return hours
 
 

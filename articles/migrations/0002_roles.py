@@ -21,7 +21,6 @@ class Migration(migrations.Migration):
         ("contenttypes", "__latest__"),
         ("taggit", "__latest__"),
         ("reversion", "__latest__"),
-        ("sites", "__latest__"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -4,6 +4,7 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
 
 from articles.models import Article
@@ -11,15 +12,16 @@ from articles.models import Article
 from .items import IngestError, WireItem, WirePackage
 from .newsml import parse_newsml
 from .ninjs import parse_ninjs
-from .options import FAILED, WIRE_SUFFIXES, IngestBatch, IngestOptions, IngestResult, max_item_bytes
+from .options import FAILED, WIRE_SUFFIXES, IngestBatch, IngestOptions, IngestResult
 from .resolvers import FolderResolver, NoFiles
 from .stories import base_slug, ingest_item
 
 
 def check_item_size(size):
     """Refuse a wire file over NEWSROOM_INGEST_MAX_ITEM_BYTES (callers check before reading when they can)."""
-    if size > max_item_bytes():
-        raise IngestError(f"The file is larger than the {max_item_bytes() // 1024} KB allowed for a wire item.")
+    limit = settings.NEWSROOM_INGEST_MAX_ITEM_BYTES
+    if size > limit:
+        raise IngestError(f"The file is larger than the {limit // 1024} KB allowed for a wire item.")
 
 
 def parse_bytes(data, *, filename="", resolver=None):

@@ -15,10 +15,6 @@ def count_statuses(results):
     return {status: sum(r.status == status for r in results) for status in STATUSES}
 
 
-def max_item_bytes():
-    return getattr(settings, "NEWSROOM_INGEST_MAX_ITEM_BYTES", 5 * 1024 * 1024)
-
-
 @dataclass
 class IngestResult:
     """What happened to one item; the command's --json line and the admin's result row."""
@@ -92,5 +88,5 @@ class IngestBatch:
         for tag in item.tags:
             if tag.lower() in by_name:
                 return by_name[tag.lower()]
-        default = getattr(settings, "NEWSROOM_INGEST_SECTION", "")
+        default = settings.NEWSROOM_INGEST_SECTION
         return by_name.get(default) or sections[0]

@@ -8,10 +8,6 @@ from django.conf import settings
 from .items import IngestError
 
 
-def max_picture_bytes():
-    return getattr(settings, "NEWSROOM_INGEST_MAX_PICTURE_BYTES", 50 * 1024 * 1024)
-
-
 def _local_part(href):
     """The path part of a relative href; remote URLs are refused because ingest never goes online."""
     parts = urlsplit(href)
@@ -27,9 +23,10 @@ def _local_part(href):
 
 
 def _read_bounded(handle, label):
-    data = handle.read(max_picture_bytes() + 1)
-    if len(data) > max_picture_bytes():
-        raise IngestError(f"Picture {label} is larger than {max_picture_bytes() // (1024 * 1024)} MB.")
+    limit = settings.NEWSROOM_INGEST_MAX_PICTURE_BYTES
+    data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise IngestError(f"Picture {label} is larger than {limit // (1024 * 1024)} MB.")
     return data
 
 

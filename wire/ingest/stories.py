@@ -92,7 +92,7 @@ def _relax_commit():
     committed imports (never half an item; re-running ingest brings them back). SET LOCAL ends with
     the transaction, so a pooled or reused connection is never left changed.
     """
-    if connection.vendor == "postgresql" and getattr(settings, "NEWSROOM_INGEST_ASYNC_COMMIT", False):
+    if connection.vendor == "postgresql" and settings.NEWSROOM_INGEST_ASYNC_COMMIT:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
@@ -144,7 +144,7 @@ def _create_story(item, batch, result, new_photos):
     _apply_fields(article, item, batch)
     article.slug = _free_slug(item, batch)
     # The ingest log keeps the item as received; a revision of the import is optional (it triples the cost).
-    recorded = getattr(settings, "NEWSROOM_INGEST_IMPORT_REVISION", False)
+    recorded = settings.NEWSROOM_INGEST_IMPORT_REVISION
     with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", batch) if recorded \
             else nullcontext():
         article.save()

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
         if workers is None:
-            workers = getattr(settings, "NEWSROOM_INGEST_WORKERS", 2)
+            workers = settings.NEWSROOM_INGEST_WORKERS
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
         ingest_options = IngestOptions(publish=publish, source_name=source, workers=workers)
