@@ -14,10 +14,10 @@ from articles.publishing import publish_article
 from wire import pending
 from wire.models import PendingUpdate, WireVersion
 
-from .ingest_helpers import ingest, ninjs, webp_renditions_only, write_json  # noqa: F401  (autouse)
+from .ingest_helpers import ingest, ninjs, write_json
 from .workflow_helpers import desk_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 BODY_V1 = "<p>The first boat now leaves at six.</p><p>Fares stay the same.</p><p>More sailings in summer.</p>"
 
