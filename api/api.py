@@ -165,7 +165,7 @@ def list_stories(request, response: HttpResponse, filters: Query[StoryFilters]):
     """Stories, newest first, each with its lead photo; narrowed by the filters."""
     require_scope(request, ApiKey.Scope.CONTENT)
     now = timezone.now()
-    stories = filters.apply(content.visible_stories(caller(request), now)).with_related()
+    stories = content.with_summary_related(filters.apply(content.visible_stories(caller(request), now)))
     return Listing(stories, lambda article: content.story_summary(article, now), response)
 
 

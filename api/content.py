@@ -5,12 +5,13 @@ has already cleared for a later time (scheduled, or waiting for an embargo), cle
 The presenters read rows prefetched by ArticleQuerySet.with_related() only, so a page of stories
 costs the same number of queries whatever its size.
 """
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import images
-from articles.models import Article, Photo
+from articles.models import Article, ArticleAuthor, Photo
 from newsroom.links import absolute_url
 
 
@@ -25,6 +26,12 @@ def visible_stories(key, now=None):
             | Article.objects.filter(status=Article.Status.PUBLISHED, embargo_until__gt=now)
         )
     return stories
+
+
+def with_summary_related(stories):
+    """What a story in a list carries (section, source, byline, lead photo): no tags or notes to prefetch."""
+    byline = Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author"))
+    return stories.with_card_related().prefetch_related(byline)
 
 
 def visible_photos(key, now=None):
@@ -87,6 +94,12 @@ def rendition_data(rendition):
     }
 
 
+def provenance_label(photo):
+    """What readers see under the figure for this photo (an AI-made image), or ""."""
+    source = photo.digital_source
+    return source.reader_label if source and source.is_labelled else ""
+
+
 def photo_data(photo, *, caption=None):
     """A photo as published with a story (`caption` holds the story's own caption and credit) or on its own."""
     renditions = sorted(photo.renditions.all(), key=lambda r: (r.spec == "thumb", r.spec.split("-")[0], r.width))
@@ -100,6 +113,8 @@ def photo_data(photo, *, caption=None):
         "alt_text": photo.display_alt,
         "usage_terms": photo.usage_terms,
         "expires_at": photo.expires_at,
+        "digital_source_type": photo.digital_source_type,
+        "provenance_label": provenance_label(photo),
         "width": photo.width,
         "height": photo.height,
         "renditions": [rendition_data(r) for r in renditions],

@@ -25,7 +25,9 @@ def set_last_modified(response, when):
 
 def finish_response(request, response):
     """Add Cache-Control, Vary and an ETag (of the body), and answer 304 when the client's copy is current."""
-    response["Cache-Control"] = cache_control(caller(request))
+    # Refusals depend on the caller and the moment (a bad key, a spent rate limit): never keep them.
+    refused = response.status_code in (401, 403, 429)
+    response["Cache-Control"] = "no-store" if refused else cache_control(caller(request))
     patch_vary_headers(response, ["X-API-Key"])
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response

@@ -54,6 +54,12 @@ class PhotoOut(Schema):
     alt_text: str
     usage_terms: str = Field(description='The licence terms, e.g. "Editorial use only."')
     expires_at: datetime | None = Field(description="Licence end: the photo disappears from the API then.")
+    digital_source_type: str = Field(
+        description="IPTC digital source type URI (camera, composite, AI-generated...); empty when unknown"
+    )
+    provenance_label: str = Field(
+        description='The label readers see under the figure ("AI-generated image"), or empty when none'
+    )
     width: int
     height: int
     renditions: list[RenditionOut]

@@ -28,7 +28,7 @@ from django_tasks import task_backends
 from articles.models import Article
 from pipeline.queue import background_task, enqueue
 
-from .content import story_summary
+from .content import story_summary, with_summary_related
 from .models import Webhook, WebhookDelivery, WebhookEvent
 from .ninjs import story_uri
 
@@ -163,7 +163,7 @@ def payload_for(delivery, now):
         if article.status == Article.Status.PUBLISHED and release_time(article, now) > now:
             return "wait"
         return None
-    fresh = Article.objects.published(now).with_related().get(pk=article.pk)
+    fresh = with_summary_related(Article.objects.published(now)).get(pk=article.pk)
     return base | {"story": story_summary(fresh, now) | {"uri": story_uri(fresh)}}
 
 

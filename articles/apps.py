@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .public_cache import connect_signals
+        from .cdn_purge import connect_signals
         from .roles import grant_new_permissions
 
         connect_signals()

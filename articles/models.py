@@ -1,5 +1,6 @@
 """Content model: sections, sources, authors, articles, photos and their captions."""
 import hashlib
+import secrets
 
 import reversion
 from django.conf import settings
@@ -206,6 +207,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The content generation's clock (pagecache.generation) probes the latest passed embargo.
+            models.Index(
+                fields=["embargo_until"],
+                name="article_embargo_idx",
+                condition=Q(status="published", embargo_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -326,6 +333,10 @@ def file_sha256(file):
     return digest.hexdigest()
 
 
+def new_rendition_key():
+    return secrets.token_hex(10)
+
+
 def original_storage():
     return originals_storage
 
@@ -396,7 +407,11 @@ class Photo(models.Model):
     licensor_url = models.URLField("licence URL", max_length=500, blank=True)
     copyright_owner = models.CharField(max_length=255, blank=True)
     usable_from = models.DateTimeField(
-        "embargoed until", null=True, blank=True, help_text="The photo may not be shown before this time."
+        "embargoed until",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The photo may not be shown before this time.",
     )
     expires_at = models.DateTimeField(
         "do not use after",
@@ -412,6 +427,8 @@ class Photo(models.Model):
     content_credentials = models.JSONField(
         default=dict, blank=True, editable=False, help_text="The C2PA manifest read from the file, if any."
     )
+    # Renditions are named by this secret, not by the file's SHA-256 (see images.rendition_prefix).
+    rendition_key = models.CharField(max_length=32, blank=True, default=new_rendition_key, editable=False)
     metadata = models.JSONField(default=dict, blank=True, editable=False, help_text="Everything read from the file.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -422,6 +439,12 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The content generation's clock (pagecache.generation) probes the latest passed licence
+        # end and photo embargo.
+        indexes = [
+            models.Index(fields=["expires_at"], name="photo_expires_idx", condition=Q(expires_at__isnull=False)),
+            models.Index(fields=["usable_from"], name="photo_usable_from_idx", condition=Q(usable_from__isnull=False)),
+        ]
 
     def __str__(self):
         return self.headline or self.caption[:80] or f"Photo {self.pk}"

@@ -210,13 +210,12 @@ def import_photo(file, *, filename=None, uploaded_by=None, source=None, checked=
             link_credit_sources(photo)
             request_renditions(photo, image=checked.image)
     except IntegrityError:
-        # The same file imported concurrently: keep theirs (and its renditions, which share our
-        # names), drop our copy of the original.
-        discard_photo_files(photo, renditions=False)
+        # The same file imported concurrently: keep theirs, drop our copy of the original and our
+        # renditions (named by our own rendition key, so theirs are untouched).
+        discard_photo_files(photo)
         existing = Photo.objects.filter(sha256=digest).first()
         if existing:
             return existing, False
-        images.delete_rendition_files(photo)
         raise
     except BaseException:
         discard_photo_files(photo)

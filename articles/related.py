@@ -1,13 +1,80 @@
-"""'More on this': stories sharing the most tags with a story, newest first among equals."""
+"""'More on this' (stories sharing the most tags, newest first among equals) and 'More from
+<section>' (the section's latest), fetched together in one query.
 
+Neither may scan the archive: "more on this" looks at the RELATED_WINDOW newest stories of each of
+the story's tags (an index on taggit's (tag_id, object_id)), and the section list walks the
+(section, published_at) index. Story ids grow with time, so the newest ids are the newest stories.
+On databases without LATERAL joins (the SQLite quick start) two plain ORM queries do the same.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from .models import Article
+
+RELATED_WINDOW = 200
+LINK_FIELDS = ("headline", "slug", "published_at", "created_at")
+
+PUBLISHED_SQL = (
+    "a.status = 'published' AND a.published_at <= %(now)s "
+    "AND (a.embargo_until IS NULL OR a.embargo_until <= %(now)s)"
+)
+STORY_LINKS_SQL = f"""
+WITH candidates AS (
+    SELECT ti.object_id AS id, count(*) AS shared
+    FROM unnest(%(tag_ids)s::int[]) AS t(tag_id)
+    CROSS JOIN LATERAL (
+        SELECT object_id FROM taggit_taggeditem
+        WHERE tag_id = t.tag_id AND content_type_id = %(content_type)s AND object_id <> %(pk)s
+        ORDER BY object_id DESC LIMIT {RELATED_WINDOW}
+    ) ti
+    GROUP BY ti.object_id
+)
+(SELECT a.id, a.headline, a.slug, a.published_at, a.created_at, 'related' AS link_kind
+ FROM candidates c JOIN articles_article a ON a.id = c.id
+ WHERE {PUBLISHED_SQL}
+ ORDER BY c.shared DESC, a.published_at DESC, a.id DESC LIMIT %(limit)s)
+UNION ALL
+(SELECT a.id, a.headline, a.slug, a.published_at, a.created_at, 'section' AS link_kind
+ FROM articles_article a
+ WHERE a.section_id = %(section)s AND a.id <> %(pk)s AND {PUBLISHED_SQL}
+ ORDER BY a.published_at DESC, a.id DESC LIMIT %(limit)s)
+"""
+
+
+def story_links(article, limit=5):
+    """(more from the section, more on this): published stories, in one query (tags prefetched)."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    if connection.vendor != "postgresql":
+        return section_latest(article, limit), tag_related(article, tag_ids, limit)
+    params = {
+        "tag_ids": tag_ids,
+        "content_type": ContentType.objects.get_for_model(Article).pk,
+        "pk": article.pk,
+        "section": article.section_id,
+        "now": timezone.now(),
+        "limit": limit,
+    }
+    links = list(Article.objects.raw(STORY_LINKS_SQL, params))
+    return (
+        [a for a in links if a.link_kind == "section"],
+        [a for a in links if a.link_kind == "related"],
+    )
 
 
 def related_articles(article, limit=5):
     """Published stories sharing tags with `article`, in one query (tags must be prefetched)."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    return story_links(article, limit)[1]
+
+
+def section_latest(article, limit):
+    stories = Article.objects.published().filter(section_id=article.section_id).exclude(pk=article.pk)
+    return list(stories.only(*LINK_FIELDS).newest_first()[:limit])
+
+
+def tag_related(article, tag_ids, limit):
     if not tag_ids:
         return []
     return list(
@@ -15,6 +82,6 @@ def related_articles(article, limit=5):
         .exclude(pk=article.pk)
         .filter(tags__in=tag_ids)
         .annotate(shared_tags=Count("pk"))
-        .only("headline", "slug", "published_at", "created_at")
+        .only(*LINK_FIELDS)
         .order_by("-shared_tags", "-published_at", "-pk")[:limit]
     )

@@ -7,6 +7,8 @@ the immediate backend (make run, tests) everything is made at once, as before.
 """
 
 from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
 
 from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
 
@@ -88,7 +90,9 @@ def ready_renditions(photo, families):
 
 
 def photos_missing_renditions():
-    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC)
+    # Not photos whose licence has ended: readers never see them, and their files are withdrawn.
+    expired = Q(expires_at__lte=timezone.now())
+    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC).exclude(expired)
 
 
 @background_task(retries=0, queue_name="media")

@@ -236,5 +236,6 @@ def publish_problems(article, *, at, photos=None):
     return messages
 
 
-# --- the clock: next_photo_change() lives in public_cache.py (it reads Photo rows; rights.py is
-# imported by models.py and so must not import it back) ---------------------------------------
+# The clock: a licence end or a photo embargo lift changes public pages with no save. The content
+# generation (pagecache/generation.py) includes the latest such moment that has passed, so every
+# cached surface changes at that time.

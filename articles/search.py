@@ -10,8 +10,9 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import Count, F, Func, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.html import escape
@@ -98,3 +99,24 @@ def snippet_html(article):
         return escape(article.summary)
     html = escape(raw).replace(escape(START), "<mark>").replace(escape(STOP), "</mark>")
     return mark_safe(html)  # noqa: S308 - built from escaped text and our own <mark> tags
+
+
+def results_page(results, number, per_page):
+    """One page of `results` and their total in one query (the count rides on the rows).
+
+    The total is an uncorrelated scalar subquery, computed once; the snippets (ts_headline, the
+    costly part) are still made only for the page's rows, after the sort and limit. A page number
+    past the end shows the last page (one more query, only then)."""
+    paginator = Paginator(results, per_page)
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    matches = Article.objects.filter(pk__in=results.order_by().values("pk"))
+    total = matches.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n")
+    rows = list(results.annotate(total_matches=Subquery(total))[start : start + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].total_matches if rows else 0  # cached_property: set, not counted
+    return Page(rows, number, paginator)

@@ -8,10 +8,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,15 +18,17 @@ from taggit.models import Tag
 
 from newsroom.links import absolute_url
 from newsroom.ratelimits import allow
+from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
 
+from .front_page import front_page_ids
 from .models import Article, ArticleRedirect, Author, Section, Source
+from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
-from .related import related_articles
-from .search import search_articles, snippet_html
+from .related import story_links
+from .search import results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .top_stories import top_stories
 
-STORIES_PER_SECTION_ON_HOME = 4
 SEARCH_PAGE_SIZE = 20
 # Dates a search filter accepts: wide enough for any archive, narrow enough that a day's bounds in any
 # time zone stay inside what datetime and PostgreSQL can hold (9999-12-31 overflowed to a 500).
@@ -62,16 +61,12 @@ class PublishedArticlesMixin:
 class HomeView(PublishedArticlesMixin, TemplateView):
     template_name = "articles/home.html"
 
+    def get(self, request, *args, **kwargs):
+        return add_keys(super().get(request, *args, **kwargs), "home", TOP_STORIES_KEY)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead_pk = self.get_base_queryset().newest_first().values_list("pk", flat=True).first()
-        ranked_pks = list(
-            self.get_base_queryset()
-            .exclude(pk=lead_pk)
-            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
-            .filter(rank__lte=STORIES_PER_SECTION_ON_HOME)
-            .values_list("pk", flat=True)
-        )
+        lead_pk, ranked_pks = front_page_ids()
         # One fetch for the lead and every section's stories, whatever the number of sections.
         stories = list(
             self.get_base_queryset()
@@ -104,7 +99,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         url = self.object.get_absolute_url()
         if request.path != url:
             return redirect(url, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        return add_keys(response, *article_keys(self.object), TOP_STORIES_KEY)
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
@@ -117,12 +113,10 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
+        more_from_section, related = story_links(self.object)
         context.update(
-            more_from_section=list(
-                self.get_base_queryset().filter(section_id=article.section_id).exclude(pk=article.pk).newest_first()[:5]
-            ),
-            related=related_articles(article),
+            more_from_section=more_from_section,
+            related=related,
             top_stories=top_stories(),
         )
         return context
@@ -134,6 +128,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = PeekPaginator
     model_for_slug = None
     filter_field = None
 
@@ -146,9 +141,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
             self.get_base_queryset()
             .with_card_related()
             .newest_first()
+            # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})
-            .distinct()
         )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        return add_keys(response, f"{self.list_kind.lower()}-{self.subject.pk}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)
@@ -212,7 +211,7 @@ def search(request):
         filters = {k: form.cleaned_data.get(k) for k in ("section", "date_from", "date_to")}
     query = request.GET.get("q", "")
     results = search_articles(query, **filters)
-    page = Paginator(results.select_related("section"), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = results_page(results.select_related("section"), request.GET.get("page"), SEARCH_PAGE_SIZE)
     for article in page.object_list:
         article.snippet = snippet_html(article)
     params = request.GET.copy()

@@ -18,6 +18,9 @@ web() {
   if [ "${MIGRATE_ON_START:-0}" = "1" ]; then
     release
   fi
+  # Request metrics of every gunicorn worker process, added up on each /metrics scrape.
+  export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/newsroom-prometheus}"
+  rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
   # exec: gunicorn becomes the process that receives docker's SIGTERM and shuts down gracefully.
   exec gunicorn newsroom.wsgi:application \
     --bind "${GUNICORN_BIND:-0.0.0.0:${PORT:-8000}}" \

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "pagecache",
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -54,24 +55,33 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",  # RQ's connections and commands for the django-tasks RQ backend
     "pipeline",
+    "django_prometheus",
+    "monitoring",
     "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
     "api",
 ]
 
 MIDDLEWARE = [
+    # Request latency and counts for Prometheus (/metrics): first and last, so they time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "newsroom.middleware.RequestLogMiddleware",
     # Probes answer before host checks and the HTTPS redirect (docs/deploying.md).
     "newsroom.health.HealthCheckMiddleware",
+    "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache (pagecache/middleware.py): before sessions and auth,
+    # which a cached page does not need.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -179,6 +189,14 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'rq' or 'immediate'.")
+# Continuous wire intake (wire/intake.py, docs/wire-ingest.md): how often the scheduler looks for due
+# intakes, how long a dropped file must stay unchanged before it is taken, a feed request's timeout.
+WIRE_INTAKE_POLL_SECONDS = env_int("WIRE_INTAKE_POLL_SECONDS", 30)
+WIRE_INTAKE_SETTLE_SECONDS = env_int("WIRE_INTAKE_SETTLE_SECONDS", 10)
+WIRE_INTAKE_TIMEOUT = env_int("WIRE_INTAKE_TIMEOUT", 15)
+# Bearer token a Prometheus scraper (and monitors reading /admin/pipeline.json) must send; while it is
+# empty /metrics answers 404 unless DEBUG is on (docs/deploying.md, "Pipeline health and metrics").
+NEWSROOM_METRICS_TOKEN = os.environ.get("NEWSROOM_METRICS_TOKEN", "")
 # Task failures stay visible (admin, pipeline health) this many days, then the daily purge drops them.
 PIPELINE_KEEP_FAILURES_DAYS = env_int("PIPELINE_KEEP_FAILURES_DAYS", 30)
 RQ_QUEUES = {
@@ -292,8 +310,6 @@ NEWSLETTER_MAIL_INTERVAL_SECONDS = env_int("NEWSLETTER_MAIL_INTERVAL_SECONDS", 1
 NEWSLETTER_MAIL_MAX_ATTEMPTS = env_int("NEWSLETTER_MAIL_MAX_ATTEMPTS", 12)
 # How long the Top 10 box is cached (dropped earlier by any story or section save).
 NEWSROOM_TOP_STORIES_CACHE_SECONDS = env_int("NEWSROOM_TOP_STORIES_CACHE_SECONDS", 60)
-# Feeds and sitemaps are cached this long (a killed story drops out at once either way).
-NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS = env_int("NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS", 120)
 NEWSROOM_SITEMAP_PAGE_SIZE = env_int("NEWSROOM_SITEMAP_PAGE_SIZE", 1000)
 # The publisher logo in structured data (a static file path) and its size in pixels.
 NEWSROOM_PUBLISHER_LOGO = os.environ.get("NEWSROOM_PUBLISHER_LOGO", "img/logo.png")
@@ -357,6 +373,21 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Seconds before a hung SMTP server counts as down (the mail stays queued and is retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
+# page is kept server-side (entries also end at the next content change; 0 = off), what shared
+# caches may keep (s-maxage, stale-while-revalidate; a CDN is purged on change), nginx's
+# micro-cache (X-Accel-Expires), the surrogate-key header name, and the CDN purge backend.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 120)
+NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
+NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 60)
+NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env_int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", 30)
+NEWSROOM_PROXY_CACHE_SECONDS = env_int("NEWSROOM_PROXY_CACHE_SECONDS", 1)
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key")
+NEWSROOM_CDN_PURGE_BACKEND = os.environ.get("NEWSROOM_CDN_PURGE_BACKEND", "pagecache.purge.NoPurge")
+NEWSROOM_CDN_API_URL = os.environ.get("NEWSROOM_CDN_API_URL", "https://api.fastly.com")
+NEWSROOM_CDN_SERVICE_ID = os.environ.get("NEWSROOM_CDN_SERVICE_ID", "")
+NEWSROOM_CDN_API_TOKEN = os.environ.get("NEWSROOM_CDN_API_TOKEN", "")
 
 # Production hardening behind the TLS-terminating proxy; secure by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

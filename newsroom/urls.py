@@ -7,6 +7,7 @@ admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.index_title = "Stories, photos and sources"
 
 urlpatterns = [
+    path("", include("monitoring.urls")),  # /admin/pipeline/ and its JSON, before the admin's catch-all
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),  # /api/v1/: the content API, its OpenAPI document and docs page
     path("", include("articles.urls")),  # every reader page, namespace "reader"

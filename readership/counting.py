@@ -25,7 +25,6 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from articles.models import Article
-from articles.public_cache import cached_public
 
 from .models import ReadCount
 
@@ -57,11 +56,16 @@ def client_key(ip):
 
 
 def is_public_story(article_id):
-    """Whether readers may see `article_id` now; cached a minute and dropped on any story change, so a
-    killed story stops counting at once (reads of drafts or unknown ids are never stored)."""
-    return cached_public(
-        f"public-story:{article_id}", lambda: Article.objects.published().filter(pk=article_id).exists(), timeout=60
-    )
+    """Whether readers may see `article_id`, cached a minute: keeps drafts and unknown ids out of the
+    counters without a query per hit. (Not keyed by the content generation, which costs a query to
+    read: flush_reads keeps only stories that are public at flush time, so a killed story's reads
+    are never stored either.)"""
+    key = f"readership:public-story:{article_id}"
+    public = cache.get(key)
+    if public is None:
+        public = Article.objects.published().filter(pk=article_id).exists()
+        cache.set(key, public, 60)
+    return public
 
 
 def _counter_key(bucket, article_id):
@@ -162,10 +166,10 @@ def flush_reads(now=None):
 
 
 def write_counts(totals):
-    """Add {(article_id, hour): reads} to ReadCount in one statement; unknown stories are dropped."""
+    """Add {(article_id, hour): reads} to ReadCount in one statement; stories not public now are dropped."""
     if not totals:
         return 0
-    known = set(Article.objects.filter(pk__in={aid for aid, _ in totals}).values_list("pk", flat=True))
+    known = set(Article.objects.published().filter(pk__in={aid for aid, _ in totals}).values_list("pk", flat=True))
     rows = [(aid, hour, reads) for (aid, hour), reads in totals.items() if aid in known and reads > 0]
     if not rows:
         return 0

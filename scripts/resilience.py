@@ -90,7 +90,9 @@ class Processes:
 
     def start(self, name, args, *, env=None, user=None, log_name=None):
         out = open(self.workdir / f"{log_name or name}.log", "ab")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, user=user, cwd=ROOT)
+        # Another user (postgres) may not be allowed into the checkout: it starts in the work folder.
+        cwd = self.workdir if user else ROOT
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, user=user, cwd=cwd)
         process.log_file = out
         self.running[name] = process
         return process
@@ -337,7 +339,7 @@ class Suite:
         subprocess.run(
             [str(self.pg_bin / "initdb"), "-D", str(self.workdir / "pg"), "-U", "postgres", "--auth=trust",
              "-E", "UTF8", "--no-sync"],
-            user=self.as_postgres, check=True, capture_output=True,
+            user=self.as_postgres, cwd=self.workdir, check=True, capture_output=True,
         )
         self.start_postgres()
         subprocess.run(

@@ -46,3 +46,10 @@ def editor(db):
     from tests.workflow_helpers import desk_user
 
     return desk_user("Editor")
+
+
+@pytest.fixture
+def uncached_pages(settings):
+    """Whole-page caching off, so a test measures the work of building the page itself."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_SEARCH_CACHE_SECONDS = 0

@@ -106,7 +106,8 @@ def test_revoked_or_unknown_key_is_refused(client):
     key.revoke()
     key.save()
     assert client.get("/api/v1/stories", HTTP_X_API_KEY=raw).status_code == 401
-    assert client.get("/api/v1/stories", HTTP_X_API_KEY="nr_not-a-key").status_code == 401
+    refused = client.get("/api/v1/stories", HTTP_X_API_KEY="nr_not-a-key")
+    assert refused.status_code == 401 and refused["Cache-Control"] == "no-store"
 
 
 def test_scopes_limit_a_key(client):
@@ -120,6 +121,7 @@ def test_anonymous_callers_are_rate_limited_per_address(client, settings):
     settings.NEWSROOM_API_ANON_RATE = "3/m"
     codes = [client.get("/api/v1/sections").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+    assert client.get("/api/v1/sections")["Cache-Control"] == "no-store"
     assert client.get("/api/v1/sections", REMOTE_ADDR="10.0.0.9").status_code == 200
 
 

@@ -192,3 +192,19 @@ def test_delivery_log_is_in_the_admin(client, receiver, webhook, django_capture_
     page = client.get("/admin/api/webhookdelivery/").content.decode()
     assert "story.published" in page or "Story published" in page
     assert "Logged story" in page
+
+
+def test_a_new_wire_version_of_a_published_story_is_announced(receiver, webhook, tmp_path,
+                                                            django_capture_on_commit_callbacks):
+    from tests.ingest_helpers import ingest, ninjs, write_json
+
+    write_json(tmp_path, "v1.json", ninjs(version="1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(tmp_path / "v1.json", publish=True)
+    write_json(tmp_path, "v2.json", ninjs(version="2", headline="Harbour ferry timetable changes again",
+                                          versioncreated="2026-03-02T09:00:00Z"))
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(tmp_path / "v2.json")
+    events = [r["event"] for r in receiver.received]
+    assert events[0] == "story.published" and "story.updated" in events[1:]
+    assert receiver.received[-1]["body"]["story"]["headline"] == "Harbour ferry timetable changes again"

@@ -109,7 +109,7 @@ def test_moving_the_focal_point_keeps_whole_picture_renditions():
 def test_rendition_names_are_deterministic_and_files_are_reused():
     photo = PhotoFactory()
     rendition = images.get_rendition(photo, "w640.webp")
-    assert rendition.file.name == f"renditions/{photo.sha256[:2]}/{photo.sha256[:16]}-w640.webp"
+    assert rendition.file.name == f"renditions/{photo.rendition_key[:2]}/{photo.rendition_key}-w640.webp"
     Rendition.objects.filter(pk=rendition.pk).delete()
     photo.image.delete(save=False)  # without the original, only adopting the stored file can work
     again = images.get_rendition(Photo.objects.get(pk=photo.pk), "w640.webp")

@@ -79,6 +79,7 @@ def render_nginx(tmp, web_port, nginx_port, max_upload_mb):
         "http://web:8000": f"http://127.0.0.1:{web_port}",
         "/srv/static/": f"{tmp}/published_static/",
         "/srv/media/renditions/": f"{tmp}/media/renditions/",
+        "/var/cache/nginx/newsroom": f"{tmp}/nginx/page-cache",
     }.items():
         assert conf.count(old) == 1, old
         conf = conf.replace(old, new)
@@ -251,3 +252,15 @@ def test_nginx_refuses_uploads_over_the_limit(stack):
     status, _, _ = request(stack["nginx"], "/admin/login/", method="POST", body=b"x" * (1024 * 1024 + 1),
                            headers={"Content-Type": "application/octet-stream"})
     assert status == 413
+
+
+def test_nginx_micro_caches_public_pages_but_never_for_staff_or_the_admin(stack):
+    https = {"Host": "localhost", "X-Forwarded-Proto": "https"}
+    request(stack["nginx"], "/feeds/rss/", headers=https)
+    status, headers, _ = request(stack["nginx"], "/feeds/rss/", headers=https)
+    assert status == 200 and headers["X-Micro-Cache"] == "HIT"
+    _, headers, _ = request(stack["nginx"], "/feeds/rss/", headers={**https, "Cookie": "sessionid=staff"})
+    assert headers["X-Micro-Cache"] == "BYPASS"
+    for _ in range(2):
+        _, headers, _ = request(stack["nginx"], "/admin/login/", headers=https)
+    assert headers["X-Micro-Cache"] != "HIT"

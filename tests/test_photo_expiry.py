@@ -72,7 +72,7 @@ def test_expired_photo_leaves_page_lists_feeds_sitemap_and_json_ld_at_its_time(c
 
 
 def test_cached_feed_is_not_kept_past_the_next_photo_expiry(client, live_story_with_expiring_photo, settings):
-    settings.NEWSROOM_PUBLIC_RESPONSE_CACHE_SECONDS = 3600
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600
     story, photo, _inline = live_story_with_expiring_photo
     url = reverse("reader:feed-latest-rss")
     with time_machine.travel(EXPIRY - timedelta(minutes=10), tick=False):

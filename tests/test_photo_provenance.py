@@ -159,3 +159,16 @@ def test_story_form_shows_the_photo_badges(client, editor):
     client.force_login(editor)
     form = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert "Editorial use only</span>" in form and "Edited with AI</span>" in form
+
+
+def test_the_api_carries_the_digital_source_type_and_the_reader_label(client):
+    photo = rights_photo("source_type_trainedAlgorithmicMedia.jpg")
+    camera = rights_photo("source_type_digitalCapture.jpg")
+    story = ArticleFactory()
+    CaptionFactory(article=story, photo=photo)
+    CaptionFactory(article=story, photo=camera, role="inline", position=1)
+    photos = {p["id"]: p for p in client.get(f"/api/v1/stories/{story.pk}").json()["photos"]}
+    assert photos[photo.pk]["digital_source_type"] == DST + "trainedAlgorithmicMedia"
+    assert photos[photo.pk]["provenance_label"] == "AI-generated image"
+    assert photos[camera.pk]["digital_source_type"] == DST + "digitalCapture"
+    assert photos[camera.pk]["provenance_label"] == ""

@@ -11,7 +11,7 @@ from tests.factories import (
 )
 from tests.workflow_helpers import count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 ARTICLE_PAGE_BUDGET = 8
 LIST_PAGE_BUDGET = 6  # home, section, tag, source and author pages (navigation and Top 10 cached)

@@ -15,7 +15,7 @@ from wire.ingest.resolvers import UploadResolver
 
 from . import pending
 from .forms import WireUploadForm
-from .models import PendingUpdate, WireVersion
+from .models import Intake, IntakeFailure, PendingUpdate, WireVersion
 
 INGEST_PERMISSION = "articles.add_article"
 
@@ -155,3 +155,25 @@ class PendingUpdateAdmin(admin.ModelAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/wire/pendingupdate/review.html", context)
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "location", "enabled", "last_success_at", "consecutive_failures", "last_error"]
+    list_filter = ["kind", "enabled"]
+    readonly_fields = ["last_polled_at", "last_success_at", "next_poll_at", "consecutive_failures", "last_error",
+                       "etag", "last_modified"]
+
+
+@admin.register(IntakeFailure)
+class IntakeFailureAdmin(admin.ModelAdmin):
+    list_display = ["failed_at", "intake", "item", "reason"]
+    list_filter = ["intake"]
+    search_fields = ["item", "reason"]
+    date_hierarchy = "failed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

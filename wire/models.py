@@ -73,3 +73,47 @@ class PendingUpdate(models.Model):
     def side(self, which):
         """The agency's fields as they were "before" or are "now", JSON-ready (wire.agency.from_json)."""
         return {name: sides.get(which) for name, sides in self.fields.items()}
+
+
+class Intake(models.Model):
+    """Where one agency delivers continuously: a drop folder, or an HTTP(S) feed polled on a schedule."""
+
+    class Kind(models.TextChoices):
+        FOLDER = "folder", "Drop folder"
+        FEED = "feed", "HTTP(S) feed"
+
+    source = models.ForeignKey("articles.Source", on_delete=models.CASCADE, related_name="intakes",
+                               help_text="The agency every item of this intake is credited to.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    location = models.CharField(max_length=500, help_text="Folder path on the workers' file system, or the feed URL.")
+    enabled = models.BooleanField(default=True)
+    interval_seconds = models.PositiveIntegerField(default=60, help_text="Seconds between polls when all is well.")
+    # Poll state, kept by wire/intake.py.
+    etag = models.CharField(max_length=255, blank=True, editable=False)
+    last_modified = models.CharField(max_length=64, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["source__name", "pk"]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display().lower()}: {self.location}"
+
+
+class IntakeFailure(models.Model):
+    """A file or item an intake could not ingest, with the reason (pipeline health lists them)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="failures")
+    item = models.CharField(max_length=500, blank=True, help_text="File name, GUID or URL.")
+    reason = models.TextField()
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.reason[:80]}"

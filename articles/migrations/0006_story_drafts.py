@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_photo_rights'),
+        ('articles', '0005_reader_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

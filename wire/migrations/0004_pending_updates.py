@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0002_roles'),
-        ('wire', '0002_payload'),
+        ('wire', '0003_intake'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
