@@ -37,6 +37,7 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 	# Reader pages under gunicorn/wrk/nginx (a few minutes; builds its 10k corpus once). 100k: bench/pages.py --large 100000
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/pages.py
+	$(PY) bench/sanitizer.py
 
 # Resilience suite (scripts/resilience.py): gunicorn under 50 clients with its own PostgreSQL, Redis and
 # SMTP server on 127.0.0.1, each failing mid-load; prints requests, errors, p50/p99. About 3 minutes.

@@ -23,7 +23,7 @@ from articles.models import Article, Author, Section, Source
 from articles.search import search_articles
 
 from . import content
-from .http import finish_response, set_last_modified
+from .http import finish_response, set_last_modified, tag_stories
 from .keys import ApiKeyAuth, caller
 from .models import ApiKey
 from .ninjs import story_ninjs, withdrawal_ninjs
@@ -109,6 +109,7 @@ class Page(CursorPagination):
         rows = page["results"]
         if listing.response is not None and rows:
             set_last_modified(listing.response, max(row.modified_at for row in rows))
+            tag_stories(listing.response, rows, is_list=True)
         page["results"] = [listing.present(row) for row in rows]
         return page
 
@@ -191,6 +192,7 @@ def get_story(request, response: HttpResponse, story_id: ObjectId):
     article = find_story(request, story_id, now)
     if article is not None:
         set_last_modified(response, article.modified_at)
+        tag_stories(response, [article])
         return content.story_detail(article, now)
     if killed_story(story_id):
         return gone(request)
@@ -215,6 +217,7 @@ def get_story_ninjs(request, response: HttpResponse, story_id: ObjectId):
     article = find_story(request, story_id, now)
     if article is not None:
         set_last_modified(response, article.modified_at)
+        tag_stories(response, [article])
         return story_ninjs(article)
     killed = killed_story(story_id)
     if killed is not None:

@@ -1,8 +1,10 @@
 """Demo content for `manage.py seed_demo`: written for Newsroom, shaped like a real desk's day."""
 import io
+import secrets
 from datetime import timedelta
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -279,16 +281,25 @@ def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, 
 
 
 def ensure_accounts():
+    """The demo logins: [(username, password to print)].
+
+    With DEBUG on (`make run`) they get the well-known demo passwords. With DEBUG off a new account
+    gets a random password, printed this once; an existing account keeps its password, unprinted,
+    so a demo seeded on a public server never has a superuser with a password from the source code.
+    """
     User = get_user_model()
     created = []
-    for username, password, group_name, is_superuser in ACCOUNTS:
+    for username, demo_password, group_name, is_superuser in ACCOUNTS:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={"is_staff": True, "is_superuser": is_superuser, "email": f"{username}@newsroom.test"},
         )
+        password = demo_password if settings.DEBUG else secrets.token_urlsafe(12)
         if was_created:
             user.set_password(password)
             user.save()
+        elif not settings.DEBUG:
+            password = "(existing account: password unchanged)"
         group = Group.objects.filter(name=group_name).first()
         if group:
             user.groups.add(group)

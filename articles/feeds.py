@@ -5,11 +5,14 @@ item carries the byline, publish and update times, tags, and the lead photo both
 <enclosure> and as Media RSS <media:content> with its size and credit.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
@@ -78,6 +81,18 @@ def image_mime_type(spec):
     return images.MIME_TYPES[images.SPECS[spec].format]
 
 
+def uses_permanent_id(article):
+    first = article.first_published_at or article.published_at
+    return first is not None and first >= settings.NEWSROOM_FEED_PERMANENT_IDS_SINCE
+
+
+def permanent_id(article):
+    """tag:<host>,<first publish day>:story-<id> (RFC 4151): never changes once published."""
+    host = urlsplit(settings.NEWSROOM_SITE_URL).hostname or "localhost"
+    first = timezone.localtime(article.first_published_at or article.published_at)
+    return f"tag:{host},{first:%Y-%m-%d}:story-{article.pk}"
+
+
 class LatestArticlesFeed(Feed):
     """The newest published stories (RSS); subclasses narrow them to one section, tag, source or
     author, and the *AtomFeed ones speak Atom. Each names its own URL (url_name) and the reader page
@@ -124,9 +139,15 @@ class LatestArticlesFeed(Feed):
         return absolute_url(article.get_absolute_url())
 
     def item_guid(self, article):
+        """The RSS <guid> and Atom <id>: a tag: URI on the story's id, which survives slug and date
+        changes. Stories first published before NEWSROOM_FEED_PERMANENT_IDS_SINCE keep the URL
+        they always had as their id, so aggregators that know them see no duplicates."""
+        if uses_permanent_id(article):
+            return permanent_id(article)
         return self.item_link(article)
 
-    item_guid_is_permalink = True
+    def item_guid_is_permalink(self, article):
+        return not uses_permanent_id(article)
 
     def item_author_name(self, article):
         names = [author.name for author in article.ordered_authors]

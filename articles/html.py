@@ -1,11 +1,14 @@
 """The one HTML allow-list for story bodies: the editor's toolbar and the sanitizer agree on it.
 
 sanitize_html is the only sanitizer of the body: the editor's form field runs it (ProseEditorField's
-sanitize=), and Article.save() runs it again for every other way in (wire, scripts, restores).
+sanitize=), and Article.save() runs it again for every other way in (wire, scripts, restores). It refuses
+HTML too large or too deeply nested to clean in bounded time (MarkupRejected, a ValidationError).
 """
 import re
 
 import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
 # What the body editor (django-prose-editor) offers a journalist.
 BODY_EDITOR_EXTENSIONS = {
@@ -44,11 +47,63 @@ _cleaner = nh3.Cleaner(
 )
 
 
+class MarkupRejected(ValidationError):
+    """The HTML is too large or nested too deeply to be cleaned in bounded time; the message says which."""
+
+
+# html5ever (inside nh3) spends time proportional to the open-element depth on each tag, so deep
+# nesting is quadratic: a 293 KB item of nested <div>s held a worker for 15.8 s. Depth is
+# estimated in one pass before cleaning; elements HTML closes by itself (<p>, <li>, ...) or that
+# never hold content (<br>, <img>, ...) do not deepen it.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_FLAT_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "option", "tr", "td", "th", "rp", "rt",
+}
+
+
+def nesting_depth(html, stop_above=None):
+    """The deepest element nesting in `html` (an upper estimate); stops counting above `stop_above`."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _FLAT_ELEMENTS:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if stop_above is not None and deepest > stop_above:
+                break
+    return deepest
+
+
+def check_markup_bounds(html, what="The story body"):
+    """Raise MarkupRejected if `html` is over NEWSROOM_BODY_MAX_KB or NEWSROOM_BODY_MAX_DEPTH."""
+    max_chars = settings.NEWSROOM_BODY_MAX_KB * 1024
+    if len(html) > max_chars:
+        raise MarkupRejected(
+            f"{what} is {len(html) // 1024} KB; at most {settings.NEWSROOM_BODY_MAX_KB} KB of HTML is accepted."
+        )
+    max_depth = settings.NEWSROOM_BODY_MAX_DEPTH
+    if nesting_depth(html, stop_above=max_depth) > max_depth:
+        raise MarkupRejected(
+            f"{what} nests tags more than {max_depth} levels deep; simplify its markup (paste it as plain text)."
+        )
+
+
 # The editor always submits at least one element; a lone empty one means no body at all.
 _EMPTY = re.compile(r"<(\w+)></\1>")
 
 
 def sanitize_html(html):
-    """Reduce untrusted HTML to the body allow-list: no scripts, no on* handlers, no javascript: links."""
-    cleaned = _cleaner.clean(html or "").strip()
+    """Reduce untrusted HTML to the body allow-list: no scripts, no on* handlers, no javascript: links.
+
+    Raises MarkupRejected, before any cleaning, for HTML too large or too deeply nested.
+    """
+    html = html or ""
+    check_markup_bounds(html)
+    cleaned = _cleaner.clean(html).strip()
     return "" if _EMPTY.fullmatch(cleaned) else cleaned

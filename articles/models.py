@@ -150,6 +150,7 @@ class Article(models.Model):
     )
     dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
     # One sanitizer, html.sanitize_html: in the editor's form, and in save() for every other way in.
+    # Oversized or deeply nested HTML is refused there (a form error in the admin).
     body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     source = models.ForeignKey(

@@ -1,11 +1,12 @@
 """Previews of unpublished stories: staff see any story; share links let a guest read one draft.
 
-A share link carries a signed token (django.core.signing) holding the story's id and an expiry
-time. It stops working when it expires, when the story is published or killed, or when the
-SECRET_KEY changes.
+A share link carries a signed token (django.core.signing) holding the story's id, the time it was
+made and an expiry time. It stops working when it expires, when the story is published or killed,
+or when the SECRET_KEY changes, and it stays dead: a story killed and then put back to draft
+does not revive links made before the kill (its status history says so).
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -39,8 +40,9 @@ def make_share_token(article, *, hours=None, now=None):
     hours = settings.NEWSROOM_SHARE_LINK_HOURS if hours is None else hours
     if not 0 < hours <= settings.NEWSROOM_SHARE_LINK_MAX_HOURS:
         raise ValueError(f"A share link lasts between 1 and {settings.NEWSROOM_SHARE_LINK_MAX_HOURS} hours.")
-    expires = (now or timezone.now()) + timedelta(hours=hours)
-    return signing.dumps({"a": article.pk, "e": int(expires.timestamp())}, salt=SALT)
+    now = now or timezone.now()
+    expires = now + timedelta(hours=hours)
+    return signing.dumps({"a": article.pk, "i": now.timestamp(), "e": int(expires.timestamp())}, salt=SALT)
 
 
 def share_url(article, **kwargs):
@@ -51,7 +53,7 @@ def article_for_share_token(token, *, now=None):
     """The story a share link opens, or ShareLinkError saying why it no longer does."""
     try:
         payload = signing.loads(token, salt=SALT)
-        article_id, expires = int(payload["a"]), int(payload["e"])
+        article_id, issued, expires = int(payload["a"]), float(payload["i"]), int(payload["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise ShareLinkError("This preview link is not valid.") from None
     if (now or timezone.now()).timestamp() >= expires:
@@ -59,9 +61,17 @@ def article_for_share_token(token, *, now=None):
     article = Article.objects.with_related().filter(pk=article_id).first()
     if article is None:
         raise ShareLinkError("This preview link is not valid.")
-    if article.status not in SHAREABLE_STATUSES:
+    if article.status not in SHAREABLE_STATUSES or went_public_since(article, issued):
         raise ShareLinkGone("This preview link no longer works: the story has been published or withdrawn.")
     return article
+
+
+def went_public_since(article, timestamp):
+    """Whether the story was published or killed after the link was made (and perhaps reopened since)."""
+    since = datetime.fromtimestamp(timestamp, tz=UTC)
+    return article.status_changes.filter(
+        to_status__in=[Article.Status.PUBLISHED, Article.Status.KILLED], changed_at__gte=since
+    ).exists()
 
 
 class PreviewMixin:

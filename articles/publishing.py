@@ -14,6 +14,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from audit import log as audit
+
 from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
@@ -75,6 +77,7 @@ def _move(article, to_status, *, by, fields, prepare, previous=_UNREAD):
         story.status = to_status
         if previous != to_status:
             StatusChange.objects.create(article=story, from_status=previous, to_status=to_status, changed_by=by)
+            record_status_change(story, previous, to_status, by=by)
         _after_move(story, previous, to_status, republished=prepare is not None and getattr(prepare, "again", False))
     return article
 
@@ -88,6 +91,7 @@ def _create(article, to_status, *, by, prepare, previous):
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
+            record_status_change(article, previous, to_status, by=by)
         _after_move(article, previous, to_status)
     return article
 
@@ -106,6 +110,21 @@ def _after_move(article, previous, to_status, *, republished=False):
     else:
         return
     story_changed.send(sender=Article, article=article, event=event)
+
+
+def record_status_change(article, previous, to_status, *, by=None):
+    """The audit entry for a status move (same transaction as the move)."""
+    label = Article.Status(to_status).label
+    if to_status == Article.Status.PUBLISHED:
+        action = audit.Action.PUBLISH
+        when = timezone.localtime(article.published_at)
+        summary = f"Published (live from {when:%Y-%m-%d %H:%M %Z})"
+    elif to_status == Article.Status.KILLED:
+        action, summary = audit.Action.KILL, "Killed: removed from every public surface"
+    else:
+        action = audit.Action.STATUS
+        summary = f"{Article.Status(previous).label if previous else 'New'} → {label}"
+    audit.record(action, target=article, by=by, summary=summary)
 
 
 def change_status(article, to_status, *, by=None, fields=()):

@@ -18,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
+from audit import log as audit
+
 from .editing import locked_story, related_rows, related_versions
 from .models import Article, ArticleAuthor, Caption
 
@@ -181,6 +183,10 @@ def restore_version(article, version, *, by=None):
                 setattr(story, name, fields[name])
             _revert_related(version, ArticleAuthor)
             _revert_related(version, Caption)
+        audit.record(
+            audit.Action.RESTORE, target=article, by=by,
+            summary=f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}",
+        )
     return Article.objects.get(pk=article.pk)
 
 

@@ -62,6 +62,12 @@ ROLES = {
         ("wire", "*"): "*",
         ("newsletter", "*"): "*",
         ("readership", "*"): "*",
+        # Staff sign-in: read the audit log, unlock a locked-out login, remove a lost authenticator.
+        ("audit", "auditentry"): VIEW,
+        ("axes", "accessattempt"): ["view", "delete"],
+        ("axes", "accessfailurelog"): VIEW,
+        ("axes", "accesslog"): VIEW,
+        ("mfa", "authenticator"): ["view", "delete"],
     },
 }
 

@@ -234,7 +234,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
+        # /search/ is not disallowed: its pages say noindex, which a crawler can only read if allowed in.
         "Disallow: /newsletter/",
         "Disallow: /readership/",
         "",

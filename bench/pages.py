@@ -94,9 +94,9 @@ def ensure_corpus(stories, rebuild=False):
 
 
 def collect_static():
-    if not (WORK / "static" / "staticfiles.json").exists():
-        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                       env=django_env("postgres"), check=True)
+    """Collected as production does (incremental: only changed files are copied again)."""
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env=django_env("postgres"), check=True)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 Every knob is an environment variable; `.env.example` lists them all.
 """
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,13 @@ INSTALLED_APPS = [
     "monitoring",
     "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
     "api",
+    # Staff sign-in: lockout (axes), two-factor (allauth MFA), session expiry; the audit log.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "accounts",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +89,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionExpiryMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "audit.middleware.AuditActorMiddleware",
+    # Last but the metrics, as django-axes asks: it turns a lockout found during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -208,6 +222,55 @@ RQ_QUEUES = {
 # were logged out or changed while Redis could not be told; staff sessions are few and cheap to read.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
+# Staff sign-in (docs/security.md). Every login goes through django-allauth's view, so its
+# second-factor step also guards the Django admin (accounts/urls.py points /admin/login/ at it).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "accounts.adapter.StaffAccountAdapter"  # no self sign-up: admins create staff accounts
+ACCOUNT_FORMS = {"login": "accounts.forms.StaffLoginForm"}
+ACCOUNT_LOGOUT_REDIRECT_URL = "/admin/"
+# Failed passwords and failed second-factor codes are counted by django-axes alone (accounts/forms.py):
+# one rule, kept in the database. allauth's own sign-in limits count in the cache and, with Redis
+# down, would refuse every sign-in. Its other limits (password reset, ...) stay on.
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.StaffAuthenticateForm",
+    "reauthenticate": "accounts.forms.StaffReauthenticateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# WebAuthn needs a secure origin; plain http://127.0.0.1 is accepted only in DEBUG development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Roles that must sign in with a second factor; staff in them are sent to enrol first.
+# Off in DEBUG development so `make run`'s demo logins stay one step.
+NEWSROOM_2FA_REQUIRED_ROLES = env_list("NEWSROOM_2FA_REQUIRED_ROLES", "" if DEBUG else "Editor,Admin")
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failures for one username from one client
+# address lock that pair out for AXES_COOLOFF_MINUTES; an admin unlocks early in the admin
+# ("Axes › Access attempts": delete the row) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same trusted-proxy rule as rate limits and the Top 10 (NEWSROOM_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_VERBOSE = False
+
+# Staff sessions end after NEWSROOM_SESSION_IDLE_MINUTES without a request, and in any case
+# NEWSROOM_SESSION_MAX_HOURS after sign-in (accounts/middleware.py).
+NEWSROOM_SESSION_IDLE_MINUTES = env_int("NEWSROOM_SESSION_IDLE_MINUTES", 60)
+NEWSROOM_SESSION_MAX_HOURS = env_int("NEWSROOM_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = NEWSROOM_SESSION_MAX_HOURS * 3600
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -276,6 +339,11 @@ elif NEWSROOM_STORAGE != "filesystem":
 NEWSROOM_MAX_UPLOAD_MB = env_int("NEWSROOM_MAX_UPLOAD_MB", 50)
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Story bodies (from the admin or the wire) larger or more deeply nested than this are refused
+# with a clear error before the HTML sanitizer runs, so no item holds a worker for long.
+NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
+NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
@@ -356,7 +424,7 @@ NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
 NEWSROOM_API_KEY_RATE = os.environ.get("NEWSROOM_API_KEY_RATE", "600/m")  # for keys without a limit of their own
 NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
 NEWSROOM_API_MAX_PAGE_SIZE = env_int("NEWSROOM_API_MAX_PAGE_SIZE", 100)
-NEWSROOM_API_CACHE_SECONDS = env_int("NEWSROOM_API_CACHE_SECONDS", 60)
+NEWSROOM_API_CACHE_SECONDS = env_int("NEWSROOM_API_CACHE_SECONDS", 60)  # keys' private max-age
 NEWSROOM_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSROOM_WEBHOOK_MAX_ATTEMPTS", 8)
 NEWSROOM_WEBHOOK_RETRY_SECONDS = env_int("NEWSROOM_WEBHOOK_RETRY_SECONDS", 30)  # doubles after each failure
 NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = env_int("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", 10)
@@ -373,6 +441,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Seconds before a hung SMTP server counts as down (the mail stays queued and is retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Feed items first published from this time on get permanent ids (tag: URIs on the story id) as RSS
+# <guid> and Atom <id>; older ones keep their URL, so aggregators see no duplicates (ISO 8601).
+NEWSROOM_FEED_PERMANENT_IDS_SINCE = datetime.fromisoformat(
+    os.environ.get("NEWSROOM_FEED_PERMANENT_IDS_SINCE", "2026-12-02T00:00:00+09:00")
+)
 
 # Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
 # page is kept server-side (entries also end at the next content change; 0 = off), what shared

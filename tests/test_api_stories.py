@@ -108,10 +108,13 @@ def test_etag_and_last_modified_answer_304(client):
     story = ArticleFactory()
     first = client.get(f"/api/v1/stories/{story.pk}")
     assert first["ETag"] and first["Last-Modified"]
-    assert first["Cache-Control"] == "public, max-age=60"
+    # The public pages' policy: browsers revalidate, shared caches keep it briefly, purged by surrogate key.
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
+    assert f"story-{story.pk}" in first["Surrogate-Key"].split() and "api" in first["Surrogate-Key"].split()
     assert client.get(f"/api/v1/stories/{story.pk}", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(f"/api/v1/stories/{story.pk}", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     listing = client.get("/api/v1/stories")
+    assert {f"story-{story.pk}", "feeds"} <= set(listing["Surrogate-Key"].split())
     assert client.get("/api/v1/stories", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
     story.headline = "A new headline"
     story.save()
@@ -123,4 +126,5 @@ def test_keyed_answers_are_private(client):
     story = ArticleFactory()
     response = get(client, f"/api/v1/stories/{story.pk}", raw)
     assert response["Cache-Control"] == "private, max-age=60"
+    assert not response.has_header("Surrogate-Key")
     assert "X-API-Key" in response["Vary"]

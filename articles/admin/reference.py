@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
-from ..models import Author, Section, Source
+from ..models import Article, Author, Section, Source
+from ..permissions import can_publish
 
 
 @admin.register(Section)
@@ -27,3 +31,32 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class DeskTagAdmin(TagAdmin):
+    """taggit's tag admin, but a tag on a published story is renamed or merged by editors only:
+    a reporter's rename would change live pages, feeds and tag URLs."""
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or can_publish(request.user) or not carried_by_published_story(obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_publish(request.user):
+            actions.pop("render_tag_form", None)  # merging renames every story's tag at once
+        return actions
+
+    def merge_tags_view(self, request):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        return super().merge_tags_view(request)
+
+
+def carried_by_published_story(tag):
+    return Article.objects.filter(status=Article.Status.PUBLISHED, tags=tag).exists()

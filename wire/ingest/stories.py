@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import merging
 from articles.editing import locked_story
+from articles.html import MarkupRejected
 from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
 from articles.photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources
 from articles.publishing import PublishError, append_note, set_status
@@ -73,7 +74,7 @@ def ingest_item(item, *, options=None, batch=None):
             if attempt == 0:
                 continue
             return _failed(result, f"Database refused the item: {error}")
-        except (IngestError, PhotoRejected, PublishError) as error:
+        except (IngestError, PhotoRejected, PublishError, MarkupRejected) as error:
             _discard(new_photos)
             return _failed(result, _message(error))
         except (DatabaseError, ValidationError) as error:

@@ -1,11 +1,13 @@
 """Small helpers shared by the format parsers: dates, plain text, bylines."""
 import re
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 
 import nh3
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from articles.html import MarkupRejected, check_markup_bounds
 
 from .items import IngestError
 
@@ -32,8 +34,17 @@ def parse_wire_datetime(value, field):
 
 
 def plain_text(value):
-    """Text with any markup removed and whitespace collapsed."""
-    return " ".join(nh3.clean(str(value or ""), tags=set()).split())
+    """Text with any markup removed and whitespace collapsed, as characters ("AT&T", not "AT&amp;T").
+
+    nh3 returns HTML, with & < > escaped; headlines, captions and names are stored as plain text
+    (templates and feeds escape them once), so its entities are turned back into characters.
+    """
+    text = str(value or "")
+    try:
+        check_markup_bounds(text, "A text field of the item")
+    except MarkupRejected as error:
+        raise IngestError(error.messages[0]) from error
+    return " ".join(unescape(nh3.clean(text, tags=set())).split())
 
 
 def text_to_html(value):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from articles.demo import seed_demo
@@ -13,5 +14,7 @@ class Command(BaseCommand):
         created = Article.objects.count() - before
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {created} new stories ({before + created} in all)."))
         self.stdout.write("Admin logins (demo only) at /admin/:")
+        if not settings.DEBUG:
+            self.stdout.write("  DEBUG is off: new accounts got random passwords, shown this once.")
         for username, password in accounts:
             self.stdout.write(f"  {username:<10} password: {password}")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_reader_indexes'),
+        ('articles', '0006_strip_control_characters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
