@@ -193,13 +193,19 @@ def append_note(article, *, kind, text, by=None, at=None):
         raise ValidationError("You cannot append corrections or updates.")
     if not (text or "").strip():
         raise ValidationError("A note needs some text.")
-    note = ArticleNote.objects.create(
-        article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
-    )
+    note = record_note(article, kind=kind, text=text, by=by, at=at)
     mark_updated(article, note.created_at)
     story_changed.send(sender=Article, article=article, event="corrected" if kind == ArticleNote.Kind.CORRECTION
                        else "updated")
     return note
+
+
+def record_note(article, *, kind, text, by=None, at=None):
+    """Store a note as it is, for callers that have already decided on it and on the story's time:
+    wire ingest records the agency's own update or withdrawal notices this way."""
+    return ArticleNote.objects.create(
+        article=article, kind=kind, text=text.strip(), created_by=by, created_at=at or timezone.now()
+    )
 
 
 def mark_updated(article, at):

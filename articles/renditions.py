@@ -14,7 +14,7 @@ from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_
 
 from . import images
 from .images import SPECS, ensure_renditions, family_specs, find_rendition, focal_key_for, get_rendition
-from .models import Photo, Rendition
+from .models import Article, Photo, Rendition
 
 # The photo's renditions are complete once this spec exists: every photo's standard set includes
 # it (WebP is always offered, 320 is the narrowest width), and the on-the-spot fallback is a JPEG.
@@ -90,9 +90,19 @@ def ready_renditions(photo, families):
 
 
 def photos_missing_renditions():
-    # Not photos whose licence has ended: readers never see them, and their files are withdrawn.
+    """Photos still waiting for their standard set: not rendered yet, and not withdrawn.
+
+    A photo whose stories were all killed had its renditions removed on purpose (withdrawal.py):
+    it is not backlog, and the sweep must not bring its files back (a page that shows it again
+    makes them on first view). Nor are photos whose licence has ended: readers never see them,
+    and their files are withdrawn.
+    """
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    withdrawn = Photo.objects.filter(captions__article__status=Article.Status.KILLED).exclude(
+        captions__article__in=published
+    )
     expired = Q(expires_at__lte=timezone.now())
-    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC).exclude(expired)
+    return Photo.objects.exclude(renditions__spec=COMPLETE_MARKER_SPEC).exclude(expired).exclude(pk__in=withdrawn)
 
 
 @background_task(retries=0, queue_name="media")

@@ -83,3 +83,18 @@ def test_the_task_is_idempotent_and_forgets_deleted_photos():
     photo_id = photo.pk
     photo.delete()
     assert enqueue(make_renditions, photo_id).return_value == 0
+
+
+def test_the_sweep_leaves_the_photos_of_killed_stories_without_renditions(rq_backend):  # noqa: F811
+    from articles.renditions import queue_missing_renditions
+    from tests.factories import ArticleFactory, CaptionFactory
+
+    waiting = PhotoFactory()
+    killed_story = ArticleFactory(killed=True)
+    withdrawn = CaptionFactory(article=killed_story).photo
+
+    assert list(photos_missing_renditions()) == [waiting]
+    enqueue(queue_missing_renditions)
+    drain(rq_backend)
+    assert not Rendition.objects.filter(photo=withdrawn).exists()
+    assert Rendition.objects.filter(photo=waiting).exists()
