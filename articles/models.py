@@ -237,7 +237,11 @@ class Article(models.Model):
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                # A partial save still bumps the version and keeps the fields derived above with it.
+                fields = {*kwargs["update_fields"], "version", "modified_at"}
+                if fields & {"status", "published_at"}:
+                    fields.add("first_published_at")
+                kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -597,3 +601,29 @@ reversion.register(ArticleAuthor)
 reversion.register(Caption)
 reversion.register(ArticleNote)
 reversion.register(Article, exclude=["search_vector"], follow=["authorships", "captions", "notes"])
+
+
+class StoryDraft(models.Model):
+    """What a desk user had typed in a story form, autosaved while they typed (articles/admin/live.py).
+
+    Never part of the story: readers, revisions and the version number ignore it. It is offered
+    back when the same user opens the form again, and deleted when they save the story.
+    """
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's fields as the browser would post them: [[name, value], ...].
+    data = models.JSONField(default=list)
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="story_draft_once_per_user"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="story_draft_one_new_story_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosaved draft of {self.article or 'a new story'} by {self.user}"

@@ -73,3 +73,14 @@ def check_status_change(user, current, target):
             f"You cannot {verb} stories. Set the status to “Ready for editing” and an editor will take it from there."
         )
     raise ValidationError(f"A story cannot go from “{Status(current).label}” to “{Status(target).label}”.")
+
+
+def editable_stories(user, stories):
+    """The stories in `stories` whose content `user` may edit: can_edit_content as a queryset."""
+    if not user.has_perm("articles.change_article"):
+        return stories.none()
+    if can_publish(user):
+        return stories
+    if not user.has_perm("articles.add_article"):
+        return stories.none()
+    return stories.filter(created_by=user, status__in=AUTHOR_EDITABLE)

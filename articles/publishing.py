@@ -1,7 +1,8 @@
 """Every change to a story's status, its submission to the desk and its appended notes, with their history.
 
 ``set_status()`` is the one way a status changes: the story admin, its list actions, wire ingest
-and the demo content all call it. Publishing refuses to beat an embargo, killing needs the publish
+and the demo content all call it. Every write re-reads the row under a lock and writes only the
+fields the move owns (editing.locked_story). Publishing refuses to beat an embargo, killing needs the publish
 permission, and every move is recorded as a StatusChange. Who may ask for which move is decided
 in articles.permissions.
 """
@@ -15,13 +16,14 @@ from django.utils import timezone
 
 from audit import log as audit
 
-from .cdn_purge import purge_after_update
+from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .rights import publish_problems
 from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
+STATUS_FIELDS = ["status", "published_at"]
 _UNREAD = object()
 
 # Sent after a story's public life changes: article=, event= "published", "updated", "corrected" or
@@ -33,48 +35,81 @@ class PublishError(ValidationError):
     """The story cannot be published (embargo, missing permission, photo rights); the message says why."""
 
 
-def _stored_status(article):
-    return Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None, fields=()):
+    """Move the story to `to_status` and save it.
 
-
-def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None):
-    """Move the story to `to_status` and save it; `previous` is its saved status when the caller has it.
-
-    Publishing goes through publish_article (embargo, permission, photo rights, `at` schedules),
-    killing through unpublish_article; any other move is saved and recorded. Staying in the same
-    status just saves. `photos`: the photos the story will carry when they are not saved yet (the
-    admin form passes those of its captions formset).
+    A stored story is re-read under a row lock (editing.locked_story) and only the status, the
+    publish time and `fields` (other fields of the in-memory `article` the caller owns, such as the
+    admin form's) are written, so a list action holding a stale copy never puts old text back. The
+    move is decided on the locked row: publishing (embargo, permission, `at` schedules) when it is
+    not yet published, killing (permission) when not yet killed; any other move is recorded; staying
+    in the same status just saves. `previous` is only used for a story not saved yet. `photos`: the
+    photos the story will carry when they are not saved yet (the admin form passes those of its
+    captions formset), for the photo-rights check.
     """
-    if previous is _UNREAD:
-        previous = _stored_status(article) if article.pk else None
-    if to_status == Status.PUBLISHED and previous != Status.PUBLISHED:
-        return publish_article(article, by=by, at=at, previous=previous, photos=photos)
-    if to_status == Status.KILLED and previous != Status.KILLED:
-        return unpublish_article(article, by=by, previous=previous)
-    if to_status != previous:
-        return change_status(article, to_status, by=by, previous=previous)
-    article.status = to_status
-    article.save()
-    if to_status == Status.PUBLISHED:
-        story_changed.send(sender=Article, article=article, event="updated")
+    prepare = _checks(to_status, by, at, photos=photos)
+    return _move(article, to_status, by=by, fields=fields, previous=previous, prepare=prepare)
+
+
+def _checks(to_status, by, at, *, photos=None, again=False):
+    """What a move to `to_status` must check and do first, given the locked row's status. `again`:
+    publish (or kill) even a story already in that status (publish_article, unpublish_article)."""
+
+    def prepare(story, previous):
+        if to_status == Status.PUBLISHED and (again or previous != Status.PUBLISHED):
+            story.publish(at=check_publishable(story, by=by, at=at, photos=photos))
+        elif to_status == Status.KILLED and (again or previous != Status.KILLED):
+            if by is not None and not can_publish(by):
+                raise PublishError("You do not have permission to unpublish stories.")
+
+    prepare.again = again
+    return prepare
+
+
+def _move(article, to_status, *, by, fields, prepare, previous=_UNREAD):
+    if article.pk is None:
+        return _create(article, to_status, by=by, prepare=prepare, previous=previous)
+    with locked_story(article, [*fields, *STATUS_FIELDS], by=by) as story:
+        previous = story.status
+        for name in fields:
+            setattr(story, name, getattr(article, name))
+        prepare(story, previous)
+        story.status = to_status
+        if previous != to_status:
+            StatusChange.objects.create(article=story, from_status=previous, to_status=to_status, changed_by=by)
+            record_status_change(story, previous, to_status, by=by)
+        _after_move(story, previous, to_status, republished=prepare is not None and getattr(prepare, "again", False))
     return article
 
 
-def change_status(article, to_status, *, by=None, previous=_UNREAD):
-    """Set a new status and record who changed it; the caller has already validated the move."""
-    if previous is _UNREAD:
-        previous = _stored_status(article)
-    previous = previous or ""
-    article.status = to_status
+def _create(article, to_status, *, by, prepare, previous):
+    """A story saved for the first time in `to_status` (the add form, the wire, the demo)."""
+    previous = "" if previous is _UNREAD else previous or ""
     with transaction.atomic():
+        prepare(article, previous)
+        article.status = to_status
         article.save()
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
             record_status_change(article, previous, to_status, by=by)
-        if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
-            # Its photos' renditions must not stay reachable (withdrawal.py), once the kill is committed.
-            transaction.on_commit(partial(withdraw_story_photos, article))
+        _after_move(article, previous, to_status)
     return article
+
+
+def _after_move(article, previous, to_status, *, republished=False):
+    """What follows a move once it commits: a killed story's photos lose their public renditions
+    (withdrawal.py), and story_changed tells the listeners (the content API's webhooks)."""
+    if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+        transaction.on_commit(partial(withdraw_story_photos, article))
+    if to_status == Status.PUBLISHED and (previous != Status.PUBLISHED or republished):
+        event = "published"
+    elif to_status == Status.KILLED and previous != Status.KILLED:
+        event = "killed"
+    elif to_status == Status.PUBLISHED:
+        event = "updated"
+    else:
+        return
+    story_changed.send(sender=Article, article=article, event=event)
 
 
 def record_status_change(article, previous, to_status, *, by=None):
@@ -90,6 +125,11 @@ def record_status_change(article, previous, to_status, *, by=None):
         action = audit.Action.STATUS
         summary = f"{Article.Status(previous).label if previous else 'New'} → {label}"
     audit.record(action, target=article, by=by, summary=summary)
+
+
+def change_status(article, to_status, *, by=None, fields=()):
+    """Set a new status and record who changed it; the caller has already validated the move."""
+    return _move(article, to_status, by=by, fields=fields, prepare=lambda story, previous: None)
 
 
 def check_publishable(article, *, by=None, at=None, photos=None):
@@ -113,22 +153,17 @@ def check_publishable(article, *, by=None, at=None, photos=None):
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None, previous=_UNREAD, photos=None):
-    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights."""
-    publish_time = check_publishable(article, by=by, at=at, photos=photos)
-    article.publish(at=publish_time)
-    change_status(article, Status.PUBLISHED, by=by, previous=previous)
-    story_changed.send(sender=Article, article=article, event="published")
-    return article
+def publish_article(article, *, by=None, at=None, photos=None, fields=()):
+    """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights.
+
+    The checks run on the stored row as it is at that moment (plus `fields`)."""
+    prepare = _checks(Status.PUBLISHED, by, at, photos=photos, again=True)
+    return _move(article, Status.PUBLISHED, by=by, fields=fields, prepare=prepare)
 
 
-def unpublish_article(article, *, by=None, previous=_UNREAD):
+def unpublish_article(article, *, by=None, fields=()):
     """Kill a story: it disappears from every public surface at once."""
-    if by is not None and not can_publish(by):
-        raise PublishError("You do not have permission to unpublish stories.")
-    change_status(article, Status.KILLED, by=by, previous=previous)
-    story_changed.send(sender=Article, article=article, event="killed")
-    return article
+    return _move(article, Status.KILLED, by=by, fields=fields, prepare=_checks(Status.KILLED, by, None, again=True))
 
 
 def submit_for_editing(article, *, by):
@@ -174,12 +209,11 @@ def record_note(article, *, kind, text, by=None, at=None):
 
 
 def mark_updated(article, at):
-    """Move the story's "Updated" time forward to `at` without touching its edit version."""
-    if article.updated_at and article.updated_at >= at:
-        return
-    article.updated_at = at
-    # update() rather than save(): a note must not make an editor's open form look stale. update()
-    # sends no post_save, so the CDN is purged here (public_cache.py's rule; the server-side
-    # caches follow the database's generation by themselves).
-    Article.objects.filter(pk=article.pk).update(updated_at=at, modified_at=timezone.now())
-    purge_after_update(article)
+    """Move the story's "Updated" time forward to `at`: a locked write of that one field.
+
+    It bumps the version like any write; an editor whose form predates it gets it merged in on
+    save (admin/story_merge). The save's post_save drops the public caches."""
+    with locked_story(article, ["updated_at"]) as story:
+        if story.updated_at is None or story.updated_at < at:
+            story.updated_at = at
+    article.updated_at = story.updated_at

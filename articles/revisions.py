@@ -1,5 +1,5 @@
 """A story's revision history (django-reversion): readable diffs between revisions, restore, and the
-optimistic-lock check (a save that started from an older version is refused and described).
+baseline revision a later save merges against.
 
 Article, its byline, captions and notes are registered with reversion in models.py; every admin
 save and every ingest update made inside ``reversion.create_revision()`` records a revision.
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import nh3
 import reversion
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -21,6 +20,7 @@ from reversion.models import Version
 
 from audit import log as audit
 
+from .editing import locked_story, related_rows, related_versions
 from .models import Article, ArticleAuthor, Caption
 
 # Story fields a restore brings back. Status, publish time, slug and embargo are left alone:
@@ -77,8 +77,7 @@ def snapshot_of_article(article):
 
 def snapshot_of_version(version):
     fields = version.field_dict
-    caption_type = ContentType.objects.get_for_model(Caption)
-    captions = [v.field_dict for v in version.revision.version_set.filter(content_type=caption_type)]
+    captions = related_rows(version.revision, Caption, version.object_id)
     return Snapshot(
         fields.get("headline", ""),
         fields.get("dek", ""),
@@ -155,29 +154,35 @@ def version_with_number(article, number):
 
 
 def _revert_related(version, model):
-    """Make the story's rows of `model` (byline, captions) exactly those stored in the revision."""
-    content_type = ContentType.objects.get_for_model(model)
+    """Make the story's rows of `model` (byline, captions) exactly those stored in the revision.
+
+    Only this story's rows: a revision made by a list action also holds other stories' captions
+    and bylines, and restoring one story must not touch them.
+    """
     model.objects.filter(article_id=version.object_id).delete()
-    for related in version.revision.version_set.filter(content_type=content_type):
+    for related in related_versions(version.revision, model, version.object_id):
         related.revert()
 
 
 def restore_version(article, version, *, by=None):
-    """Bring back the text, byline and captions of `version` as a new revision; returns the article."""
+    """Bring back the text, byline and captions of `version` as a new revision; returns the article.
+
+    A locked write of the restored fields only (editing.locked_story): status, publish time,
+    embargo and address stay as stored."""
     if str(version.object_id) != str(article.pk):
         raise ValueError("That revision belongs to another story.")
     fields = version.field_dict
     when = timezone.localtime(version.revision.date_created)
     author = version.revision.user or "the wire"
+    owned = [name for name in RESTORED_FIELDS if name in fields]
     with transaction.atomic(), reversion.create_revision():
-        for name in RESTORED_FIELDS:
-            if name in fields:
-                setattr(article, name, fields[name])
-        _revert_related(version, ArticleAuthor)
-        _revert_related(version, Caption)
-        article.save()
         reversion.set_user(by)
         reversion.set_comment(f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}.")
+        with locked_story(article, owned, by=by) as story:
+            for name in owned:
+                setattr(story, name, fields[name])
+            _revert_related(version, ArticleAuthor)
+            _revert_related(version, Caption)
         audit.record(
             audit.Action.RESTORE, target=article, by=by,
             summary=f"Restored the revision of {when:%Y-%m-%d %H:%M} by {author}",
@@ -186,52 +191,15 @@ def restore_version(article, version, *, by=None):
 
 
 def baseline_revision(article):
-    """Give a story made outside the admin (wire, scripts) a first revision before anyone edits it,
-    so history and edit conflicts can show what each save changed. Returns True if one was recorded."""
-    if versions_of(article).exists():
+    """Make sure the version a form is opened at has a revision: a story made outside the admin
+    (wire, scripts) gets its first one here. A later save merges against it (admin/story_merge),
+    and history shows what each save changed. Returns True if one was recorded."""
+    latest = versions_of(article).first()
+    if latest is not None and latest.field_dict.get("version") == article.version:
         return False
     with reversion.create_revision():
         reversion.add_to_revision(article)
-        reversion.set_comment("As the story stood before its first recorded edit.")
-    return True
-
-
-def saved_version(article_id):
-    """The story's saved edit version (None if it is gone); inside a transaction the row stays locked
-    until it commits, so two saves cannot both pass the check."""
-    stored = Article.objects.filter(pk=article_id)
-    if connection.in_atomic_block:
-        stored = stored.select_for_update()
-    return stored.values_list("version", flat=True).first()
-
-
-def check_version(article_id, started_from, proposed):
-    """None if a save that started from edit `started_from` may go ahead, else the conflict (see
-    describe_conflict); `proposed` holds the fields the editor is trying to save."""
-    current = saved_version(article_id)
-    if current is None or started_from == current:
-        return None
-    return describe_conflict(article_id, started_from, proposed)
-
-
-def describe_conflict(article_id, started_from, proposed):
-    """Who saved since `started_from`, when, and a readable diff of what they changed."""
-    saved = Article.objects.prefetch_related("captions").get(pk=article_id)
-    latest = versions_of(saved).first()
-    who = (latest and latest.revision.user) or "Someone"
-    when = timezone.localtime(latest.revision.date_created if latest else saved.modified_at)
-    base = version_with_number(saved, started_from) if started_from else None
-    now = snapshot_of_article(saved)
-    if base is not None:
-        changes, basis = compare(snapshot_of_version(base), now), "theirs"
-    else:
-        # No revision of the version this editor opened (for example a wire update): show how the
-        # saved story differs from what they are trying to save.
-        yours = Snapshot(
-            proposed.get("headline", saved.headline),
-            proposed.get("dek", saved.dek),
-            body_text(proposed.get("body", saved.body)),
-            now.captions,
+        reversion.set_comment(
+            "As the story stood when opened." if latest else "As the story stood before its first recorded edit."
         )
-        changes, basis = compare(yours, now), "yours"
-    return {"who": who, "when": when, "changes": changes, "basis": basis, "version": saved.version}
+    return True

@@ -410,6 +410,15 @@ NEWSROOM_INGEST_SECTION = os.environ.get("NEWSROOM_INGEST_SECTION", "")
 NEWSROOM_INGEST_IMPORT_REVISION = env_bool("NEWSROOM_INGEST_IMPORT_REVISION", False)
 NEWSROOM_INGEST_ASYNC_COMMIT = env_bool("NEWSROOM_INGEST_ASYNC_COMMIT", False)
 
+# Editorial integrity (docs/workflow.md). An agency's withdrawal of a live story waits for an editor
+# ("pending") unless the site chooses "unpublish" (killed at once). Autosave and presence heartbeat
+# intervals of the story form, in seconds.
+NEWSROOM_WIRE_WITHDRAWAL = os.environ.get("NEWSROOM_WIRE_WITHDRAWAL", "pending")
+if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
+    raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
+NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
+NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+
 # Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
 NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
 NEWSROOM_API_KEY_RATE = os.environ.get("NEWSROOM_API_KEY_RATE", "600/m")  # for keys without a limit of their own

@@ -83,7 +83,8 @@ def test_publish_update_correction_and_kill_are_delivered_signed(receiver, webho
         publishing.set_status(story, "published", by=editor)
     with django_capture_on_commit_callbacks(execute=True):
         story.headline = "Harbour plan approved after a long night"
-        publishing.set_status(story, "published", by=editor)
+        # set_status writes only the fields it is told it owns (editing.locked_story, #10).
+        publishing.set_status(story, "published", by=editor, fields=["headline"])
     with django_capture_on_commit_callbacks(execute=True):
         publishing.append_note(story, kind=ArticleNote.Kind.CORRECTION, text="The vote was 7-2, not 6-3.", by=editor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,9 +194,11 @@ def test_delivery_log_is_in_the_admin(client, receiver, webhook, django_capture_
     assert "Logged story" in page
 
 
-def test_a_new_wire_version_of_a_published_story_is_announced(receiver, webhook, tmp_path,
+def test_a_new_wire_version_of_a_published_story_is_announced(receiver, webhook, tmp_path, editor,
                                                             django_capture_on_commit_callbacks):
     from tests.ingest_helpers import ingest, ninjs, write_json
+    from wire import pending
+    from wire.models import PendingUpdate
 
     write_json(tmp_path, "v1.json", ninjs(version="1"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,6 +207,10 @@ def test_a_new_wire_version_of_a_published_story_is_announced(receiver, webhook,
                                           versioncreated="2026-03-02T09:00:00Z"))
     with django_capture_on_commit_callbacks(execute=True):
         ingest(tmp_path / "v2.json")
+    # A live story's update waits for an editor (#10); it is announced once applied.
+    assert [r["event"] for r in receiver.received] == ["story.published"]
+    with django_capture_on_commit_callbacks(execute=True):
+        pending.apply(PendingUpdate.objects.get(), {"headline": "agency"}, by=editor)
     events = [r["event"] for r in receiver.received]
     assert events[0] == "story.published" and "story.updated" in events[1:]
     assert receiver.received[-1]["body"]["story"]["headline"] == "Harbour ferry timetable changes again"

@@ -43,14 +43,17 @@ def test_a_later_note_moves_the_updated_time_forward_but_never_back():
     assert [n.kind for n in story.notes.all()] == ["clarification", "update"]
 
 
-def test_note_does_not_make_an_open_edit_form_stale(client):
+def test_a_note_added_while_a_form_is_open_merges_into_its_save(client):
     story = ArticleFactory()
     editor = desk_user("Editor")
     client.force_login(editor)
     data = open_change_form(client, story)
-    append_note(story, kind="update", text="Adds figures.", by=editor)
+    note = append_note(story, kind="update", text="Adds figures.", by=editor)
     response = save_change_form(client, story, data, headline="Still saves")
     assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    # The note's "Updated" time survives the older form's save.
+    assert story.headline == "Still saves" and story.updated_at == note.created_at
 
 
 def test_empty_note_or_reporter_note_is_refused_and_nothing_is_written():

@@ -142,7 +142,10 @@ def test_older_version_is_ignored_and_reported():
     assert Article.objects.get().headline == "Putin, Kim hold summit in Pyongyang"
 
 
-def test_update_of_a_published_story_adds_an_update_note_and_bumps_updated_at(tmp_path):
+def test_update_of_a_published_story_waits_and_adds_its_note_only_when_applied(tmp_path, editor):
+    from wire import pending
+    from wire.models import PendingUpdate
+
     ingest(write_json(tmp_path, "v1.json", ninjs(version="1")), publish=True)
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
@@ -151,6 +154,10 @@ def test_update_of_a_published_story_adds_an_update_note_and_bumps_updated_at(tm
 
     article.refresh_from_db()
     assert result.status == "updated"
+    assert article.headline == "Harbour ferry timetable changes"  # readers keep the live version
+    assert not ArticleNote.objects.exists()
+    pending.apply(PendingUpdate.objects.get(), {"headline": "agency"}, by=editor)
+    article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.headline == "Ferry timetable changes again"
     assert article.updated_at > article.published_at
@@ -245,7 +252,8 @@ def test_authors_and_sources_are_reused_across_items(tmp_path):
     }
 
 
-def test_withdrawn_item_unpublishes_a_published_story(tmp_path):
+def test_withdrawn_item_unpublishes_a_published_story_when_the_site_says_so(tmp_path, settings):
+    settings.NEWSROOM_WIRE_WITHDRAWAL = "unpublish"  # the default waits for an editor (test_wire_pending)
     ingest(write_json(tmp_path, "v1.json", ninjs(version="1")), publish=True)
 
     [result] = ingest(write_json(tmp_path, "v2.json", ninjs(version="2", pubstatus="canceled")))

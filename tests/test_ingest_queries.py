@@ -45,4 +45,6 @@ def test_update_query_count_does_not_grow_with_tags_or_authors(tmp_path):
                                         by=BYLINE), batch)
 
     assert small == large
-    assert large <= 22
+    # 22 before agency updates merged three ways: reading the desk's byline and tags (2), the
+    # locked re-read of the row and the GUID looked up per source are the price of never overwriting the desk.
+    assert large <= 26

@@ -11,7 +11,7 @@ from articles.models import Article
 from articles.permissions import allowed_statuses, check_status_change
 from articles.publishing import PublishError, publish_article, submit_for_editing
 from tests.factories import ArticleFactory
-from tests.workflow_helpers import desk_user, form_data, form_errors, open_change_form, save_change_form
+from tests.workflow_helpers import desk_user, form_errors, open_change_form, save_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -127,55 +127,6 @@ def test_every_save_bumps_the_version():
     story.save(update_fields=["headline"])
     story.refresh_from_db()
     assert story.version == 3
-
-
-def test_second_editor_is_refused_shown_the_changes_and_keeps_their_text(client, editor):
-    story = ArticleFactory(headline="Storm closes ports", body="<p>Ports shut on Monday.</p>")
-    first, second = client, type(client)()
-    first.force_login(editor)
-    second.force_login(desk_user("Editor", "second-editor"))
-    first_form, second_form = open_change_form(first, story), open_change_form(second, story)
-
-    response = save_change_form(first, story, first_form, body="<p>Ports shut on Monday and Tuesday.</p>")
-    assert response.status_code == 302, form_errors(response)
-    response = save_change_form(second, story, second_form, headline="Storm shuts every port")
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "saved this story" in html and "Your changes have NOT been saved" in html
-    assert "editor saved this story" in html  # who
-    assert "What they changed since you opened the story" in html
-    assert "<del>Monday.</del><ins>Monday and Tuesday.</ins>" in html
-    assert 'value="Storm shuts every port"' in html  # the second editor's text is still in the form
-    story.refresh_from_db()
-    assert story.headline == "Storm closes ports" and "Tuesday" in story.body
-
-
-def test_after_seeing_the_conflict_the_second_editor_may_save_deliberately(client, editor):
-    story = ArticleFactory(headline="Storm closes ports")
-    first, second = client, type(client)()
-    first.force_login(editor)
-    second.force_login(desk_user("Editor", "second-editor"))
-    first_form, second_form = open_change_form(first, story), open_change_form(second, story)
-    save_change_form(first, story, first_form, dek="New standfirst.")
-    refused = save_change_form(second, story, second_form, headline="Storm shuts every port")
-    assert refused.status_code == 200
-    again = form_data(refused.content.decode())
-    assert again["headline"] == "Storm shuts every port"
-    response = save_change_form(second, story, again)
-    assert response.status_code == 302, form_errors(response)
-    story.refresh_from_db()
-    assert story.headline == "Storm shuts every port"
-
-
-def test_a_stale_list_action_does_not_block_the_next_form_save(client, editor):
-    story = ArticleFactory(draft=True)
-    client.force_login(editor)
-    data = open_change_form(client, story)
-    publish_article(story, by=editor)  # someone publishes meanwhile: the open form is now stale
-    response = save_change_form(client, story, data, headline="Late edit")
-    assert response.status_code == 200
-    assert "Your changes have NOT been saved" in response.content.decode()
 
 
 def test_desk_list_tells_scheduled_embargoed_and_live_stories_apart(client, editor, reporter):

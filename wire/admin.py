@@ -2,17 +2,20 @@
 from pathlib import PurePosixPath
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import permissions
+from articles.models import Article
 from wire.ingest import WIRE_SUFFIXES, IngestOptions, count_statuses, ingest_uploads
 from wire.ingest.resolvers import UploadResolver
 
+from . import pending
 from .forms import WireUploadForm
-from .models import Intake, IntakeFailure, WireVersion
+from .models import Intake, IntakeFailure, PendingUpdate, WireVersion
 
 INGEST_PERMISSION = "articles.add_article"
 
@@ -36,6 +39,11 @@ class WireVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # Reporters see (and can search the GUIDs of) only the stories they may edit.
+        stories = permissions.editable_stories(request.user, Article.objects.all())
+        return super().get_queryset(request).filter(article__in=stories)
 
     @admin.display(description="Story", ordering="article__headline")
     def story(self, version):
@@ -77,6 +85,76 @@ class WireVersionAdmin(admin.ModelAdmin):
             "can_publish": can_publish,
         }
         return TemplateResponse(request, "admin/wire/upload.html", context)
+
+
+@admin.register(PendingUpdate)
+class PendingUpdateAdmin(admin.ModelAdmin):
+    """Agency updates waiting for an editor; a row opens the three-way review (wire.pending)."""
+
+    list_display = ["story", "kind", "wire_version", "state", "created_at", "reason"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["article", "wire_version"]
+    search_fields = ["article__headline"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(INGEST_PERMISSION) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(INGEST_PERMISSION) or super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        stories = permissions.editable_stories(request.user, Article.objects.all())
+        return super().get_queryset(request).filter(article__in=stories)
+
+    @admin.display(description="Story", ordering="article__headline")
+    def story(self, update):
+        return update.article.headline
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The three-way review: agency before, agency now and ours, with a choice per field."""
+        update = self.get_object(request, object_id)
+        if update is None:
+            raise PermissionDenied
+        error = None
+        if request.method == "POST":
+            try:
+                version = int(request.POST.get("story_version", ""))
+            except ValueError:
+                version = None
+            try:
+                if "_dismiss" in request.POST:
+                    pending.dismiss(update, by=request.user)
+                    self.message_user(request, "The agency update was dismissed; the story is unchanged.")
+                else:
+                    choices = {row["name"]: request.POST.get(f"choice_{row['name']}", pending.OURS)
+                               for row in pending.review(update)}
+                    changed = pending.apply(update, choices, by=request.user, story_version=version)
+                    self.message_user(request, f"Applied: {', '.join(changed) or 'nothing'}.")
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[update.article_id]))
+            except (ValidationError, PermissionDenied) as refused:
+                error = " ".join(getattr(refused, "messages", [str(refused)])) or "You may not apply this update."
+            update.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Agency update for “{update.article}”",
+            "original": update,
+            "update": update,
+            "article": update.article,
+            "rows": pending.review(update),
+            "may_apply": pending.may_apply(request.user, update),
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/wire/pendingupdate/review.html", context)
 
 
 @admin.register(Intake)

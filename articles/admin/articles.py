@@ -5,6 +5,7 @@ old addresses through articles.redirects; the history, compare, restore and shar
 from functools import partial
 
 import reversion
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
@@ -14,11 +15,11 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from .. import permissions, publishing, revisions
+from .. import editing, permissions, publishing, revisions
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
-from . import history
+from . import history, live, story_merge
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -125,6 +126,9 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish_now", "unpublish", "submit_for_editing"]
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        js = ["articles/story-form.js"]  # autosave, presence, unsaved-changes warning, live preview (live.py)
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
@@ -173,7 +177,7 @@ class ArticleAdmin(admin.ModelAdmin):
             model_fields = {f.name for f in Article._meta.get_fields()}
             for _, options in fieldsets:
                 options["fields"] = [f for f in options["fields"] if f in model_fields]
-        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version"]
+        fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version", "base_tags"]
         return fieldsets
 
     def get_inlines(self, request, obj):
@@ -186,18 +190,49 @@ class ArticleAdmin(admin.ModelAdmin):
         form.user = request.user
         if obj is not None and not permissions.can_edit_content(request.user, obj):
             form.content_locked = True
-            for name in [n for n in form.base_fields if n != "base_version"]:
+            for name in [n for n in form.base_fields if n not in ("base_version", "base_tags")]:
                 del form.base_fields[name]
+        form.submission = self._submission(request, obj)
+        form.draft_initial = None
+        if request.method == "GET" and request.GET.get("restore_draft"):
+            draft = live.draft_for(request, obj)
+            if draft is not None:
+                form.draft_initial = live.draft_initial(form, draft, obj or Article())
         return form
 
-    # -- saving --------------------------------------------------------------------------------
+    # -- saving: a form opened before someone else saved merges three ways (story_merge) --------
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and str(object_id).isdigit():
+            # Lock the row before reading it: the form is merged against, and saved over, the row
+            # exactly as stored, and no other save can slip in between.
+            Article.objects.select_for_update().filter(pk=object_id).exists()
+        return super().get_object(request, object_id, from_field)
+
+    def _submission(self, request, obj):
+        """The merge context of this POST (read once; None unless saving over a stored story)."""
+        if request.method != "POST" or obj is None or obj.pk is None:
+            return None
+        cached = getattr(request, "_story_submission", None)
+        if cached is None or cached.article.pk != obj.pk:
+            cached = story_merge.Submission.read(request, obj)
+            request._story_submission = cached
+        return cached
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        submission = self._submission(request, obj)
+        if submission is not None and "data" in kwargs:
+            kwargs["data"] = submission.formset_data(prefix, kwargs["data"])
+        return kwargs
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
         if object_id:
+            # The version a form is opened at needs a revision to merge against later.
             article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
             if article is not None and self.has_change_permission(request, article):
                 revisions.baseline_revision(article)
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, self._live_context(request, extra_context))
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -224,9 +259,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return entry
 
     def save_model(self, request, obj, form, change):
-        """Every status move goes through publishing.set_status, which records who made it."""
+        """Every status move goes through publishing.set_status, which records who made it and
+        writes, under the row lock, only the story fields this form holds."""
         if not change:
             obj.created_by = request.user
+        owned = [name for name in editing.STORY_FIELDS if name.removesuffix("_id") in form.fields]
         with keeping_old_url(obj) as stored:
             publishing.set_status(
                 obj,
@@ -235,7 +272,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 at=obj.published_at,
                 previous=stored.status if stored else None,
                 photos=getattr(obj, "photos_to_publish", None),  # what CaptionFormSet will save
+                fields=owned,
             )
+        live.drop_draft(request, obj)  # the autosaved draft is now saved for real
+        submission = form.submission
+        if submission is not None and submission.stale and submission.merge is not None:
+            self.message_user(request, submission.summary(), messages.INFO)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleNote:
@@ -278,9 +320,39 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(request, f"Submitted {submitted} stories for editing.", messages.SUCCESS)
 
     # -- history, compare, restore and share (history.py) ------------------------------------
+    def _live_context(self, request, extra_context):
+        """Autosave, presence and preview on the form (live.py): an autosaved draft is offered back."""
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        article = Article.objects.filter(pk=object_id).first() if str(object_id or "").isdigit() else None
+        draft = live.draft_for(request, article) if not request.GET.get("restore_draft") else None
+        return {
+            **(extra_context or {}),
+            "story_draft": draft,
+            "autosave_seconds": settings.NEWSROOM_AUTOSAVE_SECONDS,
+            "presence_seconds": settings.NEWSROOM_PRESENCE_SECONDS,
+        }
+
+    def _live_urls(self):
+        """Autosave, discard, presence and preview (live.py), POST only; the add form's come first."""
+        wrap = self.admin_site.admin_view
+
+        def post_only(view):
+            return wrap(require_POST(partial(view, self)))
+
+        return [
+            path("add/autosave/", post_only(live.autosave), name="articles_article_autosave_new"),
+            path("add/autosave/discard/", post_only(live.discard_draft), name="articles_article_discard_new"),
+            path("add/preview/", post_only(live.preview), name="articles_article_preview_new"),
+            path("<path:object_id>/autosave/", post_only(live.autosave), name="articles_article_autosave"),
+            path("<path:object_id>/autosave/discard/", post_only(live.discard_draft), name="articles_article_discard"),
+            path("<path:object_id>/presence/", post_only(live.heartbeat), name="articles_article_presence"),
+            path("<path:object_id>/preview/", post_only(live.preview), name="articles_article_live_preview"),
+        ]
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            *self._live_urls(),
             path(
                 "<path:object_id>/history/compare/",
                 wrap(partial(history.compare, self)),

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -6,8 +8,10 @@ from django.utils import timezone
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .. import permissions, revisions
+from .. import editing, merging, permissions
+from ..html import sanitize_html
 from ..models import Article
+from . import story_merge
 
 Status = Article.Status
 
@@ -47,23 +51,33 @@ class ArticleTagsForm(forms.ModelForm):
 
 
 class ArticleAdminForm(ArticleTagsForm):
-    """The story form of the desk: status moves by role, embargo, and optimistic locking.
+    """The story form of the desk: status moves by role, embargo, and the three-way merge of a form
+    opened before someone else saved (story_merge).
 
-    ArticleAdmin.get_form sets `user` (who is editing) and `content_locked` (a photo editor who
-    may change only the captions inline) on the class the admin builds from this one.
+    ArticleAdmin.get_form sets `user` (who is editing), `content_locked` (a photo editor who may
+    change only the captions inline) and `submission` (the merge context of a POST over a stored
+    story) on the class the admin builds from this one.
     """
 
-    # The edit version the form was opened at: a save from an older one is an edit conflict.
+    # The edit version the form was opened at, and its tags (django-reversion does not version
+    # tags): a save from an older version merges three ways against that revision.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_tags = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None
     content_locked = False
+    submission = None
+    draft_initial = None  # values from an autosaved draft the editor chose to restore (live.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        self.merged_tags = None
         if self.instance.pk:
             self.initial.setdefault("base_version", self.instance.version)
+            self.initial.setdefault("base_tags", json.dumps(list(editing.tag_names(self.instance))))
+        if self.draft_initial and not self.is_bound:
+            self.initial.update(self.draft_initial)
         if "status" in self.fields:
             # Offer only the moves this user may make; clean() still checks whatever is posted.
             allowed = permissions.allowed_statuses(self.user, self.instance.status if self.instance.pk else None)
@@ -76,10 +90,13 @@ class ArticleAdminForm(ArticleTagsForm):
             return forms.ModelForm._save_m2m(self)
         return super()._save_m2m()
 
+    def tag_names(self):
+        return list(self.merged_tags) if self.merged_tags is not None else super().tag_names()
+
     def clean(self):
         cleaned = super().clean()
+        self._merge(cleaned)
         self._check_status(cleaned)
-        self._check_version(cleaned)
         return cleaned
 
     def _check_status(self, cleaned):
@@ -96,20 +113,58 @@ class ArticleAdminForm(ArticleTagsForm):
             cleaned["published_at"] = timezone.now()  # "Published" with no time means now
         # The embargo is checked by Article.clean() when the form validates the instance.
 
-    def _check_version(self, cleaned):
-        if not self.instance.pk:
+    def _mine(self, cleaned):
+        """The submitted story fields as a merge state (attribute names, comparable values)."""
+        mine = {}
+        for attname in editing.STORY_FIELDS:
+            name = attname.removesuffix("_id")
+            if name in self.fields and name in cleaned:
+                value = cleaned[name]
+                mine[attname] = value.pk if hasattr(value, "pk") else editing.comparable(value)
+        if "body" in mine:
+            mine["body"] = sanitize_html(mine["body"] or "")
+        if "tags" in self.fields and "tags" in cleaned:
+            mine["tags"] = tuple(sorted(super().tag_names(), key=str.lower))
+        return mine
+
+    def _merge(self, cleaned):
+        """Saving over a newer version: keep their changes to the fields this editor left alone,
+        merge the body by paragraph, and stop for a choice where both changed a field."""
+        submission = self.submission
+        if submission is None or not submission.stale:
             return
-        self.conflict = revisions.check_version(self.instance.pk, cleaned.get("base_version"), cleaned)
-        if self.conflict is None:
+        mine = self._mine(cleaned)
+        merge = submission.merge_with(mine)
+        for attname, submitted in mine.items():
+            merged, name = merge.fields[attname], attname.removesuffix("_id")
+            if merged.is_conflict or merged.value == submitted:
+                continue
+            if name == "tags":
+                self.merged_tags = merged.value
+            elif merged.value == editing.comparable(getattr(self.instance, attname)):
+                cleaned[name] = getattr(self.instance, name)  # theirs, as stored (objects for relations)
+            else:
+                cleaned[name] = merged.value
+        if not merge.has_conflicts:
             return
-        # Show the saved version number from now on: saving again is a deliberate choice to
-        # replace the other editor's text, made after seeing what they changed.
+        self.conflict = {
+            "who": submission.who,
+            "when": submission.when,
+            "version": self.instance.version,
+            "rows": submission.conflicts(),
+            "expired": submission.choices_expired,
+        }
+        # Show the form again with the merged text where it merged; nothing is saved.
         self.data = self.data.copy()
-        self.data[self.add_prefix("base_version")] = self.conflict["version"]
+        for name in story_merge.TEXT_INPUTS:
+            merged = merge.fields.get(name)
+            if name in self.fields and merged is not None and merged.outcome != merging.UNCHANGED:
+                self.data[self.add_prefix(name)] = merged.value
+        fields = ", ".join(row["label"] for row in self.conflict["rows"])
+        again = " again" if submission.choices_expired else ""
         raise ValidationError(
-            f"{self.conflict['who']} saved this story at {self.conflict['when']:%H:%M:%S} while you were editing it. "
-            "Your changes have NOT been saved; your text is still in the form below. "
-            "Compare with their changes (shown above), then save again to replace their version "
-            "with yours, or reload the page to start from theirs.",
+            f"{submission.who} saved this story{again} at {submission.when:%H:%M:%S} while you were editing it, "
+            f"and you both changed: {fields}. Nothing has been saved yet. Choose which version to keep for "
+            "each of these fields (both are shown above), then save. Everything else has been merged.",
             code="edit_conflict",
         )

@@ -16,13 +16,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles import merging
+from articles.editing import locked_story
 from articles.html import MarkupRejected
 from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
 from articles.photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources
-from articles.publishing import PublishError, record_note, set_status
+from articles.publishing import PublishError, append_note, set_status
 from articles.slugs import unique_slug
 from newsroom.links import absolute_url
 
+from .. import agency, pending
 from ..models import WireVersion
 from .items import IngestError
 from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestBatch, IngestOptions, IngestResult
@@ -117,7 +120,9 @@ def _ingest_story(item, batch, result, new_photos):
         raise IngestError("The item has no headline.")
     article = None
     if batch.stored_guids is None or item.guid in batch.stored_guids:
-        article = Article.objects.select_for_update().filter(wire_guid=item.guid).order_by("pk").first()
+        # GUIDs are the agency's own: the same GUID from another source is another story.
+        source = _source(item, batch)
+        article = Article.objects.select_for_update().filter(wire_guid=item.guid, source=source).order_by("pk").first()
     # A story made now is looked up (and locked) by any later version in the batch.
     if batch.stored_guids is not None:
         batch.stored_guids.add(item.guid)
@@ -144,7 +149,7 @@ def _create_story(item, batch, result, new_photos):
     with _revision(f"Imported from the wire: {item.guid} version {item.version or '?'}.", batch) if recorded \
             else nullcontext():
         article.save()
-        _apply_relations(article, item, batch, result, new_photos, created=True)
+        _apply_relations(article, item, batch, result, new_photos)
         _publish_if_asked(article, batch, result)
         _add_to_revision(article)
     result.status = IMPORTED
@@ -162,6 +167,10 @@ def _free_slug(item, batch):
 
 
 def _update_story(article, item, batch, result, new_photos):
+    """A newer version of a stored story, merged three ways against the agency's previous version
+    (wire.agency): what the desk left alone takes the agency's text, what the desk edited stays,
+    and what needs an editor (a live or scheduled story, an upload by someone who may not make
+    the change, a field both changed) becomes a PendingUpdate. Readers never see it before then."""
     last = article.wire_versions.order_by("-ingested_at", "-pk").first()
     order = compare_versions(item.version, item.version_created, article.wire_version,
                              last.version_created if last else None)
@@ -174,29 +183,74 @@ def _update_story(article, item, batch, result, new_photos):
         result.message = (f"Version {item.version or '?'} is older than version "
                           f"{article.wire_version or '?'} already imported; nothing changed.")
         return
-    was_published = article.status == Article.Status.PUBLISHED
-    _apply_fields(article, item, batch)
+    now = agency.agency_state(item, body=_story_body(item))
+    merge = agency.merge_update(agency.from_json(last.fields) if last else None, agency.story_state(article), now)
+    withdrawn = item.pub_status in WITHDRAWN
+    reason = pending.review_reason(article, merge, withdrawn=withdrawn, by=batch.options.by)
     with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", batch):
-        if was_published:
-            article.updated_at = timezone.now()
-            # Saved through publishing like every edit of a public story, so partners hear of it (webhooks).
-            set_status(article, Article.Status.PUBLISHED, by=batch.options.by, previous=Article.Status.PUBLISHED)
+        live_withdrawal = withdrawn and article.status == Article.Status.PUBLISHED
+        # The version is recorded as received whatever becomes of it; the fields only if applied.
+        _apply_agency_changes(article, item, None if live_withdrawal or reason else merge, batch, result, new_photos)
+        log = _log_version(article, item, batch, now)
+        if live_withdrawal:
+            _withdraw(article, log, batch, result)
+        elif reason:
+            pending.hold(article, log, merge, reason=reason)
+            result.message = f"Waiting for an editor: {reason}"
         else:
-            article.save()
-        _apply_relations(article, item, batch, result, new_photos, created=False)
-        if was_published and item.pub_status in WITHDRAWN:
-            set_status(article, Article.Status.KILLED, by=batch.options.by)
-            record_note(article, kind=ArticleNote.Kind.UPDATE, by=batch.options.by,
-                        text=f"This story was withdrawn by {_agency(article)}.")
-            result.message = "The agency withdrew the item: the story is unpublished."
-        elif was_published:
-            record_note(article, kind=ArticleNote.Kind.UPDATE, by=batch.options.by,
-                        text=f"This story has been updated with a new version from {_agency(article)}.")
-        elif item.pub_status not in WITHDRAWN:
-            _publish_if_asked(article, batch, result)
+            conflicts = [m for m in merge.conflicts]
+            if conflicts:
+                pending.hold(article, log, merge, reason="The desk and the agency both changed these fields.",
+                             only_conflicts=True)
+                result.message = "Merged; fields both the desk and the agency changed wait for an editor."
+            elif not withdrawn:
+                _publish_if_asked(article, batch, result)
         _add_to_revision(article)
     result.status = UPDATED
     _finish(result, article)
+
+
+def _withdraw(article, log, batch, result):
+    """The agency withdrew a live story: an editor decides, unless the site says to kill at once."""
+    if settings.NEWSROOM_WIRE_WITHDRAWAL == "unpublish":
+        set_status(article, Article.Status.KILLED, by=batch.options.by)
+        append_note(article, kind=ArticleNote.Kind.UPDATE, text=f"This story was withdrawn by {_agency(article)}.")
+        result.message = "The agency withdrew the item: the story is unpublished."
+        return
+    pending.hold_withdrawal(article, log)
+    result.message = "The agency withdrew the item: an editor decides whether to unpublish the story."
+
+
+def _apply_agency_changes(article, item, merge, batch, result, new_photos):
+    """Write the fields the agency changed and the desk did not (or that merged), under the row
+    lock, with the version received; `merge` None records only the version."""
+    values = {} if merge is None else {
+        name: merged.value for name, merged in merge.fields.items() if merged.outcome in (merging.MINE, merging.MERGED)
+    }
+    fields = [name for name in ("headline", "dek", "body", "dateline", "embargo_until") if name in values]
+    with locked_story(article, [*fields, "wire_version"], by=batch.options.by) as story:
+        for name in fields:
+            setattr(story, name, values[name])
+        story.wire_version = item.version[:50]
+    for name in fields:
+        setattr(article, name, values[name])
+    if merge is None:
+        return
+    if "byline" in values:
+        _set_byline(article, values["byline"], batch)
+    if "tags" in values:
+        _set_tags(article, list(values["tags"]), batch, created=False)
+    _attach_pictures(article, item, batch, result, new_photos)
+
+
+def _set_byline(article, names, batch, *, created=False):
+    # "Kim Min-ji" and "KIM MIN-JI" are one author: one byline entry each.
+    authors = list({a.pk: a for a in (_author(name, batch) for name in names if name)}.values())
+    if not created:
+        article.authorships.all().delete()
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article_id=article.pk, author_id=author.pk, position=i) for i, author in enumerate(authors)
+    )
 
 
 @contextmanager
@@ -241,13 +295,17 @@ def compare_versions(new, new_time, old, old_time):
 def _apply_fields(article, item, batch):
     article.headline = item.headline[:255]
     article.dek = item.dek
-    article.body = strip_dateline_lede(item.body_html) if item.dateline else item.body_html
+    article.body = _story_body(item)
     article.dateline = item.dateline[:100]
     article.embargo_until = item.embargo_until
     article.wire_version = item.version[:50]
     source = _source(item, batch)
     if source is not None:
         article.source = source
+
+
+def _story_body(item):
+    return strip_dateline_lede(item.body_html) if item.dateline else item.body_html
 
 
 def _source(item, batch):
@@ -258,17 +316,17 @@ def _source(item, batch):
     return batch.recall(("source", name)) or batch.remember(("source", name), Source.objects.for_name(name))
 
 
-def _apply_relations(article, item, batch, result, new_photos, *, created):
-    # "Kim Min-ji" and "KIM MIN-JI" are one author: one byline entry each.
-    authors = list({a.pk: a for a in (_author(name, batch) for name in item.byline if name)}.values())
-    if not created:
-        article.authorships.all().delete()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article_id=article.pk, author_id=author.pk, position=i) for i, author in enumerate(authors)
-    )
-    _set_tags(article, item.tags, batch, created=created)
+def _apply_relations(article, item, batch, result, new_photos):
+    """Byline, tags, pictures and the log entry of a story just created from `item`."""
+    _set_byline(article, item.byline, batch, created=True)
+    _set_tags(article, item.tags, batch, created=True)
     _attach_pictures(article, item, batch, result, new_photos)
-    WireVersion.objects.create(
+    _log_version(article, item, batch, agency.agency_state(item, body=_story_body(item)))
+
+
+def _log_version(article, item, batch, state):
+    """The ingest log keeps every version received, with the fields it gave (the next one's base)."""
+    return WireVersion.objects.create(
         article=article,
         guid=item.guid,
         version=item.version[:50],
@@ -279,6 +337,7 @@ def _apply_relations(article, item, batch, result, new_photos, *, created):
         payload=item.raw,
         filename=Path(item.filename).name[:255],
         ingested_by=batch.options.by,
+        fields=agency.to_json(state),
     )
 
 
