@@ -20,13 +20,9 @@ from .models import Intake, IntakeFailure, PendingUpdate, WireVersion
 INGEST_PERMISSION = "articles.add_article"
 
 
-@admin.register(WireVersion)
-class WireVersionAdmin(admin.ModelAdmin):
-    list_display = ["guid", "version", "story", "version_created", "copyright_holder", "ingested_at", "ingested_by"]
-    list_select_related = ["article", "ingested_by"]
-    search_fields = ["guid", "article__headline", "copyright_holder"]
-    date_hierarchy = "ingested_at"
-    change_list_template = "admin/wire/wireversion/change_list.html"
+class StoryWireRecordAdmin(admin.ModelAdmin):
+    """Read-only wire records of stories: whoever may ingest sees them, but only for the stories
+    they may edit (reporters see, and can search the GUIDs of, their own stories' records only)."""
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(INGEST_PERMISSION) or super().has_view_permission(request, obj)
@@ -41,9 +37,18 @@ class WireVersionAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        # Reporters see (and can search the GUIDs of) only the stories they may edit.
         stories = permissions.editable_stories(request.user, Article.objects.all())
         return super().get_queryset(request).filter(article__in=stories)
+
+
+@admin.register(WireVersion)
+class WireVersionAdmin(StoryWireRecordAdmin):
+    list_display = ["guid", "version", "story", "version_created", "copyright_holder", "ingested_at", "ingested_by"]
+    list_select_related = ["article", "ingested_by"]
+    search_fields = ["guid", "article__headline", "copyright_holder"]
+    date_hierarchy = "ingested_at"
+    change_list_template = "admin/wire/wireversion/change_list.html"
+
 
     @admin.display(description="Story", ordering="article__headline")
     def story(self, version):
@@ -88,7 +93,7 @@ class WireVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingUpdate)
-class PendingUpdateAdmin(admin.ModelAdmin):
+class PendingUpdateAdmin(StoryWireRecordAdmin):
     """Agency updates waiting for an editor; a row opens the three-way review (wire.pending)."""
 
     list_display = ["story", "kind", "wire_version", "state", "created_at", "reason"]
@@ -96,24 +101,8 @@ class PendingUpdateAdmin(admin.ModelAdmin):
     list_select_related = ["article", "wire_version"]
     search_fields = ["article__headline"]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(INGEST_PERMISSION) or super().has_view_permission(request, obj)
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(INGEST_PERMISSION) or super().has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_queryset(self, request):
-        stories = permissions.editable_stories(request.user, Article.objects.all())
-        return super().get_queryset(request).filter(article__in=stories)
 
     @admin.display(description="Story", ordering="article__headline")
     def story(self, update):
