@@ -19,3 +19,15 @@ def setup_django():
     import django
 
     django.setup()
+
+
+def throwaway_storages(media):
+    """STORAGES for a benchmark run: uploads and originals in the temporary folder `media`."""
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media / "m"}},
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media / "o", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

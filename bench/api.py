@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _setup import setup_django, throwaway_storages  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 setup_django()
 
@@ -44,14 +44,7 @@ def main():
     args = parser.parse_args()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     media = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media / "m"}},
-        "originals": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": media / "o", "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    storages = throwaway_storages(media)
     try:
         with override_settings(
             DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, STORAGES=storages,
