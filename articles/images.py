@@ -20,7 +20,7 @@ from PIL import ExifTags, Image, ImageCms, ImageOps, features
 
 WIDTHS = (320, 640, 960, 1200, 1600, 1920)
 CROP_WIDTHS = (320, 640, 960, 1200)
-CROPS = {"16x9": (16, 9), "1x1": (1, 1)}
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 
@@ -55,6 +55,9 @@ SPECS = build_specs()
 
 # The families pre-made on upload: (crop, largest width). Templates ask for these.
 STANDARD_FAMILIES = [("", 1920), ("16x9", 1200), ("1x1", 640)]
+# Single JPEGs pre-made on upload too: the NewsArticle JSON-LD's three images (Google asks for
+# 16:9, 4:3 and 1:1, at least 1200 px wide; a smaller photo gets its own width, listed as it is).
+STRUCTURED_DATA_SPECS = ("16x9-w1200", "4x3-w1200", "1x1-w1200")
 
 
 def modern_formats():
@@ -88,7 +91,19 @@ def standard_specs(photo):
     for crop, max_width in STANDARD_FAMILIES:
         for specs in family_specs(photo, crop, max_width).values():
             names.extend(specs)
-    return names
+    return list(dict.fromkeys([*names, *STRUCTURED_DATA_SPECS]))
+
+
+def family_names(spec):
+    """Every spec name a <picture> of `spec`'s family can use, whatever the photo's size.
+
+    A superset of family_specs() for any photo: what a page prefetches so {% picture %} finds
+    each rendition it needs among the rows fetched (no query), without the other sizes.
+    """
+    parsed = SPECS[spec]
+    candidates = CROP_WIDTHS if parsed.crop else WIDTHS
+    return [spec_name(w, parsed.crop, fmt) for fmt in [*modern_formats(), "jpeg"] for w in candidates
+            if w <= parsed.width]
 
 
 def focal_key_for(photo, spec):

@@ -114,21 +114,35 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now=None):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
-    def with_related(self):
+    def with_related(self, renditions=None):
         """Everything a story card or page shows, in a constant number of queries."""
-        return self.with_card_related().prefetch_related(
+        return self.with_card_related(renditions).prefetch_related(
             "tags",
             models.Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
             "notes",
         )
 
-    def with_card_related(self):
-        """What a story card shows (headline, section, lead photo): lighter than with_related()."""
+    def with_card_related(self, renditions=None):
+        """What a story card shows (headline, section, lead photo): lighter than with_related().
+
+        `renditions`: the spec names to prefetch (articles/renditions.py: what the page's pictures
+        can use); every rendition of each photo when None; none when False (the caller prefetches
+        them, renditions.prefetch_picture_renditions).
+        """
+        photo_renditions = "photo__renditions"
+        if renditions is False:
+            return self.select_related("section", "source").prefetch_related(
+                models.Prefetch("captions", queryset=Caption.objects.shown().select_related("photo"))
+            )
+        if renditions is not None:
+            photo_renditions = models.Prefetch(
+                "photo__renditions", queryset=Rendition.objects.filter(spec__in=list(renditions))
+            )
         return self.select_related("section", "source").prefetch_related(
             models.Prefetch(
                 "captions",
                 # Only photos a reader may see now: an expired licence drops the photo by the clock.
-                queryset=Caption.objects.shown().select_related("photo").prefetch_related("photo__renditions"),
+                queryset=Caption.objects.shown().select_related("photo").prefetch_related(photo_renditions),
             ),
         )
 

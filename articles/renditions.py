@@ -7,19 +7,58 @@ the immediate backend (make run, tests) everything is made at once, as before.
 """
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from pipeline.queue import background_task, enqueue, enqueue_after_commit, runs_in_process
 
 from . import images
-from .images import SPECS, ensure_renditions, family_specs, find_rendition, focal_key_for, get_rendition
+from .images import (
+    SPECS,
+    STRUCTURED_DATA_SPECS,
+    ensure_renditions,
+    family_names,
+    family_specs,
+    find_rendition,
+    focal_key_for,
+    get_rendition,
+)
 from .models import Article, Photo, Rendition
 
 # The photo's renditions are complete once this spec exists: every photo's standard set includes
 # it (WebP is always offered, 320 is the narrowest width), and the on-the-spot fallback is a JPEG.
 COMPLETE_MARKER_SPEC = "w320.webp"
 REQUEUE_AFTER = 600  # seconds before a page may ask again for the same photo's renditions
+
+# The {% picture %} specs of the reader templates: a card (card.html) and a figure (figure.html,
+# the home page's lead). Pages prefetch only the renditions these can use, not a photo's whole set
+# (about 13 rows of 37 for a story, 6 for a card).
+CARD_PICTURE = "16x9-w640"
+FIGURE_PICTURE = "w1200"
+
+
+def card_renditions():
+    """Spec names a list page's cards can show."""
+    return family_names(CARD_PICTURE)
+
+
+def prefetch_picture_renditions(pictures):
+    """One query for [(photo, picture spec)]: each photo gets only the renditions its picture can use.
+
+    For a page whose photos are shown at different sizes (the home page: one lead figure, many
+    cards), where a single spec list for every photo would fetch each card the lead's sizes too.
+    """
+    condition = Q()
+    for spec in dict.fromkeys(spec for _, spec in pictures):
+        condition |= Q(photo__in=[photo for photo, s in pictures if s == spec], spec__in=family_names(spec))
+    prefetch_related_objects(
+        [photo for photo, _ in pictures], Prefetch("renditions", queryset=Rendition.objects.filter(condition))
+    )
+
+
+def story_renditions():
+    """A story page: its figures, the social card and the JSON-LD images (seo.py), the sitemap's w1200."""
+    return list(dict.fromkeys([*family_names(FIGURE_PICTURE), *STRUCTURED_DATA_SPECS]))
 
 
 @background_task(retries=3, backoff=30, queue_name="media")

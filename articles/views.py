@@ -25,6 +25,7 @@ from .models import Article, ArticleRedirect, Author, Section, Source
 from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .related import story_links
+from .renditions import CARD_PICTURE, FIGURE_PICTURE, card_renditions, prefetch_picture_renditions, story_renditions
 from .search import results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .top_stories import top_stories
@@ -55,7 +56,7 @@ class PublishedArticlesMixin:
         return Article.objects.published()
 
     def get_queryset(self):
-        return self.get_base_queryset().with_related().newest_first()
+        return self.get_base_queryset().with_related(story_renditions()).newest_first()
 
 
 class HomeView(PublishedArticlesMixin, TemplateView):
@@ -71,11 +72,15 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         stories = list(
             self.get_base_queryset()
             .filter(pk__in=[lead_pk, *ranked_pks])
-            .with_card_related()
+            .with_card_related(renditions=False)
             .order_by("section__position", "section__name", "-published_at")
         )
         lead = next((story for story in stories if story.pk == lead_pk), None)
         by_section = [story for story in stories if story.pk != lead_pk]
+        prefetch_picture_renditions(
+            [(story.lead_caption.photo, FIGURE_PICTURE if story is lead else CARD_PICTURE)
+             for story in stories if story.lead_caption]
+        )
         context.update(
             lead=lead,
             sections=[(section, list(group)) for section, group in groupby(by_section, key=lambda a: a.section)],
@@ -139,7 +144,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         self.subject = self.get_subject()
         return (
             self.get_base_queryset()
-            .with_card_related()
+            .with_card_related(card_renditions())
             .newest_first()
             # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})

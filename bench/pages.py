@@ -3,15 +3,19 @@
     .venv/bin/python bench/pages.py                 # 10,000 stories, a few minutes
     .venv/bin/python bench/pages.py --large 100000  # also: 100k-vs-10k cost, search p95, admin list
 
-Everything runs on 127.0.0.1 (ports 8500-8599) and stops by PID what it started. Corpora live in
-PostgreSQL databases named newsroom_speed_bench_<N> on DATABASE_URL's server, built once through
-bulk paths (bench/corpus.py) and reused by later runs (--rebuild drops them).
+Everything runs on 127.0.0.1, on six ports from --port-base (BENCH_PORT_BASE, default 8510), with
+its files under /tmp/<database>_bench, and stops by PID what it started. Corpora live in PostgreSQL
+databases named <database>_bench_<N> (<database>: DATABASE_URL's, so two engineers never share
+one) on DATABASE_URL's server, built once through bulk paths (bench/corpus.py) and reused by later
+runs (--rebuild drops them).
 
 Servers, as production runs them: gunicorn, sync workers, 2 workers, DEBUG off, collected static
 files. "uncached" is Newsroom with the whole-page cache off (NEWSROOM_PAGE_CACHE_SECONDS=0;
-navigation and the Top 10 stay cached as always); "cached" is the default configuration, the
-memory cache of each worker, no Redis. The baseline is bench/baseline_app.py: Django with no
-middleware returning the bytes Newsroom served for the same page, from memory. nginx runs our own
+navigation and the Top 10 stay cached as always); "cached" is production's configuration, the
+cache in Redis (--redis-url, default REDIS_URL; keys under a prefix of the run's own, nothing is
+flushed); "memory-cached" the quick start's, each worker's own memory (one query per hit). The
+baseline is bench/baseline_app.py: Django with no middleware returning the bytes Newsroom served
+for the same page, from memory. nginx runs our own
 docker/nginx/default.conf.template: its micro-cache in front of the cached gunicorn, and the same
 bytes as a static file. Load: wrk, after a 1 s warm-up per target. The figures are printed, never
 asserted; ratios measured in the same run are what to compare (the machine is shared).
@@ -22,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,19 +38,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-WORK = Path("/tmp/newsroom_speed_bench")
-PORTS = {"uncached": 8510, "cached": 8511, "baseline": 8512, "nginx": 8513, "large": 8514}
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
+DATABASE_NAME = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/") or "newsroom"
+WORK = Path(f"/tmp/{DATABASE_NAME}_bench")
+PORT_NAMES = ("uncached", "cached", "baseline", "nginx", "large", "memory")
+PORTS = {}  # set from --port-base in main()
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SEARCHES = {"search": "harbour budget"}
 ENGLISH_QUERIES = ["harbour budget", "council rail", "ferry market", "court river", "school hospital", "energy bridge"]
 KOREAN_QUERIES = ["평양 회담", "서울시 예산안", "부산항", "정부 대책", "평양", "예산안"]
 TARGETS = {"uncached story": 0.15, "uncached home": 0.08, "uncached section": 0.08, "uncached tag": 0.08,
            "cached story": 0.80, "cached home": 0.80, "micro-cache story": 0.50, "micro-cache home": 0.50}
+RATIOS = {}  # name -> (ratio, target or None), for the summary at the end
+SCALING = {}  # page -> cost at --large / cost at --stories (target: at most 1.2)
 
 
 def server_url(db):
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
-    return base.rsplit("/", 1)[0] + f"/{db}"
+    return DATABASE_URL.rsplit("/", 1)[0] + f"/{db}"
 
 
 def django_env(db, **extra):
@@ -73,7 +82,7 @@ def psql(sql, db="postgres"):
 
 
 def ensure_corpus(stories, rebuild=False):
-    db = f"newsroom_speed_bench_{stories}"
+    db = f"{DATABASE_NAME}_bench_{stories}"
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() == "1"
     if exists and rebuild:
         psql(f'DROP DATABASE "{db}"')
@@ -211,6 +220,8 @@ http {{
 def row(name, figures, baseline=None):
     ratio = f"{figures['rps'] / baseline['rps']:8.1%}" if baseline else " " * 8
     target = TARGETS.get(name)
+    if baseline:
+        RATIOS[name] = (figures["rps"] / baseline["rps"], target)
     verdict = ""
     if target is not None and baseline:
         verdict = f"  target {target:.0%}: {'met' if figures['rps'] / baseline['rps'] >= target else 'NOT met'}"
@@ -240,7 +251,14 @@ def main():
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the corpora")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+                        help="Redis of the cached server (default: REDIS_URL); keys under a prefix of this run")
+    parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "8510")),
+                        help=f"first of {len(PORT_NAMES)} ports on 127.0.0.1")
     args = parser.parse_args()
+    # A plain `kill` of this script still stops every server it started (the ExitStack unwinds).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM; servers stopped"))
+    PORTS.update({name: args.port_base + n for n, name in enumerate(PORT_NAMES)})
     WORK.mkdir(parents=True, exist_ok=True)
     bytes_dir = WORK / "bytes"
     shutil.rmtree(bytes_dir, ignore_errors=True)
@@ -256,8 +274,12 @@ def main():
     with ExitStack() as stack:
         stack.enter_context(gunicorn("uncached", PORTS["uncached"], django_env(
             db, NEWSROOM_PAGE_CACHE_SECONDS="0", NEWSROOM_SEARCH_CACHE_SECONDS="0")))
-        stack.enter_context(gunicorn("cached", PORTS["cached"], django_env(db)))
-        for name in ("uncached", "cached"):
+        # As production runs it: the page cache in Redis (one round trip per hit, no query).
+        stack.enter_context(gunicorn("cached", PORTS["cached"], django_env(
+            db, REDIS_URL=args.redis_url, CACHE_KEY_PREFIX=f"bench-pages-{os.getpid()}-{time.time():.0f}")))
+        # The quick start's: each worker's own memory (then one query per hit reads the generation).
+        stack.enter_context(gunicorn("memory", PORTS["memory"], django_env(db)))
+        for name in ("uncached", "cached", "memory"):
             wait_for(PORTS[name])
         sizes = {}
         for name, path in paths.items():
@@ -280,9 +302,14 @@ def main():
             row(f"uncached {name}", figures, baseline[name])
             row(f"  baseline {name}", baseline[name])
 
-        header("Cached pages (anonymous whole-page cache, per-worker memory) against the baseline", "baseline")
+        header(f"Cached pages (anonymous whole-page cache in Redis, {args.redis_url}) against the baseline",
+               "baseline")
         for name, path in paths.items():
             row(f"cached {name}", wrk(PORTS["cached"], path, args.seconds, args.connections), baseline[name])
+        header("Cached pages, per-worker memory cache (no Redis: one query per hit) against the baseline", "baseline")
+        for name in ("story", "home"):
+            row(f"memory-cached {name}", wrk(PORTS["memory"], paths[name], args.seconds, args.connections),
+                baseline[name])
 
         header("nginx micro-cache (our template) against nginx serving the same bytes as a static file", "static")
         for name in ("story", "home"):
@@ -305,6 +332,7 @@ def main():
             for name in ("story", "home", "section", "tag"):
                 big = sequential_ms(PORTS["large"], [large_paths[name]], 40)
                 ratio = big["median"] / small_costs[name]["median"]
+                SCALING[name] = ratio
                 print(f"{name:<10}{small_costs[name]['median']:>10.1f}{big['median']:>10.1f}{ratio:>8.2f}"
                       f"   {'met' if ratio <= 1.2 else 'NOT met'}")
             print(f"\nsearch at {args.large:,} stories, unloaded, 60 requests over six queries each "
@@ -319,8 +347,23 @@ def main():
         print(f"\nadmin story list at {args.large:,} stories (in-process, logged in, 15 requests): "
               f"median {admin['median_ms']:.0f} ms, p95 {admin['p95_ms']:.0f} ms   target < 300 ms: "
               f"{'met' if admin['p95_ms'] < 300 else 'NOT met'}")
+    summary(args)
     load = os.getloadavg()
     print(f"\nload average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+
+
+def summary(args):
+    """Every ratio of issue #12's targets, in one table."""
+    print("\nSummary: every ratio of this run against its target (req/s ÷ the same run's baseline)")
+    for name, (ratio, target) in RATIOS.items():
+        if target is None and not name.startswith("memory-cached"):
+            continue
+        verdict = f"target {target:>4.0%}  {'met' if ratio >= target else 'NOT met'}" if target else "(no target)"
+        print(f"  {name:<24}{ratio:>8.1%}   {verdict}")
+    if args.large:
+        for name, ratio in SCALING.items():
+            print(f"  {name + f' {args.large // 1000}k÷{args.stories // 1000}k':<24}{ratio:>8.2f}   "
+                  f"target ≤ 1.20  {'met' if ratio <= 1.2 else 'NOT met'}")
 
 
 if __name__ == "__main__":

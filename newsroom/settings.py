@@ -70,7 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Request latency and counts for Prometheus (/metrics): first and last, so they time everything.
+    # Anonymous reads from the replica, when there is one: first, so the page cache reads the
+    # generation from the database its pages are built from.
+    "newsroom.db_router.ReplicaReadsMiddleware",
+    # Anonymous public pages from the cache (pagecache/middleware.py), at the top: a hit needs
+    # nothing below. The stored response already carries what security, CSP and the rest added.
+    "pagecache.middleware.PageCacheMiddleware",
+    # Request latency and counts for Prometheus (/metrics): first and last but the page cache.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "newsroom.middleware.RequestLogMiddleware",
     # Probes answer before host checks and the HTTPS redirect (docs/deploying.md).
@@ -78,11 +84,7 @@ MIDDLEWARE = [
     "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
-    "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous public pages from the cache (pagecache/middleware.py): before sessions and auth,
-    # which a cached page does not need.
-    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -454,6 +456,10 @@ NEWSROOM_FEED_PERMANENT_IDS_SINCE = datetime.fromisoformat(
 # micro-cache (X-Accel-Expires), the surrogate-key header name, and the CDN purge backend.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 120)
 NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
+# With Redis, the content generation is read from the cache, published by every write as it
+# commits (pagecache/generation.py); the published copy is re-read from the database after this
+# many seconds, the bound on how long a write made outside Django (psql) can go unseen.
+NEWSROOM_GENERATION_RECHECK_SECONDS = env_int("NEWSROOM_GENERATION_RECHECK_SECONDS", 5)
 NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env_int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", 30)
 NEWSROOM_PROXY_CACHE_SECONDS = env_int("NEWSROOM_PROXY_CACHE_SECONDS", 1)

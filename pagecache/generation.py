@@ -1,40 +1,99 @@
 """The content generation: one value that changes whenever what readers may see changes.
 
 Every cache of public output (the navigation, the Top 10, feeds, sitemaps and whole anonymous
-pages) keys its entries by this value, so nothing has to be deleted on a change: the next
-request in any process reads a new generation and misses the old entries.
+pages) is checked against this value, so nothing has to be deleted on a change: the next request
+in any process sees a new generation and misses the old entries.
 
-Why the database owns it: the embedded default cache is per process (LocMem), and changes come
-from the admin, `manage.py ingest`, the shell, workers and plain ``QuerySet.update()`` calls. A
-trigger on every watched table (pagecache/migrations/0001_initial.py) bumps a counter in the same
-transaction as the change, so the new generation becomes visible exactly when the change does,
-whoever made it and whatever the cache backend. A counter in the cache could only be bumped by
-Python code that remembered to, and would be per process without Redis.
+Why the database owns it: changes come from the admin, `manage.py ingest`, the shell, workers and
+plain ``QuerySet.update()`` calls. A trigger on every watched table
+(pagecache/migrations/0001_initial.py) bumps a counter in the same transaction as the change, so
+the new generation becomes visible exactly when the change does, whoever made it.
 
 The clock matters too: a scheduled story, an embargo lift, a photo licence ending or a photo
 embargo lifting (articles/rights.py) changes the site with no write at all. So the generation also
-holds the latest such moment of each kind that has passed; each moves the moment such a time is
-reached. (A time on a photo no live story shows moves it too: a harmless extra miss.) All of it
-comes from one query of index probes (well under a millisecond), made once per request.
+holds the latest such moment of each kind that has passed, and the read also returns the next such
+moment to come (``valid_until``): until then, only a write can change the generation. All of it
+comes from one query of index probes.
+
+Where a request reads it (pagecache/middleware.py):
+
+* **Per-process cache** (no Redis): from the database, once per request. Exact, one query.
+* **Shared cache** (Redis): from the cache, in the same round trip as the page itself
+  (``SHARED_KEY``, next to the page's entry). No query on a cache hit. It stays exact because
+  every process that writes publishes the new generation *before its write returns*:
+  ``note_writes`` (installed on every database connection by apps.py) sees each INSERT, UPDATE,
+  DELETE or TRUNCATE, and once the transaction commits (at once in autocommit) reads the
+  generation from the database and publishes it (``publish``). So when a kill or an edit has
+  returned to the editor, every process's next request sees the new generation. Publishing only
+  moves forward (a compare-and-set on the counter and the read time in Redis), so a slow reader
+  can never put back an older value. A request that misses reads the database again (the page is
+  built from what it read) and publishes what it read if that is newer. The published copy lives
+  NEWSROOM_GENERATION_RECHECK_SECONDS and expires by the clock at ``valid_until``; so a write the
+  hook cannot see (psql, another program, a writable CTE) shows within that many seconds, and a
+  Redis restart costs one query. A process with uncommitted writes of its own reads the database
+  (it sees rows nobody else sees yet).
 """
 
+import math
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
-from django.db import connections, router
-from django.utils import timezone
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router, transaction
 
 from .models import GenerationSlot
 
 GENERATION_SQL = """
 SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
-       (SELECT max(published_at) FROM articles_article WHERE status = 'published' AND published_at <= %s),
-       (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %s),
-       (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %s),
-       (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %s)
+       (SELECT max(published_at) FROM articles_article WHERE status = 'published' AND published_at <= %(now)s),
+       (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %(now)s),
+       (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %(now)s),
+       (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %(now)s),
+       (SELECT min(published_at) FROM articles_article WHERE status = 'published' AND published_at > %(now)s),
+       (SELECT min(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until > %(now)s),
+       (SELECT min(expires_at) FROM articles_photo WHERE expires_at > %(now)s),
+       (SELECT min(usable_from) FROM articles_photo WHERE usable_from > %(now)s)
 """
+SHARED_KEY = "pagecache:generation"
+_ORDER_KEY = "pagecache:generation:order"
+# KEYS: the generation, its order; ARGV: counter, read time, encoded generation, lifetime in ms.
+# Sets both unless the stored one is newer (a higher counter, or the same counter read later).
+_PUBLISH_SCRIPT = """
+local stored = redis.call('GET', KEYS[2])
+if stored then
+    local counter, read_at = string.match(stored, '^([^:]+):(.+)$')
+    counter, read_at = tonumber(counter), tonumber(read_at)
+    local new_counter, new_read_at = tonumber(ARGV[1]), tonumber(ARGV[2])
+    if counter > new_counter or (counter == new_counter and read_at > new_read_at) then
+        return 0
+    end
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[4])
+return 1
+"""
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE")
+# The tables whose triggers bump the generation (whatever migration added them), read once per process.
+WATCHED_TABLES_SQL = "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s"
+TRIGGER_NAME = "pagecache_bump_trg"
+_UNCOMMITTED = "_pagecache_uncommitted_block"
+_watched = {"tables": None, "migrating": False}
 
 _request_generation = ContextVar("pagecache_request_generation", default=None)
+
+
+@dataclass(frozen=True)
+class Generation:
+    value: str  # what caches compare
+    counter: int  # the triggers' counter (only grows)
+    read_at: float  # time.time() of the read
+    valid_until: float  # the next moment the clock alone changes the value (inf: none pending)
+
+    def is_current(self, now=None):
+        return (now or time.time()) < self.valid_until
 
 
 def _stamp(value):
@@ -45,24 +104,163 @@ def _stamp(value):
     return f"{value.timestamp():.6f}"
 
 
-def read_generation(now=None):
-    """The generation as the database sees it now (one query)."""
-    now = now or timezone.now()
-    alias = router.db_for_read(GenerationSlot)
-    with connections[alias or "default"].cursor() as cursor:
-        cursor.execute(GENERATION_SQL, [now] * 4)
+def _epoch(value):
+    if value is None:
+        return math.inf
+    if isinstance(value, str):  # SQLite
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(value)
+    return value.timestamp()
+
+
+def read_generation(alias=None):
+    """The generation as the database `alias` (default: where public reads go) sees it now (one query)."""
+    read_at = time.time()
+    from django.utils import timezone
+
+    now = timezone.now()
+    alias = alias or router.db_for_read(GenerationSlot) or "default"
+    with connections[alias].cursor() as cursor:
+        cursor.execute(GENERATION_SQL, {"now": now})
         counter, *moments = cursor.fetchone()
-    return ".".join([str(counter), *map(_stamp, moments)])
+    past, upcoming = moments[:4], moments[4:]
+    return Generation(
+        value=".".join([str(counter), *map(_stamp, past)]),
+        counter=int(counter),
+        read_at=read_at,
+        valid_until=min(map(_epoch, upcoming)),
+    )
+
+
+# --- the shared copy -------------------------------------------------------------------------------
+
+
+def shares_cache():
+    """True when the default cache is one Redis for every process (else each process has its own)."""
+    return settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+
+
+def has_uncommitted_writes(alias="default"):
+    connection = connections[alias]
+    block = getattr(connection, _UNCOMMITTED, None)
+    return block is not None and bool(connection.atomic_blocks) and connection.atomic_blocks[0] is block
+
+
+def shared_generation(value):
+    """The published generation if `value` (what the cache returned for SHARED_KEY) is usable now."""
+    if isinstance(value, Generation) and value.is_current() and not has_uncommitted_writes():
+        return value
+    return None
+
+
+def publish(generation):
+    """Make `generation` the shared one unless a newer one is already there (no-op without Redis)."""
+    if not shares_cache():
+        return
+    from redis.exceptions import RedisError
+
+    lifetime = settings.NEWSROOM_GENERATION_RECHECK_SECONDS
+    if generation.valid_until != math.inf:
+        lifetime = min(lifetime, generation.valid_until - time.time())
+    lifetime_ms = int(lifetime * 1000)
+    if lifetime_ms <= 0:
+        return
+    client = cache.client
+    try:
+        redis = client.get_client(write=True)
+        redis.eval(
+            _PUBLISH_SCRIPT, 2, cache.make_key(SHARED_KEY), cache.make_key(_ORDER_KEY),
+            generation.counter, repr(generation.read_at), client.encode(generation), lifetime_ms,
+        )
+    except (RedisError, OSError):  # fail open, like every cache call: readers fall back to the database
+        pass
+
+
+def publish_from_database(alias="default"):
+    publish(read_generation(alias))
+
+
+def watched_tables(connection):
+    if connection.vendor != "postgresql":
+        return None  # every write counts
+    if _watched["tables"] is None:
+        with connection.cursor() as cursor:
+            cursor.execute(WATCHED_TABLES_SQL, [TRIGGER_NAME])
+            _watched["tables"] = tuple(row[0] for row in cursor.fetchall())
+    return _watched["tables"]
+
+
+def changes_generation(sql, connection):
+    """Could this statement bump the generation? (A write naming a table with the trigger.)"""
+    if _watched["migrating"] or not isinstance(sql, str) or not sql[:10].lstrip().upper().startswith(WRITE_VERBS):
+        return False
+    tables = watched_tables(connection)
+    return tables is None or any(table in sql for table in tables)
+
+
+def migration_started(**kwargs):
+    """pre_migrate: tables and triggers may change; publish nothing until migrate is done."""
+    _watched.update(tables=None, migrating=True)
+
+
+def migration_finished(**kwargs):
+    _watched.update(tables=None, migrating=False)
+
+
+def note_writes(execute, sql, params, many, context):
+    """Execute wrapper (every connection, apps.py): after a write commits, publish the generation."""
+    result = execute(sql, params, many, context)
+    connection = context["connection"]
+    if shares_cache() and changes_generation(sql, connection):
+        if connection.in_atomic_block:
+            setattr(connection, _UNCOMMITTED, connection.atomic_blocks[0])
+            callback = _commit_callback(connection)
+            # Once per transaction; again if a rolled-back savepoint took the first one with it.
+            if not any(entry[1] is callback for entry in connection.run_on_commit):
+                transaction.on_commit(callback, using=connection.alias)
+        elif connection.get_autocommit():
+            publish_from_database(connection.alias)
+    return result
+
+
+def _commit_callback(connection):
+    callback = getattr(connection, "_pagecache_after_commit", None)
+    if callback is None:
+        alias = connection.alias
+
+        def callback():
+            setattr(connections[alias], _UNCOMMITTED, None)
+            publish_from_database(alias)
+
+        connection._pagecache_after_commit = callback
+    return callback
+
+
+def install_write_hook(sender, connection, **kwargs):
+    """connection_created receiver: note_writes wraps every query of `connection` (once)."""
+    if note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(note_writes)
+
+
+# --- once per request --------------------------------------------------------------------------------
 
 
 def current_generation():
-    """The generation for this request: read once per request, afresh on every call outside one."""
+    """The generation value for this request: read once per request, afresh on every call outside one."""
     memo = _request_generation.get()
     if memo is not None:
         if memo[0] is None:
-            memo[0] = read_generation()
+            memo[0] = read_generation().value
         return memo[0]
-    return read_generation()
+    return read_generation().value
+
+
+def use_generation(generation):
+    """Within request_generation(): the request's caches use `generation` (already read)."""
+    memo = _request_generation.get()
+    if memo is not None:
+        memo[0] = generation.value
 
 
 @contextmanager

@@ -1,16 +1,28 @@
-"""Whole-page cache for anonymous readers, keyed by the content generation (pagecache.generation).
+"""Whole-page cache for anonymous readers, checked against the content generation (pagecache.generation).
 
-One path for every public response (pages, feeds, sitemaps, search): a request without a session
-cookie for a public URL is answered from the cache when an entry exists for the current
-generation; otherwise the view runs and its response is stored if it is a plain public 200. Staff
-(session cookie), previews and share links (``/preview/``, sent with ``never_cache``), the admin
-and anything that sets a cookie are never stored or served from here. (A request without a session
-cookie has an empty session, so a page can only depend on it by starting one: a cookie.)
+The first middleware of the stack (settings.MIDDLEWARE): a cache hit is answered before security,
+CSP, sessions, auth, messages or CSRF run, and before any template. That is safe because what the
+stack adds is stored with the page: an entry is the finished response (every header the other
+middleware set, less the request's own: cookies, the request id, CSP nonces are never stored).
+
+One path for every public response (pages, feeds, sitemaps, search): a GET without a session
+cookie or Authorization header for a public URL is answered from the cache when its entry was built
+for the current generation; otherwise the whole stack runs and the response is stored if it is a
+plain public 200. Staff (session cookie), previews and share links (``/preview/``, sent with
+``never_cache``), the admin and anything that sets a cookie are never stored or served from here.
+(A request without a session cookie has an empty session, so a page can only depend on it by
+starting one: a cookie.) With SECURE_SSL_REDIRECT, plain-HTTP requests go through to be redirected.
+
+A hit costs one cache round trip: with Redis, the shared generation and the page's entry come
+together (``get_many``); with the per-process memory cache, the generation is one database query.
+A miss reads the generation from the database the page is built from and stores the entry under
+it (pagecache/generation.py explains why this is exact across processes).
 
 Every public response also gets an ``ETag`` and ``Last-Modified`` (answered with 304), the
 ``Cache-Control`` that lets nginx and a CDN keep it (``s-maxage``, ``stale-while-revalidate``;
 browsers revalidate every time, so they never show a killed story from their own cache), an
-``X-Accel-Expires`` for nginx's micro-cache and the surrogate keys a CDN purges by.
+``X-Accel-Expires`` for nginx's micro-cache and the surrogate keys a CDN purges by. Hits are not
+seen by the request log or django-prometheus (they run below this); nginx's access log has them.
 """
 
 import hashlib
@@ -22,7 +34,16 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.timezone import now
 
-from .generation import current_generation, request_generation
+from .generation import (
+    SHARED_KEY,
+    has_uncommitted_writes,
+    publish,
+    read_generation,
+    request_generation,
+    shared_generation,
+    shares_cache,
+    use_generation,
+)
 from .keys import SITE_KEY, response_keys
 
 # Public URL namespaces; anything else (admin, readership, newsletter, probes) is left alone.
@@ -30,13 +51,7 @@ PUBLIC_NAMESPACES = {"reader"}
 EXCLUDED_PREFIXES = ("/admin/", "/api/", "/preview/", "/readership/", "/newsletter/", "/static/", "/media/")
 MAX_QUERY_STRING = 300
 # Headers that are the page's own; outer middleware (security, CSP, request id) adds the rest anew.
-UNSTORED_HEADERS = {
-    "set-cookie",
-    "x-request-id",
-    "x-page-cache",
-    "content-security-policy",
-    "content-security-policy-report-only",
-}
+UNSTORED_HEADERS = ("X-Request-ID", "X-Page-Cache")
 SEARCH_PATH = "/search/"
 
 
@@ -44,6 +59,7 @@ def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path_info.startswith(EXCLUDED_PREFIXES)
         and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
@@ -60,12 +76,23 @@ def is_public_response(request, response):
         and match.namespace in PUBLIC_NAMESPACES
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+        # A nonce is for one response only (django-csp sets it when a template asks for one).
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
     )
 
 
 def page_key(request):
-    raw = f"{request.get_host()}{request.path_info}?{request.META.get('QUERY_STRING', '')}"
-    return f"page:{current_generation()}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    """The entry of this URL (whatever the generation: the entry says which one it was built for)."""
+    raw = f"{request.scheme}://{request.get_host()}{request.path_info}?{request.META.get('QUERY_STRING', '')}"
+    return f"page:{hashlib.sha1(raw.encode()).hexdigest()}"
+
+
+def lookup(key):
+    """(the shared generation or None, the URL's entry or None) in one cache round trip."""
+    if not shares_cache():
+        return None, cache.get(key)
+    found = cache.get_many([SHARED_KEY, key])
+    return shared_generation(found.get(SHARED_KEY)), found.get(key)
 
 
 def server_seconds(request):
@@ -94,6 +121,8 @@ def mark_public(response):
 
 def conditional(request, response):
     """A 304 when the reader's copy is current (ETag first, then Last-Modified), else `response`."""
+    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+        return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     not_modified = get_conditional_response(request, etag=response["ETag"], last_modified=last_modified)
     if not_modified is None:
@@ -112,20 +141,37 @@ class PageCacheMiddleware:
         with request_generation():
             if not is_cacheable_request(request):
                 return self.get_response(request)
-            use_cache = server_seconds(request) > 0
-            key = page_key(request) if use_cache else None
-            entry = cache.get(key) if use_cache else None
-            if entry is not None:
-                status, headers, content = entry
-                response = HttpResponse(content, status=status, headers=headers)
-                response["X-Page-Cache"] = "hit"
-                return conditional(request, response)
-            response = self.get_response(request)
-            if not is_public_response(request, response):
-                return response
-            mark_public(response)
-            if use_cache:
-                headers = {k: v for k, v in response.items() if k.lower() not in UNSTORED_HEADERS}
-                cache.set(key, (response.status_code, headers, response.content), server_seconds(request))
-                response["X-Page-Cache"] = "miss"
-            return conditional(request, response)
+            if server_seconds(request) <= 0:
+                return self.build(request)
+            key = page_key(request)
+            shared, entry = lookup(key)
+            if entry is not None and shared is not None and entry[0] == shared.value:
+                return self.hit(request, entry[1])
+            # No usable shared generation, or a miss: read the database's, the one the page is built from.
+            generation = read_generation()
+            use_generation(generation)
+            if shares_cache() and (shared is None or shared.value != generation.value) and not has_uncommitted_writes():
+                publish(generation)
+            if entry is not None and entry[0] == generation.value:
+                return self.hit(request, entry[1])
+            return self.build(request, key, generation)
+
+    def hit(self, request, response):
+        response["X-Page-Cache"] = "hit"
+        return conditional(request, response)
+
+    def build(self, request, key=None, generation=None):
+        """Run the stack; keep a public response under `generation`, the one its data was read at."""
+        response = self.get_response(request)
+        if not is_public_response(request, response):
+            return response
+        mark_public(response)
+        if key:
+            stored = HttpResponse(
+                response.content,
+                status=response.status_code,
+                headers={name: value for name, value in response.items() if name not in UNSTORED_HEADERS},
+            )
+            cache.set(key, (generation.value, stored), server_seconds(request))
+            response["X-Page-Cache"] = "miss"
+        return conditional(request, response)

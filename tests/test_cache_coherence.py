@@ -97,8 +97,25 @@ def surfaces_of(story):
     return [*SURFACES, story.section.get_absolute_url(), f"/tag/{story.tags.first().slug}/"]
 
 
-@pytest.mark.parametrize("redis_url", ["", REDIS_DB_URL], ids=["per-process-memory", "redis"])
-def test_a_story_killed_from_a_third_process_leaves_every_cached_surface_of_both_servers(tmp_path, redis_url):
+KILLS = {
+    # A plain UPDATE in autocommit: no signal, no Python invalidation.
+    "update": "from articles.models import Article; Article.objects.filter(pk={pk}).update(status='killed')",
+    # Inside a transaction: with Redis, the generation is published as it commits.
+    "transaction": (
+        "from django.db import transaction; from articles.models import Article\n"
+        "with transaction.atomic():\n"
+        "    Article.objects.filter(pk={pk}).update(status='killed')\n"
+        "    Article.objects.filter(pk={pk}).update(headline='Killed')"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "kill"),
+    [("", "update"), (REDIS_DB_URL, "update"), (REDIS_DB_URL, "transaction")],
+    ids=["per-process-memory", "redis", "redis-transaction"],
+)
+def test_a_story_killed_from_a_third_process_leaves_every_cached_surface_of_both_servers(tmp_path, redis_url, kill):
     story = ArticleFactory(headline="Harbour bridge reopens", tags=["bridges"])
     with two_servers(tmp_path, redis_url) as env:
         for port in PORTS:
@@ -108,9 +125,7 @@ def test_a_story_killed_from_a_third_process_leaves_every_cached_surface_of_both
                 assert (status, cache_state) == (200, "hit"), path
                 assert story.slug in body, path
 
-        run_in_third_process(
-            env, f"from articles.models import Article; Article.objects.filter(pk={story.pk}).update(status='killed')"
-        )
+        run_in_third_process(env, KILLS[kill].format(pk=story.pk))
 
         for port in PORTS:
             for path in surfaces_of(story):
