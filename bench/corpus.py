@@ -1,6 +1,7 @@
 """A benchmark corpus of N published stories, built through bulk paths (used by bench/pages.py).
 
     DATABASE_URL=postgres://.../newsroom_speed_bench_10000 .venv/bin/python bench/corpus.py build --stories 10000
+    DATABASE_URL=... .venv/bin/python bench/corpus.py refresh    # renditions of specs added since the build
     DATABASE_URL=... .venv/bin/python bench/corpus.py paths      # JSON: a story, a section, a tag path
     DATABASE_URL=... .venv/bin/python bench/corpus.py admin-list # JSON: admin story list timings
 
@@ -32,6 +33,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
+from articles.images import ensure_renditions  # noqa: E402
 from articles.models import Article, ArticleAuthor, Author, Caption, Photo, Rendition, Section, Source  # noqa: E402
 from articles.photos import import_photo  # noqa: E402
 
@@ -133,6 +135,22 @@ def build(stories, seed=12):
         cursor.execute("VACUUM ANALYZE")
 
 
+def refresh():
+    """Bring a corpus built earlier up to today's standard renditions (specs added since), cheaply:
+    the real photo gets what it lacks, the other 199 rows share its files as in build()."""
+    real = Photo.objects.order_by("pk").first()
+    ensure_renditions(real)
+    have = set(Rendition.objects.values_list("photo_id", "spec", "focal_key"))
+    missing = [
+        Rendition(photo=photo, spec=r.spec, focal_key=r.focal_key, file=r.file.name, width=r.width, height=r.height)
+        for photo in Photo.objects.exclude(pk=real.pk)
+        for r in real.renditions.all()
+        if (photo.pk, r.spec, r.focal_key) not in have
+    ]
+    Rendition.objects.bulk_create(missing)
+    return len(missing)
+
+
 def paths():
     story = Article.objects.published().newest_first()[50]
     tag = Tag.objects.get(slug="topic-7")
@@ -158,10 +176,12 @@ def admin_list(repeat=15):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["build", "paths", "admin-list"])
+    parser.add_argument("command", choices=["build", "refresh", "paths", "admin-list"])
     parser.add_argument("--stories", type=int, default=10_000)
     args = parser.parse_args()
     if args.command == "build":
         build(args.stories)
+    elif args.command == "refresh":
+        print(f"  {refresh()} renditions added to the corpus", file=sys.stderr)
     else:
         print(json.dumps(paths() if args.command == "paths" else admin_list()))

@@ -97,6 +97,7 @@ def ensure_corpus(stories, rebuild=False):
         print(f"  built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     else:
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PY, "bench/corpus.py", "refresh"], cwd=ROOT, env=env, check=True)
     info = json.loads(subprocess.run([PY, "bench/corpus.py", "paths"], cwd=ROOT, env=env, check=True,
                                      capture_output=True, text=True).stdout)
     return db, info
