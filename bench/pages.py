@@ -153,7 +153,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(port, path, seconds, connections):
     url = f"http://127.0.0.1:{port}{path}"
     subprocess.run(["wrk", "-t2", f"-c{connections}", "-d1s", url], capture_output=True, check=True)  # warm-up
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
@@ -343,11 +343,16 @@ def main():
                 figures = sequential_ms(PORTS["large"], queries * 10, 60)
                 print(f"  {label:<8} median {figures['median']:6.1f} ms   p95 {figures['p95']:6.1f} ms   "
                       f"{'met' if figures['p95'] < 100 else 'NOT met'}")
-        admin = json.loads(subprocess.run([PY, "bench/corpus.py", "admin-list"], cwd=ROOT, env=django_env(large_db),
-                                          check=True, capture_output=True, text=True).stdout)
-        print(f"\nadmin story list at {args.large:,} stories (in-process, logged in, 15 requests): "
-              f"median {admin['median_ms']:.0f} ms, p95 {admin['p95_ms']:.0f} ms   target < 300 ms: "
-              f"{'met' if admin['p95_ms'] < 300 else 'NOT met'}")
+        # Signed in with force_login, as the tests do: the two-factor requirement is not what it measures.
+        listing = subprocess.run([PY, "bench/corpus.py", "admin-list"], cwd=ROOT, capture_output=True, text=True,
+                                 env=django_env(large_db, NEWSROOM_2FA_REQUIRED_ROLES=""))
+        if listing.returncode:
+            print(f"\nadmin story list at {args.large:,} stories: FAILED\n{listing.stderr[-2000:]}")
+        else:
+            admin = json.loads(listing.stdout)
+            print(f"\nadmin story list at {args.large:,} stories (in-process, logged in, 15 requests): "
+                  f"median {admin['median_ms']:.0f} ms, p95 {admin['p95_ms']:.0f} ms   target < 300 ms: "
+                  f"{'met' if admin['p95_ms'] < 300 else 'NOT met'}")
     summary(args)
     load = os.getloadavg()
     print(f"\nload average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

@@ -73,15 +73,17 @@ MIDDLEWARE = [
     # Anonymous reads from the replica, when there is one: first, so the page cache reads the
     # generation from the database its pages are built from.
     "newsroom.db_router.ReplicaReadsMiddleware",
-    # Anonymous public pages from the cache (pagecache/middleware.py), at the top: a hit needs
-    # nothing below. The stored response already carries what security, CSP and the rest added.
+    # One log line and a request id for every request, cache hits included.
+    "newsroom.middleware.RequestLogMiddleware",
+    # Probes answer before host checks, the HTTPS redirect and the page cache (docs/deploying.md).
+    "newsroom.health.HealthCheckMiddleware",
+    "monitoring.middleware.MetricsMiddleware",
+    # Anonymous public pages from the cache (pagecache/middleware.py), above everything that does
+    # real work: a hit needs nothing below. The stored response already carries what security,
+    # CSP and the rest added.
     "pagecache.middleware.PageCacheMiddleware",
     # Request latency and counts for Prometheus (/metrics): first and last but the page cache.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "newsroom.middleware.RequestLogMiddleware",
-    # Probes answer before host checks and the HTTPS redirect (docs/deploying.md).
-    "newsroom.health.HealthCheckMiddleware",
-    "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,7 +1,8 @@
 """Whole-page cache for anonymous readers, checked against the content generation (pagecache.generation).
 
-The first middleware of the stack (settings.MIDDLEWARE): a cache hit is answered before security,
-CSP, sessions, auth, messages or CSRF run, and before any template. That is safe because what the
+At the top of the stack (settings.MIDDLEWARE; only the replica switch, the request log and the
+probes run before it): a cache hit is answered before security, CSP, sessions, auth, messages or
+CSRF run, and before any template. That is safe because what the
 stack adds is stored with the page: an entry is the finished response (every header the other
 middleware set, less the request's own: cookies, the request id, CSP nonces are never stored).
 
@@ -21,8 +22,8 @@ it (pagecache/generation.py explains why this is exact across processes).
 Every public response also gets an ``ETag`` and ``Last-Modified`` (answered with 304), the
 ``Cache-Control`` that lets nginx and a CDN keep it (``s-maxage``, ``stale-while-revalidate``;
 browsers revalidate every time, so they never show a killed story from their own cache), an
-``X-Accel-Expires`` for nginx's micro-cache and the surrogate keys a CDN purges by. Hits are not
-seen by the request log or django-prometheus (they run below this); nginx's access log has them.
+``X-Accel-Expires`` for nginx's micro-cache and the surrogate keys a CDN purges by. Hits are in
+the request log (with their request id) but not in django-prometheus's figures (it runs below).
 """
 
 import hashlib
