@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "pagecache",
+    "frontpage",  # the desk's front page layout (articles/front_page.py reads it)
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
