@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
+from frontpage.layouts import SlotChoice, desk_draft, publish_draft, save_draft
+from frontpage.models import FrontLayout
+
 from .models import Article, ArticleAuthor, Author, Caption, Section, Source
 from .photos import import_photo
 from .publishing import set_status
@@ -83,6 +86,9 @@ FEATURED = {
         "label": "PYONGYANG",
     },
 }
+
+# The story an editor pinned as the home lead (admin → Front page): older than the newest one.
+DESK_PICK = "Government unveils plan to ease housing shortage"
 
 TOPICS = {
     "north-korea": [
@@ -256,7 +262,17 @@ def seed_demo(now=None):
                     photo=photo,
                     authors=[] if source_slug else [authors[index % len(authors)]],
                 )
+        ensure_front(Article.objects.get(slug=slugify(DESK_PICK)))
     return accounts
+
+
+def ensure_front(lead):
+    """A curated front, as an editor would set it: the desk's pick leads instead of the newest story."""
+    if FrontLayout.objects.published().exists():
+        return
+    editor = get_user_model().objects.filter(username="editor").first()
+    draft = save_draft([SlotChoice(lead)], version=desk_draft().version, by=editor)
+    publish_draft(version=draft.version, by=editor)
 
 
 def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):

@@ -75,9 +75,12 @@ def front_page_ids(now=None, layout=None):
             "pk", Value(None, output_field=IntegerField()), Value(0, output_field=IntegerField()), "published_at"
         )
     )
-    # One query: every visible pin, and enough of the newest other stories to fill every home slot.
     pin_rows = pins.values_list("article_id", "section_id", "position", "article__published_at")
-    rows = list(pin_rows.union(newest[:HOME_SLOTS], all=True))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One query: every visible pin, and enough of the newest other stories to fill every home slot.
+        rows = list(pin_rows.union(newest[:HOME_SLOTS], all=True))
+    else:  # SQLite (the quick start) cannot order a part of a UNION: two queries
+        rows = [*pin_rows, *newest[:HOME_SLOTS]]
     front = FrontPageIds()
     home = [None] * HOME_SLOTS
     fallback = []
