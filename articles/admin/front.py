@@ -201,8 +201,15 @@ class FrontPageAdmin(admin.ModelAdmin):
     def render_desk(self, request, form, draft):
         now = timezone.now()
         showing = front_page_ids(now)
-        headlines = dict(Article.objects.filter(pk__in=showing.all_ids()).values_list("pk", "headline"))
+        shown = Article.objects.filter(pk__in=showing.all_ids()).values_list(
+            "pk", "headline", "section_id", "published_at"
+        )
+        headlines = {pk: headline for pk, headline, _, _ in shown}
         showing_now = {f"home_{position}": pk for position, pk in enumerate(showing.home, start=1)}
+        under_sections = set(showing.under_sections)
+        for pk, _, section_id, _ in sorted(shown, key=lambda row: row[3]):  # the newest of each section wins
+            if pk in under_sections:
+                showing_now[f"section_{section_id}"] = pk
         showing_now |= {f"section_{section_id}": pk for section_id, pk in showing.section_leads.items()}
         if form.is_bound:
             form.is_valid()  # show the rows as posted, with their errors
