@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "audit",
+    "desk",  # the desk: dashboard, editorial comments, notifications
 ]
 
 MIDDLEWARE = [
@@ -418,6 +419,9 @@ if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
     raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
 NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
 NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+# Desk notifications (desk/notifications.py) also go out by email, through the mail queue, to desk
+# users with an address. Off by default: the admin header's count and list always show them.
+NEWSROOM_DESK_EMAIL = env_bool("NEWSROOM_DESK_EMAIL", False)
 
 # Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
 NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")

@@ -1,0 +1,23 @@
+"""Template tags of the desk: the header's unread count, a story's comment thread."""
+
+from django import template
+
+from .. import comments
+from ..notifications import unread_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def desk_unread_count(context):
+    """Unread notifications of the signed-in user (one COUNT on an indexed, partial index)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_count(user)
+
+
+@register.filter
+def comment_html(text):
+    return comments.render_text(text)
