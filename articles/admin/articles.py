@@ -20,6 +20,7 @@ from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
 from . import history, live, story_merge
+from .filters import DeskStateFilter
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -115,7 +116,7 @@ class MyStoriesFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
-    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [MyStoriesFilter, DeskStateFilter, "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]

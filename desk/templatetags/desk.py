@@ -1,8 +1,9 @@
-"""Template tags of the desk: the header's unread count, a story's comment thread."""
+"""Template tags of the desk: the header's unread count, comments as HTML, the dashboard."""
 
 from django import template
 
 from .. import comments
+from ..dashboard import dashboard_for
 from ..notifications import unread_count
 
 register = template.Library()
@@ -21,3 +22,9 @@ def desk_unread_count(context):
 @register.filter
 def comment_html(text):
     return comments.render_text(text)
+
+
+@register.simple_tag(takes_context=True)
+def desk_dashboard(context):
+    """The signed-in user's desk (desk/dashboard.py)."""
+    return dashboard_for(context["request"].user)
