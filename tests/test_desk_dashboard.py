@@ -103,7 +103,7 @@ def test_pending_agency_updates_are_listed_with_a_review_link(editor):
 
 
 def test_counts_go_past_the_rows_shown(editor):
-    for i in range(PANEL_ROWS + 3):
+    for _ in range(PANEL_ROWS + 3):
         ArticleFactory(status=Status.READY, published_at=None)
     panel = panels(editor)["ready"]
     assert len(panel.rows) == PANEL_ROWS and panel.count == PANEL_ROWS + 3
