@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from articles.permissions import can_view_story
 
 from .models import Comment, Verb
-from .notifications import notify
+from .notifications import notify, story_viewers
 
 MAX_LENGTH = 5000
 # "@kim.minji" at the start or after a space or punctuation, never inside an address like a@b.com.
@@ -44,7 +44,21 @@ def resolve_mentions(text):
         raise ValidationError(
             "No desk user is called " + ", ".join(f"@{name}" for name in unknown) + ". Check the spelling."
         )
-    return [found[name.casefold()] for name in names]
+    users = [found[name.casefold()] for name in names]
+    # Never tell a user about a story they may not open (a newsletter-only account, say).
+    blind = [user for user in users if not can_view_story(user, None)]
+    if blind:
+        raise ValidationError(
+            ", ".join(f"@{user.get_username()}" for user in blind) + " cannot open stories, so would not see this."
+        )
+    return users
+
+
+def mentionable(prefix, limit=8):
+    """Usernames starting with `prefix` of desk users who may see stories (the @ suggestions)."""
+    field = get_user_model().USERNAME_FIELD
+    users = story_viewers().filter(**{f"{field}__istartswith": prefix}).order_by(field)
+    return list(users.values_list(field, flat=True)[:limit])
 
 
 def post_comment(article, author, text):

@@ -10,10 +10,12 @@ notify() drops the actor and anyone who may not see the story.
 
 from django.utils import timezone
 
+from articles.demo import demo_seeded
 from articles.models import Article
 from articles.publishing import status_changed
 from wire.pending import update_applied, update_held
 
+from .demo import on_demo_seeded
 from .models import Verb
 from .notifications import desk_editors, notify, story_people
 
@@ -24,6 +26,7 @@ def connect_signals():
     status_changed.connect(on_status_changed, dispatch_uid="desk-status-changed")
     update_held.connect(on_update_held, dispatch_uid="desk-wire-update-held")
     update_applied.connect(on_update_applied, dispatch_uid="desk-wire-update-applied")
+    demo_seeded.connect(on_demo_seeded, dispatch_uid="desk-demo-comment")
 
 
 def on_status_changed(sender, article, previous, status, by=None, **kwargs):

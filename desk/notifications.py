@@ -60,8 +60,17 @@ def mark_read(user, ids=None, now=None):
 
 def desk_editors():
     """Everyone who runs the desk: active staff who may publish (editors, admins, superusers)."""
+    return _staff_with(PUBLISH_PERMISSION)
+
+
+def story_viewers():
+    """Active staff who may open stories in the desk (can_view_story as a queryset)."""
+    return _staff_with("articles.view_article")
+
+
+def _staff_with(permission):
     # Permissions come from groups and user grants (ModelBackend); axes' backend grants none.
-    users = get_user_model().objects.with_perm(PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
+    users = get_user_model().objects.with_perm(permission, backend="django.contrib.auth.backends.ModelBackend")
     return users.filter(is_staff=True)
 
 

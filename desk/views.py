@@ -1,7 +1,7 @@
 """The desk's admin pages: notifications (list, open, mark read) and a story's comment thread,
 which the story form reads and posts to with fetch, so posting never touches the form."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -68,14 +68,28 @@ def story_comments(request, article_id):
     if not can_view_story(request.user, article):
         raise PermissionDenied
     if request.method == "POST":
+        wants_json = request.headers.get("Accept") == "application/json"  # desk/comments.js
         try:
             comments.post_comment(article, request.user, request.POST.get("text", ""))
         except ValidationError as error:
+            if not wants_json:
+                messages.error(request, " ".join(error.messages))
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        except PermissionDenied as error:
-            return JsonResponse({"error": str(error) or "You cannot comment on this story."}, status=403)
+        if not wants_json:  # a browser without JavaScript posted the form itself
+            messages.success(request, "Comment posted.")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         return JsonResponse({"html": thread_html(request, article)}, status=201)
     return JsonResponse({"html": thread_html(request, article)})
+
+
+@staff_member_required
+def mentions(request):
+    """Desk users whose username starts with `q`, for the comment box's @ suggestions."""
+    query = request.GET.get("q", "").strip().lstrip("@")
+    if not query:
+        return JsonResponse({"users": []})
+    return JsonResponse({"users": comments.mentionable(query)})
 
 
 def thread_html(request, article):

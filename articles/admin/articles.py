@@ -129,7 +129,10 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["articles/story-form.js"]  # autosave, presence, unsaved-changes warning, live preview (live.py)
+        js = [
+            "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
+            "desk/comments.js",  # the desk's comment thread beside the form (desk/comments.py)
+        ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),

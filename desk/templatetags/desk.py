@@ -19,6 +19,11 @@ def desk_unread_count(context):
     return unread_count(user)
 
 
+@register.inclusion_tag("admin/desk/comment_list.html")
+def story_comment_thread(article):
+    return {"comments": comments.thread(article)}
+
+
 @register.filter
 def comment_html(text):
     return comments.render_text(text)
