@@ -279,7 +279,8 @@ def seed_demo(now=None):
         desk_stories = ensure_desk_stories(now, sections, sources)
         featured_story = Article.objects.get(slug=FEATURED["slug"])
         if not featured_story.notes.exists():
-            append_note(featured_story, kind=ArticleNote.Kind.CORRECTION, text=CORRECTION, at=now - timedelta(minutes=5))
+            append_note(featured_story, kind=ArticleNote.Kind.CORRECTION, text=CORRECTION,
+                        at=now - timedelta(minutes=5))
         demo_seeded.send(sender=Article, now=now, stories=desk_stories)
     return accounts
 
