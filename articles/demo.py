@@ -302,8 +302,8 @@ def ensure_desk_stories(now, sections, sources):
                 wire_guid=f"urn:newsroom:demo:{key}" if source else "",
                 embargo_until=now + timedelta(hours=hours) if hours and status != Article.Status.PUBLISHED else None,
             )
-            if status == Article.Status.PUBLISHED:
-                set_status(article, status, by=by, at=now + timedelta(hours=hours), previous=Article.Status.DRAFT)
+            if status == Article.Status.PUBLISHED:  # scheduled by the system, like the stories above
+                set_status(article, status, at=now + timedelta(hours=hours), previous=Article.Status.DRAFT)
             elif status != Article.Status.DRAFT:
                 set_status(article, status, by=by, previous=Article.Status.DRAFT)
         stories[key] = article
