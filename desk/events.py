@@ -1,6 +1,7 @@
 """What the desk is told, and whom: each event is hooked where it happens, by signal.
 
-- a story marked ready for editing: the editors (publishing.status_changed);
+- a story marked ready for editing: the editors (publishing.status_changed); sent back to draft:
+  the story's people;
 - published or scheduled: the story's people; killed: the story's people and the editors;
 - an agency update waiting, or applied: the story's people and the editors (wire.pending);
 - a comment mentioning you: desk/comments.py calls notify() itself.
@@ -32,6 +33,8 @@ def connect_signals():
 def on_status_changed(sender, article, previous, status, by=None, **kwargs):
     if status == Status.READY:
         notify(desk_editors(), Verb.READY, article, actor=by)
+    elif status == Status.DRAFT and previous == Status.READY:
+        notify(story_people(article), Verb.RETURNED, article, actor=by)
     elif status == Status.PUBLISHED:
         scheduled = article.published_at is not None and article.published_at > timezone.now()
         text = f"Goes live {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}." if scheduled else ""

@@ -14,6 +14,7 @@ class Verb(models.TextChoices):
     """What happened; notify() accepts any short string, these are the ones the desk sends."""
 
     READY = "ready", "marked ready for editing"
+    RETURNED = "returned", "sent back to draft"
     PUBLISHED = "published", "published"
     SCHEDULED = "scheduled", "scheduled"
     KILLED = "killed", "unpublished (killed)"

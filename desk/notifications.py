@@ -46,13 +46,22 @@ def notify(recipients, verb, article=None, actor=None, text=""):
     return made
 
 
+def visible_notifications(user):
+    """`user`'s notifications they may still read: about a story only while they may open stories
+    (a user whose role was taken away keeps no headlines)."""
+    notifications = Notification.objects.for_user(user)
+    if not can_view_story(user, None):
+        notifications = notifications.filter(article__isnull=True)
+    return notifications
+
+
 def unread_count(user):
-    return Notification.objects.for_user(user).unread().count()
+    return visible_notifications(user).unread().count()
 
 
 def mark_read(user, ids=None, now=None):
     """Mark `user`'s notifications read (all of them, or those in `ids`); returns how many changed."""
-    notifications = Notification.objects.for_user(user).unread()
+    notifications = visible_notifications(user).unread()
     if ids is not None:
         notifications = notifications.filter(pk__in=ids)
     return notifications.update(read_at=now or timezone.now())

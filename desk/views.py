@@ -15,17 +15,14 @@ from articles.models import Article
 from articles.permissions import can_view_story
 
 from . import comments
-from .models import Notification
-from .notifications import mark_read
+from .notifications import mark_read, visible_notifications
 
 LIST_LENGTH = 100
 
 
 @staff_member_required
 def notifications_page(request):
-    notifications = list(
-        Notification.objects.for_user(request.user).select_related("actor", "article")[:LIST_LENGTH]
-    )
+    notifications = list(visible_notifications(request.user).select_related("actor", "article")[:LIST_LENGTH])
     context = {
         **admin.site.each_context(request),
         "title": "Notifications",
@@ -51,7 +48,7 @@ def notifications_mark_read(request):
 @staff_member_required
 def notification_open(request, notification_id):
     """Mark it read and go to the story (the notification list if the story is gone or out of reach)."""
-    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    notification = get_object_or_404(visible_notifications(request.user), pk=notification_id)
     mark_read(request.user, [notification.pk])
     if notification.article_id and can_view_story(request.user, notification.article):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[notification.article_id]))

@@ -169,3 +169,31 @@ def test_a_group_change_takes_effect_on_the_next_event(editor, reporter):
     newcomer.groups.add(Group.objects.get(name="Editor"))
     submit_for_editing(ArticleFactory(draft=True, created_by=reporter), by=reporter)
     assert verbs_of(newcomer) == [Verb.READY]
+
+
+def test_the_notification_list_query_count_does_not_grow(client, editor):
+    from tests.workflow_helpers import count_queries
+
+    client.force_login(editor)
+    for _ in range(2):
+        notify([editor], Verb.PUBLISHED, ArticleFactory(), actor=UserFactory())
+    few = count_queries(client, reverse("desk:notifications"))
+    for _ in range(10):
+        notify([editor], Verb.KILLED, ArticleFactory(), actor=UserFactory())
+    assert count_queries(client, reverse("desk:notifications")) == few <= 8
+
+
+def test_sending_a_story_back_to_draft_tells_its_reporter(editor, reporter):
+    story = ArticleFactory(draft=True, created_by=reporter)
+    submit_for_editing(story, by=reporter)
+    set_status(story, Status.DRAFT, by=editor)
+    assert verbs_of(reporter) == [Verb.RETURNED]
+
+
+def test_a_user_whose_role_was_taken_away_no_longer_sees_story_notifications(client, editor):
+    [notification] = notify([editor], Verb.PUBLISHED, ArticleFactory(headline="Harbour plan approved"))
+    editor.groups.clear()
+    client.force_login(editor)
+    page = client.get(reverse("desk:notifications")).content.decode()
+    assert "Harbour plan approved" not in page
+    assert client.get(reverse("desk:notification-open", args=[notification.pk])).status_code == 404
