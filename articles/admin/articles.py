@@ -131,8 +131,10 @@ class ArticleAdmin(admin.ModelAdmin):
     class Media:
         js = [
             "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
+            "desk/form-a11y.js",  # names for the autocomplete boxes and the body editor (axe-core)
             "desk/comments.js",  # the desk's comment thread beside the form (desk/comments.py)
         ]
+        css = {"all": ["desk/story-form.css"]}
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
