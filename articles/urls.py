@@ -1,5 +1,5 @@
 """Every reader-facing URL, in one namespace: "reader" (stories, lists, previews, search, feeds,
-sitemaps, robots.txt). The views are in views.py (previews in preview.py, feeds in feeds.py)."""
+sitemaps, robots.txt, /favicon.ico). The views are in views.py (previews in preview.py, feeds in feeds.py)."""
 
 from django.urls import path, register_converter
 
@@ -59,6 +59,7 @@ urlpatterns = [
     path("preview/shared/<str:token>/", preview.SharedPreviewView.as_view(), name="share"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
     path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
