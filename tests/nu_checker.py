@@ -56,10 +56,10 @@ class Finding:
 
 
 def check_files(paths):
-    """Every message the checker has on `paths` (.html as HTML with its inline CSS, .css as CSS)."""
+    """Every message the checker has on `paths` (.html as HTML with its inline CSS, .css as CSS, .svg as SVG)."""
     done = subprocess.run(
         ["java", "-jar", str(vnu_jar()), "--format", "json", "--stdout", "--exit-zero-always",
-         "--also-check-css", *map(str, paths)],
+         "--also-check-css", "--also-check-svg", *map(str, paths)],
         capture_output=True, text=True, timeout=600,
     )
     if done.returncode:

@@ -52,3 +52,9 @@ def test_desk_sign_in_and_admin_pages_link_the_icon(client, editor):
     assert 'rel="icon"' in client.get("/accounts/login/").content.decode()
     client.force_login(editor)
     assert 'rel="icon"' in client.get("/admin/").content.decode()
+
+
+def test_sign_in_page_carries_the_desk_name_not_djangos(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "<title>Sign in | Newsroom desk</title>" in html
+    assert "Newsroom desk</a>" in html and "Django administration" not in html

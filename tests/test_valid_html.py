@@ -1,10 +1,10 @@
 """Every public page type passes the Nu HTML checker with 0 errors; feeds are well-formed XML.
 
 The pages are rendered with realistic content (photos, bylines, notes, Korean text, pagination),
-written to files and checked in one run of the checker (one JVM start). A failure names the page,
-its URL, the line and column in the rendered HTML and the checker's extract, so markup added by a
-new feature is found at once. Run just this file with
-`.venv/bin/python -m pytest tests/test_valid_html.py -q`.
+written to files and checked in one run of the checker (one JVM start), with every stylesheet and SVG
+under static/. A failure names the page, its URL, the line and column in the rendered HTML and the
+checker's extract, so markup added by a new feature is found at once: give a new kind of markup an
+instance in public_site(). Run just this file with `.venv/bin/python -m pytest tests/test_valid_html.py`.
 """
 
 from datetime import timedelta
@@ -35,7 +35,7 @@ from tests.nu_checker import check_files
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
 AI_GENERATED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"  # labelled under the figure
-STATIC_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "site.css"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 BODY = (
     "<p>The harbour authority said on Tuesday that the new container terminal would open in "
@@ -172,8 +172,10 @@ def test_public_pages_have_no_html_errors(client, rf, settings, tmp_path):
     render_pages(client, rate_limited_pages(settings), folder, labels)
     (folder / "500.html").write_bytes(server_error(rf.get("/")).content)
     labels["500.html"] = "500 page (templates/500.html)"
-    (folder / STATIC_CSS.name).write_bytes(STATIC_CSS.read_bytes())
-    labels[STATIC_CSS.name] = "static/css/site.css"
+    for asset in sorted([*STATIC.rglob("*.css"), *STATIC.rglob("*.svg")]):  # checked as CSS and SVG
+        name = "__".join(asset.relative_to(STATIC).parts)
+        (folder / name).write_bytes(asset.read_bytes())
+        labels[name] = f"static/{asset.relative_to(STATIC)}"
     (folder / "canary.html").write_text(CANARY)
 
     findings = check_files(sorted(folder.iterdir()))
