@@ -121,7 +121,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=[Article.Status.DRAFT, Article.Status.READY])
 
     def scheduled(self, now=None):
+        """Published with a publish time still to come: they go live by the clock (published())."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def embargoed(self, now=None):
+        """Under a wire embargo at `now`, whatever their status (Article.is_embargoed_at as a filter)."""
+        return self.filter(embargo_until__gt=now or timezone.now())
 
     def with_related(self):
         """Everything a story card or page shows, in a constant number of queries."""

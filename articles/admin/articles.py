@@ -20,6 +20,7 @@ from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
 from . import history, live, story_merge
+from .filters import DeskStateFilter
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -115,7 +116,7 @@ class MyStoriesFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
-    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [MyStoriesFilter, DeskStateFilter, "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
@@ -128,7 +129,12 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["articles/story-form.js"]  # autosave, presence, unsaved-changes warning, live preview (live.py)
+        js = [
+            "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
+            "desk/form-a11y.js",  # names for the autocomplete boxes and the body editor (axe-core)
+            "desk/comments.js",  # the desk's comment thread beside the form (desk/comments.py)
+        ]
+        css = {"all": ["desk/story-form.css"]}
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
