@@ -379,7 +379,11 @@ class ArticleAdmin(admin.ModelAdmin):
             *self._live_urls(),
             # The story form's photo chooser and one-step upload (photo_grid.py).
             path("photos/choose/", wrap(partial(photo_grid.chooser, self)), name="articles_article_photo_choose"),
-            path("photos/upload/", wrap(require_POST(partial(photo_grid.upload, self))), name="articles_article_photo_upload"),
+            path(
+                "photos/upload/",
+                wrap(require_POST(partial(photo_grid.upload, self))),
+                name="articles_article_photo_upload",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 wrap(partial(history.compare, self)),

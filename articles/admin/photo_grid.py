@@ -30,7 +30,9 @@ class PhotoSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, widget=forms.SearchInput(attrs={"size": 30}))
     credit = forms.CharField(label="Credit", required=False, widget=forms.TextInput(attrs={"size": 16}))
     source = forms.ModelChoiceField(label="Source", queryset=Source.objects.all(), required=False, empty_label="Any")
-    uploaded = forms.ChoiceField(label="Uploaded", choices=[("", "Any time"), *UPLOADED_WITHIN.items()], required=False)
+    uploaded = forms.ChoiceField(
+        label="Uploaded", choices=[("", "Any time"), *UPLOADED_WITHIN.items()], required=False
+    )
     mine = forms.BooleanField(label="My uploads", required=False)
 
 
@@ -84,7 +86,8 @@ def chooser(model_admin, request):
     form = PhotoSearchForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     now = timezone.now()
-    photos = with_thumbnails(search_photos(Photo.objects.usable(now), data, request.user, now)).order_by("-created_at", "-pk")
+    photos = search_photos(Photo.objects.usable(now), data, request.user, now)
+    photos = with_thumbnails(photos).order_by("-created_at", "-pk")
     page = Paginator(photos, CHOOSER_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [grid_card(photo, request.user, now) for photo in page]
     context = {"form": form, "page": page, "cards": cards, "choosing": True}
