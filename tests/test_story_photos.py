@@ -336,3 +336,37 @@ def test_an_upload_while_another_editor_saves_loses_nothing(client):
     assert story.headline == "Harbour reopens after the storm"
     assert story.dek == "Cranes are back at work."  # their save is kept
     assert story.captions.get().photo_id == card["id"]
+
+
+# -- the media library -----------------------------------------------------------------------------
+
+
+def test_the_media_library_shows_a_grid_of_thumbnails_with_a_constant_query_count(client):
+    client.force_login(desk_user("Photo editor"))
+    url = reverse("admin:articles_photo_changelist")
+    for _ in range(2):
+        PhotoFactory()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url).content.decode()
+    assert html.count('class="photo-card"') == 2
+    for _ in range(5):
+        PhotoFactory(alt_text="")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert html.count('class="photo-card"') == 7
+    assert "no alt text" in html
+    assert len(many) == len(few)
+
+
+def test_the_media_library_filters_by_rights_status(client):
+    client.force_login(desk_user("Photo editor"))
+    usable = PhotoFactory(caption="Usable harbour")
+    expired = PhotoFactory(caption="Expired harbour", expires_at=timezone.now() - timedelta(days=1))
+    url = reverse("admin:articles_photo_changelist")
+    usable_html = client.get(url, {"licence": "usable"}).content.decode()
+    expired_html = client.get(url, {"licence": "expired"}).content.decode()
+    assert "Usable harbour" in usable_html and "Expired harbour" not in usable_html
+    assert "Expired harbour" in expired_html and "Licence ended" in expired_html
+    assert usable.pk and expired.pk
