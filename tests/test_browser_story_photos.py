@@ -105,8 +105,9 @@ def test_a_dropped_file_is_uploaded_and_attached(live_server):
                 const transfer = new DataTransfer();
                 transfer.items.add(file);
                 const zone = document.querySelector(".photo-drop-zone");
-                zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
-                zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+                const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
+                zone.dispatchEvent(new DragEvent("dragover", options));
+                zone.dispatchEvent(new DragEvent("drop", options));
             }""",
             list(data),
         )

@@ -102,7 +102,8 @@ def story_with_body_photos(n):
     """A story whose body shows `n` of its photos in place (articles/body.py)."""
     story = story_with(n + 1)
     inline = list(story.captions.filter(role="inline"))
-    story.body = "".join(f'<p>Paragraph {i}.</p><figure data-photo="{c.photo_id}"></figure>' for i, c in enumerate(inline))
+    figures = [f'<p>Paragraph {i}.</p><figure data-photo="{c.photo_id}"></figure>' for i, c in enumerate(inline)]
+    story.body = "".join(figures)
     story.save()
     return story
 
