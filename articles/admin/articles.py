@@ -20,6 +20,7 @@ from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
 from . import history, live, photo_grid, story_merge, story_photos
+from .filters import DeskStateFilter
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -135,7 +136,7 @@ class MyStoriesFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
-    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [MyStoriesFilter, DeskStateFilter, "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
@@ -151,6 +152,7 @@ class ArticleAdmin(admin.ModelAdmin):
         js = [
             "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
             "desk/form-a11y.js",  # names for the autocomplete boxes and the body editor (axe-core)
+            "desk/comments.js",  # the desk's comment thread beside the form (desk/comments.py)
         ]
         css = {"all": ["desk/story-form.css"]}
     fieldsets = [
