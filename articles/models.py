@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .html import BODY_EDITOR_EXTENSIONS, photo_ids, sanitize_html
 from .slugs import unique_slug
 from .sources import SourceQuerySet
 from .storage import originals_storage
@@ -313,7 +313,9 @@ class Article(models.Model):
 
     @property
     def inline_captions(self):
-        return [c for c in self.ordered_captions if c.role == Caption.Role.INLINE]
+        """Inline photos shown after the body: those the body does not already show in place."""
+        in_body = set(photo_ids(self.body))
+        return [c for c in self.ordered_captions if c.role == Caption.Role.INLINE and c.photo_id not in in_body]
 
     @property
     def summary(self):

@@ -98,6 +98,23 @@ def test_navigation_and_top_stories_come_from_the_cache_on_a_warm_page(client):
     assert "readership_readcount" not in sql
 
 
+def story_with_body_photos(n):
+    """A story whose body shows `n` of its photos in place (articles/body.py)."""
+    story = story_with(n + 1)
+    inline = list(story.captions.filter(role="inline"))
+    figures = [f'<p>Paragraph {i}.</p><figure data-photo="{c.photo_id}"></figure>' for i, c in enumerate(inline)]
+    story.body = "".join(figures)
+    story.save()
+    return story
+
+
+def test_article_page_with_photos_in_the_body_keeps_its_query_count(client):
+    plain = count_queries(client, story_with(2).get_absolute_url())
+    one = count_queries(client, story_with_body_photos(1).get_absolute_url())
+    many = count_queries(client, story_with_body_photos(5).get_absolute_url())
+    assert plain == one == many <= ARTICLE_PAGE_BUDGET
+
+
 def curate(n):
     """A published front page with the lead, n top slots and n section leads pinned (stories with photos)."""
     from frontpage.layouts import SlotChoice
