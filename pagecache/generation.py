@@ -10,7 +10,8 @@ plain ``QuerySet.update()`` calls. A trigger on every watched table
 the new generation becomes visible exactly when the change does, whoever made it.
 
 The clock matters too: a scheduled story, an embargo lift, a photo licence ending or a photo
-embargo lifting (articles/rights.py) changes the site with no write at all. So the generation also
+embargo lifting (articles/rights.py), a front page layout scheduled to go live or a pinned story's
+slot expiring (frontpage/models.py) changes the site with no write at all. So the generation also
 holds the latest such moment of each kind that has passed, and the read also returns the next such
 moment to come (``valid_until``): until then, only a write can change the generation. All of it
 comes from one query of index probes.
@@ -52,11 +53,20 @@ SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
        (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %(now)s),
        (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %(now)s),
        (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %(now)s),
+       (SELECT max(live_from) FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %(now)s),
+       (SELECT max(expires_at) FROM frontpage_frontslot WHERE expires_at <= %(now)s AND layout_id = (
+            SELECT id FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %(now)s
+            ORDER BY live_from DESC, id DESC LIMIT 1)),
        (SELECT min(published_at) FROM articles_article WHERE status = 'published' AND published_at > %(now)s),
        (SELECT min(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until > %(now)s),
        (SELECT min(expires_at) FROM articles_photo WHERE expires_at > %(now)s),
-       (SELECT min(usable_from) FROM articles_photo WHERE usable_from > %(now)s)
+       (SELECT min(usable_from) FROM articles_photo WHERE usable_from > %(now)s),
+       (SELECT min(live_from) FROM frontpage_frontlayout WHERE kind = 'published' AND live_from > %(now)s),
+       (SELECT min(expires_at) FROM frontpage_frontslot WHERE expires_at > %(now)s AND layout_id = (
+            SELECT id FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %(now)s
+            ORDER BY live_from DESC, id DESC LIMIT 1))
 """
+PAST_MOMENTS = 6  # the first six moments of GENERATION_SQL have passed; the rest are to come
 SHARED_KEY = "pagecache:generation"
 _ORDER_KEY = "pagecache:generation:order"
 # KEYS: the generation, its order; ARGV: counter, read time, encoded generation, lifetime in ms.
@@ -124,7 +134,7 @@ def read_generation(alias=None):
     with connections[alias].cursor() as cursor:
         cursor.execute(GENERATION_SQL, {"now": now})
         counter, *moments = cursor.fetchone()
-    past, upcoming = moments[:4], moments[4:]
+    past, upcoming = moments[:PAST_MOMENTS], moments[PAST_MOMENTS:]
     return Generation(
         value=".".join([str(counter), *map(_stamp, past)]),
         counter=int(counter),
