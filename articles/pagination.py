@@ -5,7 +5,8 @@ the total.
 The page's ids come first, from indexes only (the newest published stories by time, each probed
 for the tag, byline or section), then only those rows are read in full. One query sorting every
 story of a big tag cost time in proportion to the tag's size; as a subquery of the second, the
-planner went back to that plan. So: two queries, each bounded by the page size.
+planner went back to that plan. So tag and author pages (IdsFirstPaginator) make two queries,
+each bounded by the page size; section and source pages walk their own index in one.
 """
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -33,8 +34,18 @@ class PeekPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        page_ids = list(self.object_list.values_list("pk", flat=True)[start : start + self.per_page + 1])
-        rows = list(self.object_list.filter(pk__in=page_ids)) if page_ids else []
+        rows = self.rows(start, start + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return PeekPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def rows(self, start, stop):
+        return list(self.object_list[start:stop])
+
+
+class IdsFirstPaginator(PeekPaginator):
+    """For lists joined through another table (tags, bylines): the ids first, then those rows."""
+
+    def rows(self, start, stop):
+        page_ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
+        return list(self.object_list.filter(pk__in=page_ids)) if page_ids else []

@@ -25,7 +25,7 @@ from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
 
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
 from .models import Article, ArticleRedirect, Author, Section, Source, card_photos
-from .pagination import PeekPaginator
+from .pagination import IdsFirstPaginator, PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .related import story_links
 from .renditions import CARD_PICTURE, FIGURE_PICTURE, card_renditions, prefetch_picture_renditions, story_renditions
@@ -197,6 +197,7 @@ class SectionView(ArticleListView):
 
 class TagView(ArticleListView):
     model_for_slug, filter_field, list_kind = Tag, "tags", "Tag"
+    paginator_class = IdsFirstPaginator
 
 
 class SourceView(ArticleListView):
@@ -205,6 +206,7 @@ class SourceView(ArticleListView):
 
 class AuthorView(ArticleListView):
     model_for_slug, filter_field, list_kind = Author, "authors", "Author"
+    paginator_class = IdsFirstPaginator
 
 
 class SearchForm(forms.Form):

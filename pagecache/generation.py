@@ -124,12 +124,12 @@ def _epoch(value):
     return value.timestamp()
 
 
-def read_generation(alias=None):
-    """The generation as the database `alias` (default: where public reads go) sees it now (one query)."""
+def read_generation(now=None, *, alias=None):
+    """The generation as the database `alias` (default: where public reads go) sees it at `now` (one query)."""
     read_at = time.time()
     from django.utils import timezone
 
-    now = timezone.now()
+    now = now or timezone.now()
     alias = alias or router.db_for_read(GenerationSlot) or "default"
     with connections[alias].cursor() as cursor:
         cursor.execute(GENERATION_SQL, {"now": now})
@@ -188,7 +188,7 @@ def publish(generation):
 
 
 def publish_from_database(alias="default"):
-    publish(read_generation(alias))
+    publish(read_generation(alias=alias))
 
 
 def watched_tables(connection):

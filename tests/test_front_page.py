@@ -11,13 +11,17 @@ from articles.front_page import front_page_ids
 from articles.models import Article
 from frontpage.layouts import SlotChoice, StaleLayout, desk_draft, publish_draft, save_draft
 from frontpage.models import FrontLayout
-from pagecache.generation import read_generation
+from pagecache.generation import read_generation as read_full_generation
 from tests.factories import ArticleFactory, SectionFactory
 from tests.front_helpers import lead_headline, publish_front, section_block_headlines, top_headlines
 
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
+
+
+def read_generation(now):
+    return read_full_generation(now).value
 
 
 def story(headline, *, hours_ago=1, **kwargs):
