@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .datelines import place_of, strip_lede
 from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
 from .slugs import unique_slug
 from .sources import SourceQuerySet
@@ -232,6 +233,9 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, instance=self)
         self.body = sanitize_html(self.body)
+        # The dateline is written once: the field holds the place, the body does not repeat it.
+        self.dateline = place_of(self.dateline)
+        self.body = strip_lede(self.body, self.dateline)
         if self.status == self.Status.PUBLISHED and self.published_at and not self.first_published_at:
             self.first_published_at = self.published_at
         if not self._state.adding:

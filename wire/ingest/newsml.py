@@ -5,7 +5,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePackage, WirePicture
-from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
+from articles.datelines import place_of
+
+from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 # Qcodes mean the same with or without their scheme alias ("ninat:picture" or a full URI).
 PICTURE_CLASSES = {"picture", "graphic"}
@@ -152,8 +154,8 @@ def _description(content_meta, roles):
 def _dateline(content_meta):
     located = _name(_child(content_meta, "located"))
     if located:
-        return located.upper()[:100]
-    return place_from_dateline(_text(_child(content_meta, "dateline")))[:100]
+        return place_of(located)
+    return place_of(_text(_child(content_meta, "dateline")))
 
 
 def _body(content_set):

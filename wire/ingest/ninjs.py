@@ -2,7 +2,9 @@
 import json
 
 from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
-from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
+from articles.datelines import place_of
+
+from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 PICTURE_TYPES = {"picture", "graphic"}
 # Rendition names agencies use for the full-size file, best first.
@@ -130,7 +132,7 @@ def _located(obj):
     located = obj.get("located")
     if isinstance(located, dict):
         located = located.get("name")
-    return place_from_dateline(located)[:100] if isinstance(located, str) else ""
+    return place_of(plain_text(located)) if isinstance(located, str) else ""
 
 
 def _source(obj):
