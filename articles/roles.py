@@ -41,6 +41,7 @@ ROLES = {
         ("articles", "articleredirect"): VIEW,
         ("taggit", "tag"): EDIT,
         ("wire", "wireversion"): VIEW,
+        ("wire", "sectionrule"): ALL,
         ("newsletter", "edition"): EDIT,
         ("newsletter", "delivery"): VIEW,
     },

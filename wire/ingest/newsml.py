@@ -120,6 +120,7 @@ def _news_item(root, filename, resolver):
         copyright_holder=_name(_child(rights, "copyrightHolder")),
         copyright_notice=_text(_child(rights, "copyrightNotice")),
         subjects=[name for name in map(_name, _children(content_meta, "subject")) if name],
+        subject_codes=[code[:200] for code in map(_qcode, _children(content_meta, "subject")) if code],
         keywords=[text for text in map(_text, _children(content_meta, "keyword")) if text],
         version_created=parse_wire_datetime(_text(_child(item_meta, "versionCreated")), "versionCreated"),
         embargo_until=parse_wire_datetime(

@@ -60,6 +60,7 @@ def parse_ninjs_object(obj, *, filename="", resolver=None):
         copyright_holder=_text(obj.get("copyrightholder")),
         copyright_notice=_text(obj.get("copyrightnotice")),
         subjects=_names(obj.get("subjects") or obj.get("subject")),
+        subject_codes=_codes(obj.get("subjects") or obj.get("subject")),
         keywords=[_text(k) for k in _list(obj.get("keywords")) if isinstance(k, str)],
         version_created=parse_wire_datetime(obj.get("versioncreated"), "versioncreated"),
         embargo_until=parse_wire_datetime(obj.get("embargoed"), "embargoed"),
@@ -152,6 +153,15 @@ def _names(entries):
             if isinstance(name, str) and name.strip():
                 names.append(_text(name))
     return names
+
+
+def _codes(entries):
+    """The subjects' codes: ninjs 2 gives a mediatopic address as "uri", older items a "code" or "qcode"."""
+    codes = []
+    for entry in _list(entries):
+        if isinstance(entry, dict):
+            codes += [value.strip() for key in ("uri", "code", "qcode") if isinstance(value := entry.get(key), str)]
+    return [code[:200] for code in codes if code]
 
 
 def _associations(obj):
