@@ -27,7 +27,9 @@ _PLACE = r"[^\W\d_][\w .'’/&-]{0,59}?"
 _AGENCY = r"\([^()<>=]{1,40}\)"
 
 # What the dateline field may hold around the place: a date, the agency, a closing dash or colon.
-_FIELD = re.compile(rf"^\s*(?P<place>{_PLACE})\s*(?:,\s*{_DATE})?\s*(?:{_AGENCY})?\s*(?:{_DASH}|:|,)?\s*$", re.IGNORECASE)
+_FIELD = re.compile(
+    rf"^\s*(?P<place>{_PLACE})\s*(?:,\s*{_DATE})?\s*(?:{_AGENCY})?\s*(?:{_DASH}|:|,)?\s*$", re.IGNORECASE
+)
 # Yonhap's Korean form: "(서울=연합뉴스) 홍길동 기자 = ".
 _KOREAN_WIRE = re.compile(r"^\s*\((?P<place>[^()=<>]{1,40})=[^()<>]{1,40}\)\s*(?:[^\s<>=]{1,20}\s+기자\s*=\s*)?")
 

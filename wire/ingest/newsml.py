@@ -4,9 +4,9 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePackage, WirePicture
 from articles.datelines import place_of
 
+from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePackage, WirePicture
 from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 # Qcodes mean the same with or without their scheme alias ("ninat:picture" or a full URI).

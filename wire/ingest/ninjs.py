@@ -1,9 +1,9 @@
 """IPTC ninjs (News in JSON), versions 1.x and 2.x, into WireItems."""
 import json
 
-from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
 from articles.datelines import place_of
 
+from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
 from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 PICTURE_TYPES = {"picture", "graphic"}
