@@ -19,7 +19,7 @@ from .. import editing, permissions, publishing, revisions
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
-from . import history, live, story_merge
+from . import confirm, history, live, story_merge
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -233,6 +233,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 revisions.baseline_revision(article)
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, self._live_context(request, extra_context))
+        to_kill = confirm.kill_needs_confirmation(request, object_id)
+        if to_kill is not None and self.has_change_permission(request, to_kill):
+            return confirm.kill_form_page(self, request, to_kill)  # nothing saved until it comes back confirmed
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -303,6 +306,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish (kill) selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
+        if not confirm.is_confirmed(request, confirm.KILL, [article.pk for article in queryset]):
+            return confirm.kill_action_page(self, request, queryset)
         for article in queryset:
             publishing.set_status(article, Article.Status.KILLED, by=request.user)
         self.message_user(request, f"Unpublished {len(queryset)} stories.", messages.SUCCESS)
@@ -360,7 +365,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path(
                 "<path:object_id>/history/<int:version_id>/restore/",
-                wrap(require_POST(partial(history.restore, self))),
+                wrap(partial(history.restore, self)),  # GET: the confirmation page (confirm.py)
                 name="articles_article_restore",
             ),
             path("<path:object_id>/share/", wrap(partial(history.share, self)), name="articles_article_share"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions, preview, revisions
+from . import confirm
 
 
 class ShareLinkForm(forms.Form):
@@ -99,10 +100,15 @@ def compare(model_admin, request, object_id):
 
 
 def restore(model_admin, request, object_id, version_id):
+    """GET (or a POST without its token): what the restore changes, to confirm; a confirmed POST restores."""
     article = article_or_404(model_admin, request, object_id)
     if not permissions.can_edit_content(request.user, article):
         raise PermissionDenied
     version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+    if not confirm.is_confirmed(request, confirm.RESTORE, [article.pk, version.pk]):
+        label = f"{timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} by {version.revision.user or 'the wire'}"
+        changes = revisions.compare(revisions.snapshot_of_article(article), revisions.snapshot_of_version(version))
+        return confirm.restore_page(model_admin, request, article, version, label=label, changes=changes)
     try:
         revisions.restore_version(article, version, by=request.user)
     except IntegrityError:
