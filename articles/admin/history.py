@@ -106,7 +106,8 @@ def restore(model_admin, request, object_id, version_id):
         raise PermissionDenied
     version = get_object_or_404(revisions.versions_of(article), pk=version_id)
     if not confirm.is_confirmed(request, confirm.RESTORE, [article.pk, version.pk]):
-        label = f"{timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M} by {version.revision.user or 'the wire'}"
+        when = timezone.localtime(version.revision.date_created)
+        label = f"{when:%Y-%m-%d %H:%M} by {version.revision.user or 'the wire'}"
         changes = revisions.compare(revisions.snapshot_of_article(article), revisions.snapshot_of_version(version))
         return confirm.restore_page(model_admin, request, article, version, label=label, changes=changes)
     try:
