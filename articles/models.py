@@ -565,6 +565,9 @@ class ArticleNote(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Set when an editor fixes the note's wording after readers saw it (publishing.edit_note); the
+    # page says so. Who changed what is in the audit log.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -195,9 +195,64 @@ def append_note(article, *, kind, text, by=None, at=None):
         raise ValidationError("A note needs some text.")
     note = record_note(article, kind=kind, text=text, by=by, at=at)
     mark_updated(article, note.created_at)
-    story_changed.send(sender=Article, article=article, event="corrected" if kind == ArticleNote.Kind.CORRECTION
-                       else "updated")
+    story_changed.send(sender=Article, article=article, event=_note_event(kind))
     return note
+
+
+def edit_note(note, *, kind, text, by=None):
+    """An editor fixes a saved correction, clarification or update: readers see the new wording at
+    once (the notes table bumps the page cache's generation), marked as edited; the audit log keeps
+    who changed what, old and new."""
+    if by is not None and not by.has_perm("articles.change_articlenote"):
+        raise ValidationError("You cannot edit corrections or updates.")
+    text = (text or "").replace("\r\n", "\n").strip()  # browsers post CRLF; stored notes use LF
+    if not text:
+        raise ValidationError("A note needs some text; delete the note instead if it should go.")
+    stored = ArticleNote.objects.get(pk=note.pk)
+    if (stored.kind, stored.text) == (kind, text):
+        return stored
+    # A locked write of the story (no field of its own changes): its version moves on, so a form
+    # opened before this edit merges instead of putting the old wording back (admin/story_merge).
+    with locked_story(stored.article_id, [], by=by, comment="Edited a correction or update.") as story:
+        stored = ArticleNote.objects.select_for_update().get(pk=note.pk)
+        stored.article = story
+        before = f"{stored.get_kind_display()}: “{stored.text}”"
+        stored.kind, stored.text, stored.edited_at = kind, text, timezone.now()
+        stored.save(update_fields=["kind", "text", "edited_at"])
+        audit.record(
+            audit.Action.NOTE, target=stored.article, by=by,
+            summary=f"Edited the note of {_note_time(stored)}. Was {before}; now {stored.get_kind_display()}: “{text}”",
+        )
+    story_changed.send(sender=Article, article=stored.article, event=_note_event(kind))
+    return stored
+
+
+def delete_note(note, *, by=None):
+    """An editor deletes a saved note: it leaves the page at once; the audit log keeps its text."""
+    if by is not None and not by.has_perm("articles.delete_articlenote"):
+        raise ValidationError("You cannot delete corrections or updates.")
+    article_id = ArticleNote.objects.filter(pk=note.pk).values_list("article_id", flat=True).first()
+    if article_id is None:
+        return
+    with locked_story(article_id, [], by=by, comment="Deleted a correction or update.") as story:
+        stored = ArticleNote.objects.select_for_update().filter(pk=note.pk).first()
+        if stored is None:
+            return
+        stored.article = story
+        audit.record(
+            audit.Action.NOTE, target=stored.article, by=by,
+            summary=f"Deleted the note of {_note_time(stored)}: {stored.get_kind_display()}: “{stored.text}”",
+        )
+        stored.delete()
+    story_changed.send(sender=Article, article=stored.article, event="updated")
+
+
+def _note_time(note):
+    return f"{timezone.localtime(note.created_at):%Y-%m-%d %H:%M}"
+
+
+def _note_event(kind):
+    return "corrected" if kind == ArticleNote.Kind.CORRECTION else "updated"
 
 
 def record_note(article, *, kind, text, by=None, at=None):

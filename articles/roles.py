@@ -37,7 +37,7 @@ ROLES = {
         ("articles", "author"): EDIT,
         ("articles", "section"): VIEW,
         ("articles", "source"): VIEW,
-        ("articles", "articlenote"): ["add", "view"],
+        ("articles", "articlenote"): ALL,  # editors fix and delete corrections (publishing.edit_note)
         ("articles", "articleredirect"): VIEW,
         ("taggit", "tag"): EDIT,
         ("wire", "wireversion"): VIEW,

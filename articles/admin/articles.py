@@ -85,20 +85,19 @@ class CaptionInline(admin.StackedInline):
 
 
 class NoteInline(admin.TabularInline):
-    """Corrections and updates are appended, never edited: readers have already seen them."""
+    """Corrections and updates, shown to readers with their time. Editors may fix or delete a saved
+    one (publishing.edit_note / delete_note: marked "edited" for readers, old text in the audit log);
+    reporters only read them."""
 
     model = ArticleNote
     extra = 0
-    fields = ["kind", "text", "created_at", "created_by"]
-    readonly_fields = ["created_at", "created_by"]
+    fields = ["kind", "text", "created_at", "created_by", "edited_at"]
+    readonly_fields = ["created_at", "created_by", "edited_at"]
     verbose_name = "correction or update"
     verbose_name_plural = "Corrections and updates (shown to readers with the time)"
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class MyStoriesFilter(admin.SimpleListFilter):
@@ -285,10 +284,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleNote:
             return super().save_formset(request, form, formset, change)
-        new_notes = formset.save(commit=False)
+        formset.save(commit=False)
         for note in formset.deleted_objects:
-            note.delete()
-        for note in new_notes:
+            publishing.delete_note(note, by=request.user)
+        for note, _changed in formset.changed_objects:
+            publishing.edit_note(note, kind=note.kind, text=note.text, by=request.user)
+        for note in formset.new_objects:
             publishing.append_note(form.instance, kind=note.kind, text=note.text, by=request.user)
 
     # -- list actions: each story goes through publishing.set_status ---------------------------
