@@ -5,10 +5,13 @@ sanitize=), and Article.save() runs it again for every other way in (wire, scrip
 HTML too large or too deeply nested to clean in bounded time (MarkupRejected, a ValidationError).
 """
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from newsroom.embed_providers import enabled_providers, reader_frame_origins
 
 # What the body editor (django-prose-editor) offers a journalist.
 BODY_EDITOR_EXTENSIONS = {
@@ -28,6 +31,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False},
     "History": True,
     "Menu": True,
+    "NewsroomEmbed": True,  # keeps embed figures while editing (static/articles/body-embed.js)
 }
 
 ALLOWED_TAGS = {
@@ -37,9 +41,43 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# Embeds (articles/embeds.py): our own <figure class="embed">, never the provider's HTML. Each
+# data-embed-* value is checked by _embed_attribute: a provider on the allow-list, a frame address
+# on one of its frame origins, an https thumbnail.
+EMBED_TAGS = {"figure", "figcaption"}
+EMBED_ATTRIBUTES = {"data-embed", "data-embed-frame", "data-embed-title", "data-embed-thumbnail"}
+ALLOWED_TAGS |= EMBED_TAGS
+ALLOWED_ATTRIBUTES["figure"] = set(EMBED_ATTRIBUTES)
+ALLOWED_CLASSES = {"figure": {"embed"}}
+
+
+def _embed_attribute(tag, name, value):
+    """nh3's attribute filter: data-embed-* values that do not check out are dropped."""
+    if tag != "figure" or not name.startswith("data-embed"):
+        return value
+    if name == "data-embed":
+        return value if value in {p.key for p in enabled_providers(settings.NEWSROOM_EMBED_PROVIDERS)} else None
+    if name == "data-embed-frame":
+        parts = urlsplit(value)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        allowed = reader_frame_origins(settings.NEWSROOM_EMBED_PROVIDERS)
+        return value if parts.scheme == "https" and origin in allowed and not parts.username else None
+    if name == "data-embed-thumbnail":
+        return value if urlsplit(value).scheme == "https" else None
+    return value
+
+
+def embed_allowlist(config, shared_config):
+    """django-prose-editor's processor for the NewsroomEmbed extension (unused by sanitize_html, which has its own)."""
+    shared_config["tags"].update(EMBED_TAGS)
+    shared_config["attributes"].setdefault("figure", set()).update(EMBED_ATTRIBUTES)
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    attribute_filter=_embed_attribute,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     clean_content_tags={"script", "style"},

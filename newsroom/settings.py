@@ -9,6 +9,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
+
+from newsroom.embed_providers import reader_frame_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -345,6 +348,19 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
 NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
 
+# Embeds in story bodies (articles/embeds.py): a link pasted alone in a paragraph becomes a
+# click-to-load embed when its provider is on this allow-list (newsroom/embed_providers.py names
+# them). The oEmbed request is made when the story is saved, and gives up after this many seconds
+# (the link then stays a plain link). Instagram's oEmbed needs a Meta app access token.
+NEWSROOM_EMBED_PROVIDERS = env_list("NEWSROOM_EMBED_PROVIDERS", "youtube,vimeo,x,instagram")
+NEWSROOM_EMBED_TIMEOUT_SECONDS = env_int("NEWSROOM_EMBED_TIMEOUT_SECONDS", 3)
+NEWSROOM_EMBED_INSTAGRAM_TOKEN = os.environ.get("NEWSROOM_EMBED_INSTAGRAM_TOKEN", "")
+
+# The body editor's own node for those embeds, so editing a story keeps them (static/articles/body-embed.js).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("articles/body-embed.js")], "extensions": {"NewsroomEmbed": "articles.html.embed_allowlist"}},
+]
+
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -492,6 +508,8 @@ _csp = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # Exactly the embed providers switched on; readers' browsers load them only on a click.
+        "frame-src": reader_frame_origins(NEWSROOM_EMBED_PROVIDERS) or [NONE],
     }
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp if DEBUG else None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from .. import editing, permissions, publishing, revisions
+from .. import editing, embeds, permissions, publishing, revisions
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
@@ -225,6 +225,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return kwargs
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        article = None
         if object_id:
             # The version a form is opened at needs a revision to merge against later.
             article = Article.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
@@ -232,6 +233,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 revisions.baseline_revision(article)
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, self._live_context(request, extra_context))
+        may_write = self.has_change_permission(request, article) if article else self.has_add_permission(request)
+        if request.POST.get("body") and may_write:
+            # A link pasted alone in a paragraph becomes a click-to-load embed: looked up here, before
+            # the save's transaction and row lock, so a slow provider never holds the story locked.
+            posted = request.POST.copy()
+            posted["body"] = embeds.embed_pasted_links(posted["body"])
+            request.POST = posted
         to_kill = confirm.kill_needs_confirmation(request, object_id)
         if to_kill is not None and self.has_change_permission(request, to_kill):
             return confirm.kill_form_page(self, request, to_kill)  # nothing saved until it comes back confirmed
