@@ -40,9 +40,10 @@ def focus_body_end(page):
     body_editor = page.locator(".ProseMirror:visible").first
     body_editor.locator("p").last.click()
     page.wait_for_function("() => document.activeElement?.classList.contains('ProseMirror')")
+    at_end = "() => { const s = getSelection(); return !!s.focusNode && s.focusOffset === s.focusNode.length; }"
     for _ in range(10):
         page.keyboard.press("End")
-        if page.evaluate("() => { const s = getSelection(); return !!s.focusNode && s.focusOffset === s.focusNode.length; }"):
+        if page.evaluate(at_end):
             break
         page.wait_for_timeout(200)
     page.keyboard.press("Enter")
@@ -54,7 +55,8 @@ def paste(page, text):
         """text => {
             const data = new DataTransfer();
             data.setData('text/plain', text);
-            document.activeElement.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+            const event = new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true});
+            document.activeElement.dispatchEvent(event);
         }""",
         text,
     )
