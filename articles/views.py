@@ -1,4 +1,4 @@
-"""Reader pages (urls.py): home, story, list pages, search, sitemaps and robots.txt.
+"""Reader pages (urls.py): home, story, list pages, search, sitemaps, robots.txt and /favicon.ico.
 
 Every queryset here starts from Article.objects.published().
 """
@@ -11,7 +11,9 @@ from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -227,6 +229,16 @@ def search(request):
             "querystring": params.urlencode(),
         },
     )
+
+
+@require_GET
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever a page links: send them to the site's icon.
+
+    Not permanent: the icon's static URL carries a content hash that changes when the file does."""
+    response = redirect(static("img/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @require_GET

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
+                "newsroom.context_processors.desk_names",
             ],
         },
     },
@@ -282,7 +283,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
+# The newsroom's own zone (an IANA name such as Asia/Seoul): pages, the admin, schedules and the
+# newsletter's send time show and read times in it. UTC unless set, so a fresh checkout's admin
+# agrees with the machine's clock instead of warning "You are 9 hours behind server time".
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
