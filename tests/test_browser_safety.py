@@ -138,3 +138,46 @@ def test_killing_a_live_story_asks_first(live_server):
         page.wait_for_url("**/admin/articles/article/")
     story.refresh_from_db()
     assert story.status == Article.Status.KILLED
+
+
+def test_restore_asks_first_and_an_edited_correction_reaches_the_reader(live_server):
+    from articles.publishing import append_note
+    from articles.revisions import versions_of
+    from wire.models import SectionRule
+
+    story = ArticleFactory(headline="Dam opens early", body="<p>SEOUL — The dam opened.</p>", dateline="Seoul —")
+    with chromium_browser() as browser:
+        page = editor_page(browser, live_server.url)
+        SectionRule.objects.create(kind="subject", value="medtop:04000000", section=SectionFactory(name="Economy"),
+                                   priority=10)
+        SectionRule.objects.create(kind="default", value="", section=SectionFactory(name="Wire"), priority=1000)
+        page.goto(f"{live_server.url}/admin/wire/sectionrule/")
+        shot(page, "section-rules")
+
+        change = f"{live_server.url}/admin/articles/article/{story.pk}/change/"
+        page.goto(change)
+        page.fill("#id_headline", "Dam opens a month early")
+        page.locator("input[name=_continue]").first.click()
+        page.wait_for_load_state()
+        oldest = list(versions_of(story))[-1]
+        page.goto(f"{change.removesuffix('change/')}history/{oldest.pk}/restore/")
+        page.locator("#confirm-restore").wait_for()
+        shot(page, "restore-confirm")
+        story.refresh_from_db()
+        assert story.headline == "Dam opens a month early"
+        page.click("#confirm-restore")
+        page.wait_for_url(change)
+        story.refresh_from_db()
+        assert story.headline == "Dam opens early"
+
+        append_note(story, kind="correction", text="The dam is 2 km long.")
+        page.goto(change)
+        page.fill("#id_notes-0-text", "The dam is 2.4 km long.")
+        page.locator("input[name=_continue]").first.click()
+        page.wait_for_load_state()
+        reader = browser.new_page(viewport={"width": 1280, "height": 900})
+        reader.goto(live_server.url + story.get_absolute_url())
+        notes = reader.locator(".notes").inner_text()
+        assert "2.4 km long" in notes and "edited" in notes
+        assert reader.locator(".story__body").inner_text().count("SEOUL") == 1
+        shot(reader, "correction-edited")
