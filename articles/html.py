@@ -32,29 +32,28 @@ BODY_EDITOR_EXTENSIONS = {
     "History": True,
     "Menu": True,
     "NewsroomEmbed": True,  # keeps embed figures while editing (static/articles/body-embed.js)
+    # A photo inside the body: <figure data-photo="<id>"></figure> (static/desk/photo-figure.js).
+    "PhotoFigure": True,
 }
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "code",
-    "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "hr", "a",
+    "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "hr", "a", "figure",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "figure": {"data-photo"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Embeds (articles/embeds.py): our own <figure class="embed">, never the provider's HTML. Each
-# data-embed-* value is checked by _embed_attribute: a provider on the allow-list, a frame address
+# data-embed-* value is checked by _attribute_filter: a provider on the allow-list, a frame address
 # on one of its frame origins, an https thumbnail.
 EMBED_TAGS = {"figure", "figcaption"}
 EMBED_ATTRIBUTES = {"data-embed", "data-embed-frame", "data-embed-title", "data-embed-thumbnail"}
 ALLOWED_TAGS |= EMBED_TAGS
-ALLOWED_ATTRIBUTES["figure"] = set(EMBED_ATTRIBUTES)
+ALLOWED_ATTRIBUTES["figure"] |= EMBED_ATTRIBUTES
 ALLOWED_CLASSES = {"figure": {"embed"}}
 
 
-def _embed_attribute(tag, name, value):
-    """nh3's attribute filter: data-embed-* values that do not check out are dropped."""
-    if tag != "figure" or not name.startswith("data-embed"):
-        return value
+def _embed_attribute(name, value):
     if name == "data-embed":
         return value if value in {p.key for p in enabled_providers(settings.NEWSROOM_EMBED_PROVIDERS)} else None
     if name == "data-embed-frame":
@@ -64,6 +63,16 @@ def _embed_attribute(tag, name, value):
         return value if parts.scheme == "https" and origin in allowed and not parts.username else None
     if name == "data-embed-thumbnail":
         return value if urlsplit(value).scheme == "https" else None
+    return value
+
+
+def _attribute_filter(tag, attribute, value):
+    """Attribute values the allow-list checks beyond their names: a photo reference is a number;
+    embed data names an enabled provider, a frame on its origins, an https thumbnail."""
+    if tag == "figure" and attribute == "data-photo":
+        return value if value.isdigit() and len(value) <= 18 else None
+    if tag == "figure" and attribute.startswith("data-embed"):
+        return _embed_attribute(attribute, value)
     return value
 
 
@@ -77,7 +86,7 @@ _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     allowed_classes=ALLOWED_CLASSES,
-    attribute_filter=_embed_attribute,
+    attribute_filter=_attribute_filter,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     clean_content_tags={"script", "style"},
@@ -134,6 +143,22 @@ def check_markup_bounds(html, what="The story body"):
 
 # The editor always submits at least one element; a lone empty one means no body at all.
 _EMPTY = re.compile(r"<(\w+)></\1>")
+# A photo in the body is only a reference, <figure data-photo="12"></figure>: whatever a figure held
+# is dropped (the caption and credit come from the story's caption row when the page is drawn), and
+# a <figure> that references no photo keeps its content without the tag.
+PHOTO_FIGURE = re.compile(r'<figure data-photo="(\d+)">.*?</figure>', re.S)
+_FIGURES = re.compile(r'<figure data-photo="(\d+)">.*?</figure>|</?figure>', re.S)
+
+
+def _normalise_figures(html):
+    if "<figure" not in html:
+        return html
+    return _FIGURES.sub(lambda m: f'<figure data-photo="{m[1]}"></figure>' if m[1] else "", html)
+
+
+def photo_ids(html):
+    """The ids of the photos a (sanitized) body shows, in order, each once."""
+    return list(dict.fromkeys(int(pk) for pk in PHOTO_FIGURE.findall(html or "")))
 
 
 def sanitize_html(html):
@@ -143,5 +168,5 @@ def sanitize_html(html):
     """
     html = html or ""
     check_markup_bounds(html)
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _normalise_figures(_cleaner.clean(html)).strip()
     return "" if _EMPTY.fullmatch(cleaned) else cleaned

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
 from newsroom.embed_providers import reader_frame_origins
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "pagecache",
+    "frontpage",  # the desk's front page layout (articles/front_page.py reads it)
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "audit",
+    "desk",  # the desk: dashboard, editorial comments, notifications
 ]
 
 MIDDLEWARE = [
@@ -360,8 +363,15 @@ NEWSROOM_EMBED_PROVIDERS = env_list("NEWSROOM_EMBED_PROVIDERS", "youtube,vimeo,x
 NEWSROOM_EMBED_TIMEOUT_SECONDS = env_int("NEWSROOM_EMBED_TIMEOUT_SECONDS", 3)
 NEWSROOM_EMBED_INSTAGRAM_TOKEN = os.environ.get("NEWSROOM_EMBED_INSTAGRAM_TOKEN", "")
 
-# The body editor's own node for those embeds, so editing a story keeps them (static/articles/body-embed.js).
+# The body editor's own extensions (not knobs): each group names the ES modules that define them.
+# The body's allow-list is articles/html.py either way (the field's sanitizer is html.sanitize_html).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    # A photo inside the body, <figure data-photo="<id>">, inserted from the photo chooser.
+    {
+        "js": [static_lazy("desk/photo-figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    },
+    # Embeds (articles/embeds.py): the editor keeps <figure class="embed"> as one block.
     {"js": [static_lazy("articles/body-embed.js")], "extensions": {"NewsroomEmbed": "articles.html.embed_allowlist"}},
 ]
 
@@ -438,6 +448,9 @@ if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
     raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
 NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
 NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+# Desk notifications (desk/notifications.py) also go out by email, through the mail queue, to desk
+# users with an address. Off by default: the admin header's count and list always show them.
+NEWSROOM_DESK_EMAIL = env_bool("NEWSROOM_DESK_EMAIL", False)
 
 # Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
 NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")
