@@ -147,13 +147,16 @@ _EMPTY = re.compile(r"<(\w+)></\1>")
 # is dropped (the caption and credit come from the story's caption row when the page is drawn), and
 # a <figure> that references no photo keeps its content without the tag.
 PHOTO_FIGURE = re.compile(r'<figure data-photo="(\d+)">.*?</figure>', re.S)
-_FIGURES = re.compile(r'<figure data-photo="(\d+)">.*?</figure>|</?figure>', re.S)
+# An embed figure (articles/embeds.py: class "embed", its data checked by _attribute_filter) is kept whole.
+_FIGURES = re.compile(
+    r'(<figure class="embed"[^>]*>.*?</figure>)|<figure data-photo="(\d+)"[^>]*>.*?</figure>|</?figure[^>]*>', re.S
+)
 
 
 def _normalise_figures(html):
     if "<figure" not in html:
         return html
-    return _FIGURES.sub(lambda m: f'<figure data-photo="{m[1]}"></figure>' if m[1] else "", html)
+    return _FIGURES.sub(lambda m: m[1] or (f'<figure data-photo="{m[2]}"></figure>' if m[2] else ""), html)
 
 
 def photo_ids(html):
