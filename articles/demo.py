@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
+from frontpage.layouts import SlotChoice, desk_draft, publish_draft, save_draft
+from frontpage.models import FrontLayout
+
 from .models import Article, ArticleAuthor, ArticleNote, Author, Caption, Section, Source
 from .photos import import_photo
 from .publishing import append_note, set_status
@@ -72,6 +75,7 @@ FEATURED = {
         "the North.</p>"
         "<blockquote><p>\u201cWe will keep working with our allies and partners to push back against this "
         "relationship,\u201d the official told reporters.</p></blockquote>"
+        "{inline_photo}"
         "<p>The summit follows a visit to Pyongyang last month at which the two countries signed a "
         "partnership treaty that includes a pledge of mutual military assistance.</p>"
         "<h2>Concern in Seoul</h2>"
@@ -87,7 +91,20 @@ FEATURED = {
         "color": (150, 40, 40),
         "label": "PYONGYANG",
     },
+    # A photo inside the body (a <figure data-photo>, drawn with the story's caption and credit).
+    "inline_photo": {
+        "caption": "Delegates walk past flags of the allied countries at the summit venue in Washington "
+        "before the opening session.",
+        "credit": "Yonhap",
+        "photographer": "Staff photographer",
+        "copyright": "Yonhap",
+        "color": (40, 70, 130),
+        "label": "WASHINGTON",
+    },
 }
+
+# The story an editor pinned as the home lead (admin → Front page): older than the newest one.
+DESK_PICK = "Government unveils plan to ease housing shortage"
 
 TOPICS = {
     "north-korea": [
@@ -241,7 +258,9 @@ def seed_demo(now=None):
             authors.append(author)
         accounts = ensure_accounts()
 
-        featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "section", "source")}
+        featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "inline_photo", "section", "source")}
+        inline_photo = ensure_photo(**FEATURED["inline_photo"], source=sources["yonhap"])
+        featured["body"] = featured["body"].format(inline_photo=f'<figure data-photo="{inline_photo.pk}"></figure>')
         ensure_story(
             **featured,
             section=sections[FEATURED["section"]],
@@ -249,6 +268,7 @@ def seed_demo(now=None):
             published_at=now - timedelta(minutes=20),
             photo=ensure_photo(**FEATURED["photo"], source=sources["afp"]),
             authors=[],
+            body_photos=[inline_photo],
         )
 
         index = 0
@@ -281,6 +301,7 @@ def seed_demo(now=None):
         if not featured_story.notes.exists():
             append_note(featured_story, kind=ArticleNote.Kind.CORRECTION, text=CORRECTION,
                         at=now - timedelta(minutes=5))
+        ensure_front(Article.objects.get(slug=slugify(DESK_PICK)))
         demo_seeded.send(sender=Article, now=now, stories=desk_stories)
     return accounts
 
@@ -310,7 +331,18 @@ def ensure_desk_stories(now, sections, sources):
     return stories
 
 
-def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):
+def ensure_front(lead):
+    """A curated front, as an editor would set it: the desk's pick leads instead of the newest story."""
+    if FrontLayout.objects.published().exists():
+        return
+    editor = get_user_model().objects.filter(username="editor").first()
+    draft = save_draft([SlotChoice(lead)], version=desk_draft().version, by=editor)
+    publish_draft(version=draft.version, by=editor)
+
+
+def ensure_story(
+    *, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors, body_photos=()
+):
     slug = slug or slugify(headline)
     if Article.objects.filter(slug=slug).exists():
         return
@@ -329,6 +361,8 @@ def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, 
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     Caption.objects.create(article=article, photo=photo, role=Caption.Role.LEAD)
+    for position, inline in enumerate(body_photos, 1):  # the photos its body shows in place
+        Caption.objects.create(article=article, photo=inline, role=Caption.Role.INLINE, position=position)
 
 
 def ensure_accounts():

@@ -94,3 +94,10 @@ def editable_stories(user, stories):
     if not user.has_perm("articles.add_article"):
         return stories.none()
     return stories.filter(created_by=user, status__in=AUTHOR_EDITABLE)
+
+
+def can_edit_alt_text(user, photo):
+    """A photo's alt text: photo editors (and editors) on any photo, anyone on a photo they uploaded."""
+    return user.has_perm("articles.change_photo") or (
+        photo.uploaded_by_id is not None and photo.uploaded_by_id == user.pk and user.has_perm("articles.add_photo")
+    )

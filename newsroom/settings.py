@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "pagecache",
+    "frontpage",  # the desk's front page layout (articles/front_page.py reads it)
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -349,6 +352,16 @@ TAGGIT_CASE_INSENSITIVE = True
 # with a clear error before the HTML sanitizer runs, so no item holds a worker for long.
 NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
 NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
+
+# The body editor's own extensions (not knobs): each group names the ES modules that define them.
+# The body's allow-list is articles/html.py either way (the field's sanitizer is html.sanitize_html).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    # A photo inside the body, <figure data-photo="<id>">, inserted from the photo chooser.
+    {
+        "js": [static_lazy("desk/photo-figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    },
+]
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
