@@ -627,3 +627,16 @@ class StoryDraft(models.Model):
 
     def __str__(self):
         return f"Autosaved draft of {self.article or 'a new story'} by {self.user}"
+
+
+class SearchTerm(models.Model):
+    """A word of published headlines and standfirsts, for "did you mean" (articles/suggestions.py).
+
+    Rebuilt from Article.objects.published() only, so no unpublished word can be suggested;
+    trigram-indexed on PostgreSQL (migration 0008)."""
+
+    term = models.CharField(max_length=60, primary_key=True)
+    stories = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.term

@@ -15,11 +15,13 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit import log as audit
+from pipeline.queue import enqueue
 
 from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .rights import publish_problems
+from .suggestions import refresh_search_terms
 from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
@@ -98,9 +100,12 @@ def _create(article, to_status, *, by, prepare, previous):
 
 def _after_move(article, previous, to_status, *, republished=False):
     """What follows a move once it commits: a killed story's photos lose their public renditions
-    (withdrawal.py), and story_changed tells the listeners (the content API's webhooks)."""
+    (withdrawal.py), the "did you mean" vocabulary is rebuilt (suggestions.py), and story_changed
+    tells the listeners (the content API's webhooks)."""
     if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
         transaction.on_commit(partial(withdraw_story_photos, article))
+    if Status.PUBLISHED in (previous, to_status):
+        transaction.on_commit(partial(enqueue, refresh_search_terms), robust=True)
     if to_status == Status.PUBLISHED and (previous != Status.PUBLISHED or republished):
         event = "published"
     elif to_status == Status.KILLED and previous != Status.KILLED:

@@ -26,6 +26,7 @@ from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .related import story_links
 from .search import results_page, search_articles, snippet_html
+from .suggestions import suggest_query
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .top_stories import top_stories
 
@@ -213,9 +214,12 @@ def search(request):
     results = search_articles(query, **filters)
     page = results_page(results.select_related("section"), request.GET.get("page"), SEARCH_PAGE_SIZE)
     for article in page.object_list:
-        article.snippet = snippet_html(article)
+        article.snippet = snippet_html(article, query)
     params = request.GET.copy()
     params.pop("page", None)
+    suggestion = suggest_query(query, **filters) if page.paginator.count == 0 else ""
+    suggestion_params = params.copy()
+    suggestion_params["q"] = suggestion
     return render(
         request,
         "articles/search.html",
@@ -225,6 +229,8 @@ def search(request):
             "page_obj": page,
             "articles": page.object_list,
             "querystring": params.urlencode(),
+            "suggestion": suggestion,
+            "suggestion_querystring": suggestion_params.urlencode(),
         },
     )
 
