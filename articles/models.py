@@ -208,6 +208,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The desk's story list (every status, newest first) and its searches' newest matches.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
             # The content generation's clock (pagecache.generation) probes the latest passed embargo.
             models.Index(
                 fields=["embargo_until"],

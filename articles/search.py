@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Func, Q, Subquery, TextField, Value
+from django.db.models import Count, F, Func, Q, TextField, Value, Window
 from django.db.models.functions import Concat, Greatest, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import escape
@@ -40,6 +40,7 @@ SPACELESS = re.compile(
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+"
 )
 MAX_SPACELESS_RUNS = 10
+RANKED_WINDOW = 400  # the newest matches, ranked and counted (the page then says "400+ results")
 
 
 def clean_query(raw):
@@ -130,13 +131,35 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     if not query or not uses_full_text():
         return articles.newest_first()
     ts_query = full_text_query(query)
-    return articles.annotate(
-        rank=SearchRank(F("search_vector"), ts_query), raw_snippet=snippet_expression(query, ts_query)
-    ).order_by("-rank", "-published_at", "-pk")
+    # Ranking reads each match's whole vector; a two-word query can match most of a big archive, so
+    # only the newest RANKED_WINDOW matches are ranked (an index scan newest first, or the GIN index
+    # for rarer words): the cost stays flat as the archive grows.
+    window = articles.newest_first().values("pk")[:RANKED_WINDOW]
+    return (
+        Article.objects.filter(pk__in=window)
+        .defer("body", "search_vector")
+        .annotate(rank=SearchRank(F("search_vector"), ts_query))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def attach_snippets(articles, query):
+    """Give each of `articles` (one page of results) its `raw_snippet`, in one query.
+
+    Apart from the results query on purpose: PostgreSQL would compute a snippet for every ranked
+    match before sorting them, and stripping and cutting 400 bodies costs more than the search."""
+    query = clean_query(query)
+    if not articles or not query or not uses_full_text():
+        return
+    expression = snippet_expression(query, full_text_query(query))
+    snippets = dict(Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
+        raw_snippet=expression).values_list("pk", "raw_snippet"))
+    for article in articles:
+        article.raw_snippet = snippets.get(article.pk)
 
 
 def snippet_expression(query, ts_query):
-    """SQL for a result's snippet text, made only for the rows of the page shown."""
+    """SQL for a result's snippet text."""
     text = Concat(F("dek"), Value(" "), StripTags(F("body")), output_field=TextField())
     runs = spaceless_runs(query)
     if runs:
@@ -176,19 +199,19 @@ def snippet_html(article, query=""):
 def results_page(results, number, per_page):
     """One page of `results` and their total in one query (the count rides on the rows).
 
-    The total is an uncorrelated scalar subquery, computed once; the snippets (ts_headline, the
-    costly part) are still made only for the page's rows, after the sort and limit. A page number
-    past the end shows the last page (one more query, only then)."""
+    The total is a window count over the matches (`count(*) OVER ()`), so the matching runs once.
+    A page number past the end shows the last page (one more query, only then)."""
     paginator = Paginator(results, per_page)
     try:
         number = max(1, int(number or 1))
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    matches = Article.objects.filter(pk__in=results.order_by().values("pk"))
-    total = matches.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n")
-    rows = list(results.annotate(total_matches=Subquery(total))[start : start + per_page])
+    rows = list(results.annotate(total_matches=Window(Count("pk")))[start : start + per_page])
     if not rows and number > 1:
         return paginator.get_page(number)
     paginator.count = rows[0].total_matches if rows else 0  # cached_property: set, not counted
-    return Page(rows, number, paginator)
+    page = Page(rows, number, paginator)
+    # Only the ranking window is counted on PostgreSQL: a full window means "at least this many".
+    page.count_is_lower_bound = uses_full_text() and paginator.count >= RANKED_WINDOW
+    return page

@@ -25,9 +25,9 @@ from .models import Article, ArticleRedirect, Author, Section, Source
 from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .related import story_links
-from .search import results_page, search_articles, snippet_html
-from .suggestions import suggest_query
+from .search import attach_snippets, results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
+from .suggestions import suggest_query
 from .top_stories import top_stories
 
 SEARCH_PAGE_SIZE = 20
@@ -213,6 +213,7 @@ def search(request):
     query = request.GET.get("q", "")
     results = search_articles(query, **filters)
     page = results_page(results.select_related("section"), request.GET.get("page"), SEARCH_PAGE_SIZE)
+    attach_snippets(page.object_list, query)
     for article in page.object_list:
         article.snippet = snippet_html(article, query)
     params = request.GET.copy()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.editing import save_story
 from articles.models import Article
-from articles.search import matching, search_articles, snippet_html, spaceless_grams
+from articles.search import attach_snippets, matching, search_articles, snippet_html, spaceless_grams
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,9 @@ def test_a_query_mixing_korean_and_english_needs_both():
 
 
 def test_headline_korean_ranks_above_body_korean():
-    ArticleFactory(headline="Ferry news", body="<p>부산항 소식</p>", published_at=timezone.now() - timedelta(minutes=1))
-    ArticleFactory(headline="부산항 물동량 증가", body="<p>Port figures.</p>", published_at=timezone.now() - timedelta(days=2))
+    now = timezone.now()
+    ArticleFactory(headline="Ferry news", body="<p>부산항 소식</p>", published_at=now - timedelta(minutes=1))
+    ArticleFactory(headline="부산항 물동량 증가", body="<p>Port figures.</p>", published_at=now - timedelta(days=2))
     assert [a.headline for a in search_articles("부산항")] == ["부산항 물동량 증가", "Ferry news"]
 
 
@@ -73,7 +74,8 @@ def test_the_database_cuts_the_same_grams_as_python():
     with connection.cursor() as cursor:
         cursor.execute("SELECT articles_spaceless_grams(%s)", [text])
         stored = cursor.fetchone()[0].split()
-    expected = [gram for run in ["평양에서", "회담", "中", "東京タワー", "ภาษาไทย", "ㄱㄴ"] for gram in spaceless_grams(run)]
+    runs = ["평양에서", "회담", "中", "東京タワー", "ภาษาไทย", "ㄱㄴ"]
+    expected = [gram for run in runs for gram in spaceless_grams(run)]
     assert stored == expected
 
 
@@ -106,6 +108,7 @@ def test_korean_queries_can_use_the_gin_index(query):
 def test_the_snippet_shows_and_marks_the_korean_match_safely():
     ArticleFactory(headline="Talks", dek="", body="<p>" + "서론 " * 80 + "&lt;b&gt; 평양에서 회담이 열렸다.</p>")
     article = search_articles("평양").get()
+    attach_snippets([article], "평양")
     html = snippet_html(article, "평양")
     assert "<mark>평양</mark>에서" in html
     assert "<b>" not in html
@@ -129,3 +132,14 @@ def test_sqlite_style_fallback_matches_korean_substrings(monkeypatch):
 def test_korean_queries_with_operators_get_a_page(client, query):
     ArticleFactory(headline="평양 회담", body="<p>평양에서</p>")
     assert client.get(reverse("reader:search"), {"q": query}).status_code == 200
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_WINDOW", 3)
+    now = timezone.now()
+    ArticleFactory(headline="Lighthouse lighthouse", published_at=now - timedelta(days=9))  # best, but oldest
+    for n in range(4):
+        ArticleFactory(headline=f"Story {n}", body="<p>The lighthouse.</p>", published_at=now - timedelta(hours=n))
+    assert [a.headline for a in search_articles("lighthouse")] == ["Story 0", "Story 1", "Story 2"]
+    html = client.get(reverse("reader:search"), {"q": "lighthouse"}).content.decode()
+    assert "3+ results" in html

@@ -9,11 +9,12 @@ the same GIN index as the English words. The trigger stays the one home of the v
 insert and update (admin, ingest, bulk_create, shell) keeps it current.
 
 The backfill rewrites only stories that contain such characters (the others' vectors are
-unchanged); on a big archive it is one sequential scan plus one row update per matching story.
+unchanged), in batches of 2,000 ids, each committed on its own: a story is locked only while its
+batch runs, so the desk keeps working during a long backfill (docs/deploying.md, "Search").
 """
 
 from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 
 # The same ranges as articles.search.SPACELESS (tests/test_search_cjk.py checks that both agree):
 # Thai, Lao, Myanmar, Hangul Jamo, Khmer, Hiragana and Katakana, Hangul compatibility Jamo, CJK
@@ -49,11 +50,15 @@ BEGIN
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
+"""
 
+# One batch of the backfill: only stories with such characters get a different vector.
+BACKFILL_SQL = f"""
 UPDATE articles_article
 SET search_vector = articles_search_document(headline, dek, body)
-WHERE (headline || ' ' || dek || ' ' || body) ~ '{SPACELESS_CLASS}';
+WHERE id >= %s AND id < %s AND (headline || ' ' || dek || ' ' || body) ~ '{SPACELESS_CLASS}'
 """
+BACKFILL_BATCH = 2000
 
 # Migration 0001's English-only trigger function, for going back.
 ENGLISH_ONLY_SQL = """
@@ -79,6 +84,18 @@ CREATE TRIGGER pagecache_bump_trg AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE O
 """
 
 
+def backfill(apps, schema_editor):
+    """Recompute the vectors of stories with spaceless text, batch by batch (this migration is not atomic)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM articles_article")
+        last = cursor.fetchone()[0]
+    for start in range(0, last + 1, BACKFILL_BATCH):
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(BACKFILL_SQL, [start, start + BACKFILL_BATCH])
+
+
 def postgresql_only(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -88,6 +105,8 @@ def postgresql_only(sql):
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the backfill commits batch by batch; the other steps run atomically each
+
     dependencies = [
         ("articles", "0007_story_drafts"),
         ("pagecache", "0001_initial"),
@@ -95,7 +114,8 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(postgresql_only(SEARCH_SQL), postgresql_only(ENGLISH_ONLY_SQL)),
+        migrations.RunPython(postgresql_only(SEARCH_SQL), postgresql_only(ENGLISH_ONLY_SQL), atomic=True),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.CreateModel(
             name="SearchTerm",
             fields=[
@@ -105,5 +125,5 @@ class Migration(migrations.Migration):
         ),
         # The trigram index answers "which known words look like this one"; the generation trigger
         # makes cached search pages (which show suggestions) follow the vocabulary.
-        migrations.RunPython(postgresql_only(TERM_INDEX_SQL), migrations.RunPython.noop),
+        migrations.RunPython(postgresql_only(TERM_INDEX_SQL), migrations.RunPython.noop, atomic=True),
     ]
