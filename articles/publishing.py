@@ -21,7 +21,7 @@ from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .rights import publish_problems
-from .suggestions import refresh_search_terms
+from .suggestions import add_published_story_terms, refresh_search_terms
 from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
@@ -104,8 +104,10 @@ def _after_move(article, previous, to_status, *, republished=False):
     tells the listeners (the content API's webhooks)."""
     if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
         transaction.on_commit(partial(withdraw_story_photos, article))
-    if Status.PUBLISHED in (previous, to_status):
+    if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
         transaction.on_commit(partial(enqueue, refresh_search_terms), robust=True)
+    elif to_status == Status.PUBLISHED:
+        transaction.on_commit(partial(enqueue, add_published_story_terms, article.pk), robust=True)
     if to_status == Status.PUBLISHED and (previous != Status.PUBLISHED or republished):
         event = "published"
     elif to_status == Status.KILLED and previous != Status.KILLED:

@@ -135,6 +135,9 @@ that scanned every story's date on each request."""
     list_filter = [MyStoriesFilter, "status", "section", "source", "published_at"]
     search_fields = ["headline"]  # shows the search box; get_search_results does the matching
     show_full_result_count = False
+    # Each row costs the admin's per-cell rendering (the action checkbox alone is a template render):
+    # 50 rows a page, not 100, halves what a list page costs whatever the archive's size.
+    list_per_page = 50
     list_select_related = ["section", "source"]
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["headline"]}
