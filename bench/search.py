@@ -36,7 +36,7 @@ WORK = Path("/tmp/newsroom_search_bench")
 ENGLISH = ["harbour budget", "council rail", "ferry market", "kamitan rosel", "court river", "energy bridge"]
 KOREAN = ["평양 회담", "서울시 예산안", "부산항 물동량", "정부 대책", "평양 summit", "예산안 council"]
 KOREAN_WORDS = ["평양", "예산", "부산항", "대책"]
-ADMIN = {"default list": {}, "search": {"q": "harbour budget"}, "status filter": {"status__exact": "published"}}
+ADMIN = {"default list": {}, "search": {"q": "harbour budget"}, "status filter": {"state": "live"}}
 
 
 def server_url(db):
