@@ -455,6 +455,34 @@ class Photo(models.Model):
             self.sha256 = file_sha256(self.image)
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # Checked with the fields, not in clean(): a form that does not show the focal point (an
+        # alt-text form, say) is not stopped by a bad value stored before this check existed.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in self.focal_point_errors().items():
+            if name not in (exclude or ()) and name not in errors:
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)
+
+    def focal_point_errors(self):
+        """{field: message} when the focal point is not a pixel of the upright picture ({} when it is, or unset)."""
+        if (self.focal_x is None) != (self.focal_y is None):
+            missing = "focal_y" if self.focal_y is None else "focal_x"
+            return {missing: "Set both coordinates of the focal point, or clear both to centre the crops."}
+        errors = {}
+        for name, value, size, across in [
+            ("focal_x", self.focal_x, self.width, "wide"),
+            ("focal_y", self.focal_y, self.height, "high"),
+        ]:
+            if value is not None and size and not 0 <= value < size:
+                errors[name] = f"The picture is {size} pixels {across}: enter a value from 0 to {size - 1}."
+        return errors
+
     @property
     def focal_point(self):
         if self.focal_x is None or self.focal_y is None:
