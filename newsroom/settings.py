@@ -360,6 +360,8 @@ NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
 )
 NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+# Refuse to publish a story whose lead photo has no alt text (off: the desk is only warned; articles/alt_text.py).
+NEWSROOM_REQUIRE_LEAD_ALT_TEXT = env_bool("NEWSROOM_REQUIRE_LEAD_ALT_TEXT", False)
 # Pixel limit for PNG/WebP/AVIF uploads, which decode at full size (JPEG keeps NEWSROOM_PHOTO_MAX_PIXELS).
 NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS = env_int("NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS", 40_000_000)
 

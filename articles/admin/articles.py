@@ -16,10 +16,12 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from .. import editing, permissions, publishing, revisions
+from ..alt_text import lead_alt_problem, lead_missing_alt
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
 from . import history, live, story_merge
+from .alt_text import LeadAltTextFilter, lead_alt_column, lead_alt_notice
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -50,6 +52,16 @@ class CaptionFormSet(BaseInlineFormSet):
             if form.cleaned_data.get("photo") and not form.cleaned_data.get("DELETE")
         ]
         article.photos_to_publish = photos
+        article.lead_photo_to_publish = next(
+            (
+                form.cleaned_data["photo"]
+                for form in self.forms
+                if form.cleaned_data.get("photo")
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("role") == Caption.Role.LEAD
+            ),
+            None,
+        )
         if article.status != Article.Status.PUBLISHED:
             return
         stored = Article.objects.filter(pk=article.pk).values("status", "is_sponsored").first() if article.pk else None
@@ -59,6 +71,9 @@ class CaptionFormSet(BaseInlineFormSet):
             photos = [photo for photo in photos if photo.pk not in attached]
         now = timezone.now()
         problems = publish_problems(article, at=max(article.published_at or now, now), photos=photos)
+        missing_alt = going_live and lead_alt_problem(article, photos=photos, lead_photo=article.lead_photo_to_publish)
+        if missing_alt:
+            problems.append(missing_alt)
         if problems:
             raise ValidationError(problems)
 
@@ -114,8 +129,10 @@ class MyStoriesFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
-    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["headline", "section", "desk_state", "published_at", "source", "byline", lead_alt_column]
+    list_filter = [
+        MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter), LeadAltTextFilter,
+    ]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
@@ -137,7 +154,10 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authorships__author")
+        # lead_missing_alt: the list's alt-text column and filter (admin/alt_text.py), in the same query.
+        return super().get_queryset(request).prefetch_related("authorships__author").annotate(
+            lead_missing_alt=lead_missing_alt()
+        )
 
     @admin.display(description="Byline")
     def byline(self, article):
@@ -272,6 +292,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 at=obj.published_at,
                 previous=stored.status if stored else None,
                 photos=getattr(obj, "photos_to_publish", None),  # what CaptionFormSet will save
+                lead_photo=getattr(obj, "lead_photo_to_publish", None),
                 fields=owned,
             )
         live.drop_draft(request, obj)  # the autosaved draft is now saved for real
@@ -328,6 +349,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return {
             **(extra_context or {}),
             "story_draft": draft,
+            "lead_alt_notice": lead_alt_notice(article),
+            "require_lead_alt": settings.NEWSROOM_REQUIRE_LEAD_ALT_TEXT,
             "autosave_seconds": settings.NEWSROOM_AUTOSAVE_SECONDS,
             "presence_seconds": settings.NEWSROOM_PRESENCE_SECONDS,
         }
