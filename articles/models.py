@@ -176,7 +176,14 @@ class Article(models.Model):
     embargo_until = models.DateTimeField(
         null=True, blank=True, help_text="Wire embargo: the story cannot be published before this time."
     )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="The title search engines and social cards show. Falls back to the headline.",
+    )
     seo_description = models.CharField(
+        "SEO description",
         max_length=300, blank=True, help_text="For search engines and social cards. Falls back to the standfirst."
     )
     exclude_from_top_stories = models.BooleanField(
@@ -310,6 +317,11 @@ class Article(models.Model):
     @property
     def summary(self):
         return self.seo_description or self.dek
+
+    @property
+    def search_title(self):
+        """The title of the page in search results and social cards: the SEO title, else the headline."""
+        return self.seo_title or self.headline
 
 
 class ArticleAuthor(models.Model):

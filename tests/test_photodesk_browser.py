@@ -10,7 +10,7 @@ from django.core.management import call_command
 from articles.images import CROPS, crop_box
 from articles.photos import import_photo
 from tests.browser import chromium_browser
-from tests.factories import PhotoFactory, UserFactory
+from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.usefixtures("no_avif")]
 
@@ -104,3 +104,28 @@ def test_the_browser_cuts_every_crop_exactly_like_images_crop_box(live_server):
                 assert tuple(js) == crop_box((width, height), ratio, focal), (width, height, ratio, focal)
         for value in [0.5, 1.5, 2.5, -0.5, 3.4999, 3.5001]:
             assert page.evaluate("v => window.NewsroomFocalPoint.roundHalfEven(v)", value) == round(value)
+
+
+def test_the_counters_update_as_the_editor_types(live_server):
+    story = ArticleFactory(headline="Harbour reopens", draft=True)
+    with chromium_browser() as browser:
+        page = signed_in_page(browser, live_server.url, "Editor")
+        page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+        assert page.inner_text("#id_headline_count .writing-aid__count") == "15 of 110 characters"
+        page.fill("#id_headline", "Harbour reopens after the storm")
+        assert page.inner_text("#id_headline_count .writing-aid__count") == "31 of 110 characters"
+
+        page.locator("#fieldset-0-3-heading, fieldset.collapse summary, .collapse-toggle").first.click()
+        page.locator("#id_seo_title").fill("서울 " * 31)  # 93 characters, Korean counted as characters
+        counter = page.locator("#id_seo_title_count")
+        assert counter.locator(".writing-aid__count").inner_text() == "93 of 60 characters — 33 over"
+        assert "is-over" in counter.get_attribute("class")
+        assert page.inner_text("#id_seo_title_count + .writing-aid__announce") == "SEO title is over 60 characters."
+        assert "id_seo_title_count" in page.get_attribute("#id_seo_title", "aria-describedby")
+        page.locator("#id_seo_title").fill("Harbour reopens")
+        assert page.inner_text("#id_seo_title_count + .writing-aid__announce") == (
+            "SEO title is back within 60 characters."
+        )
+        page.locator("#id_seo_title").fill("Harbour reopens after the storm that closed it for a week, 서울")
+        page.locator("#id_seo_title").scroll_into_view_if_needed()
+        screenshot(page, "writing-aids")

@@ -150,7 +150,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "embargo_until", "updated_at", "is_sponsored"]}),
-        ("Search and promotion", {"classes": ["collapse"], "fields": ["seo_description", "exclude_from_top_stories"]}),
+        (
+            "Search and promotion",
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description", "exclude_from_top_stories"]},
+        ),
     ]
 
     def get_queryset(self, request):
