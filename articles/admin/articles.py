@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from .. import editing, permissions, publishing, revisions
 from ..alt_text import lead_alt_problem, lead_missing_alt
+from ..html import sanitize_html
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
@@ -166,6 +168,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline(self, article):
         return format_html_join(", ", "{}", ((a.name,) for a in article.ordered_authors)) or "—"
 
+    @admin.display(description="Body")
+    def body_html(self, article):
+        """The body rendered, as readers see it (never its raw <p> markup), through the one sanitizer."""
+        return format_html('<div class="story-body-readonly">{}</div>', mark_safe(sanitize_html(article.body or "")))
+
     @admin.display(description="Status", ordering="status")
     def desk_state(self, article):
         return publishing.desk_state(article)
@@ -180,7 +187,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return permissions.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # body_html: the body as readers see it, for those who may only read the story (get_fieldsets).
+        readonly = [*super().get_readonly_fields(request, obj), "body_html"]
         if obj is not None and not permissions.can_edit_content(request.user, obj):
             # Photo editors reach a story for its captions only.
             model_fields = {f.name for f in Article._meta.get_fields()}
@@ -199,7 +207,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None and not permissions.can_edit_content(request.user, obj):
             model_fields = {f.name for f in Article._meta.get_fields()}
             for _, options in fieldsets:
-                options["fields"] = [f for f in options["fields"] if f in model_fields]
+                options["fields"] = [
+                    "body_html" if f == "body" else f for f in options["fields"] if f in model_fields
+                ]
         fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "base_version", "base_tags"]
         return fieldsets
 
