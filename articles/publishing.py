@@ -195,6 +195,15 @@ def desk_state(article, now=None):
     return Status(article.status).label
 
 
+def preview_state(article, now=None):
+    """What a preview or share link says the story is: its desk state, and a wire embargo still ahead."""
+    now = now or timezone.now()
+    state = desk_state(article, now)
+    if article.status != Status.PUBLISHED and article.is_embargoed_at(now):
+        state += f", embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
+    return state
+
+
 def append_note(article, *, kind, text, by=None, at=None):
     """Add a correction, clarification or update; the story shows it with a fresh "Updated" time."""
     if by is not None and not by.has_perm("articles.add_articlenote"):

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "newsroom.health.HealthCheckMiddleware",
     "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request's address, for absolute links when NEWSROOM_SITE_URL is empty (development).
+    "newsroom.links.RequestOriginMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -347,7 +349,8 @@ NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
-NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: links use the address of the request being answered (development; newsroom/links.py).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 
 # Reader features (docs/reader-features.md): Top 10 window, trusted client-address header, eNewsletter.
 # Photo rights and provenance (docs/photos.md). IPTC digital source types whose photos carry a

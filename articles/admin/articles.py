@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from newsroom.links import absolute_url
+
 from .. import editing, permissions, publishing, revisions
 from ..alt_text import lead_alt_problem, lead_missing_alt
 from ..html import sanitize_html
@@ -167,6 +169,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Byline")
     def byline(self, article):
         return format_html_join(", ", "{}", ((a.name,) for a in article.ordered_authors)) or "—"
+
+    def view_on_site(self, article):
+        """The live page on the site's address; none for a story readers cannot see yet (use Preview)."""
+        return absolute_url(article.get_absolute_url()) if article.is_published() else None
 
     @admin.display(description="Body")
     def body_html(self, article):
