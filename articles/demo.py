@@ -52,6 +52,8 @@ ACCOUNTS = [
 FEATURED = {
     "slug": "seoul-and-washington-voice-alarm-over-arms-transfers-before-alliance-summit",
     "headline": "Seoul and Washington voice alarm over arms transfers before alliance summit",
+    # Shorter than the headline, for search results (the form's counter shows about 60 characters fit).
+    "seo_title": "Seoul, Washington alarmed by arms transfers before summit",
     "dek": "Officials in both capitals said deepening military ties between Pyongyang and Moscow "
     "would top the agenda when allied leaders meet this week.",
     "section": "north-korea",
@@ -81,6 +83,8 @@ FEATURED = {
         "copyright": "AFP",
         "color": (150, 40, 40),
         "label": "PYONGYANG",
+        # Where the crops centre (set by clicking the photo on its admin page): the right-hand side.
+        "focal_point": (860, 360),
     },
 }
 
@@ -222,12 +226,17 @@ def seed_demo(now=None):
         accounts = ensure_accounts()
 
         featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "section", "source")}
+        photo_fields = {k: v for k, v in FEATURED["photo"].items() if k != "focal_point"}
+        featured_photo = ensure_photo(**photo_fields, source=sources["afp"])
+        if featured_photo.focal_point is None:
+            featured_photo.focal_x, featured_photo.focal_y = FEATURED["photo"]["focal_point"]
+            featured_photo.save(update_fields=["focal_x", "focal_y"])
         ensure_story(
             **featured,
             section=sections[FEATURED["section"]],
             source=sources[FEATURED["source"]],
             published_at=now - timedelta(minutes=20),
-            photo=ensure_photo(**FEATURED["photo"], source=sources["afp"]),
+            photo=featured_photo,
             authors=[],
         )
 
@@ -259,7 +268,9 @@ def seed_demo(now=None):
     return accounts
 
 
-def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):
+def ensure_story(
+    *, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors, seo_title=""
+):
     slug = slug or slugify(headline)
     if Article.objects.filter(slug=slug).exists():
         return
@@ -271,6 +282,7 @@ def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, 
         section=section,
         source=source,
         dateline=dateline,
+        seo_title=seo_title,
     )
     # Published the way the desk does it, so the demo has the status history real stories have.
     set_status(article, Article.Status.PUBLISHED, at=published_at, previous=Article.Status.DRAFT)
