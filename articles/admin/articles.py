@@ -149,7 +149,11 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["articles/story-form.js"]  # autosave, presence, unsaved-changes warning, live preview (live.py)
+        js = [
+            "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
+            "desk/form-a11y.js",  # names for the autocomplete boxes and the body editor (axe-core)
+        ]
+        css = {"all": ["desk/story-form.css"]}
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "source", "dateline", "tags", "new_tags"]}),
