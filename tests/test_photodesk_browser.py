@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from articles.images import CROPS, crop_box
 from articles.photos import import_photo
+from tests.axe import assert_accessible
 from tests.browser import chromium_browser
 from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
@@ -69,6 +70,7 @@ def test_clicking_the_photo_moves_the_focal_point_and_the_three_crops(live_serve
         assert "Focal point: " in page.inner_text(".focal-picker__status")
         page.locator(".focal-picker").scroll_into_view_if_needed()
         screenshot(page, "focal-point")
+        assert_accessible(page, context=".field-focal_picker, .field-focal_x, .field-focal_y")
 
         # The typed fields are the keyboard way in, and redraw the previews too.
         page.fill("#id_focal_x", "0")
@@ -129,3 +131,5 @@ def test_the_counters_update_as_the_editor_types(live_server):
         page.locator("#id_seo_title").fill("Harbour reopens after the storm that closed it for a week, 서울")
         page.locator("#id_seo_title").scroll_into_view_if_needed()
         screenshot(page, "writing-aids")
+        page.wait_for_selector(".field-body .ProseMirror[contenteditable=true]")
+        assert_accessible(page)  # the counters add no violation (tests/test_browser_story_form_a11y.py)
