@@ -133,3 +133,26 @@ def test_the_counters_update_as_the_editor_types(live_server):
         screenshot(page, "writing-aids")
         page.wait_for_selector(".field-body .ProseMirror[contenteditable=true]")
         assert_accessible(page)  # the counters add no violation (tests/test_browser_story_form_a11y.py)
+
+
+def test_the_desk_sees_the_missing_alt_text_and_the_preview_label(live_server):
+    from articles.models import Caption
+    from tests.factories import CaptionFactory
+
+    upload = SimpleUploadedFile("portraits.jpg", (FIXTURES / "afp_yonhap_pyongyang_portraits.jpg").read_bytes())
+    photo, _ = import_photo(upload)
+    story = ArticleFactory(headline="Leaders' portraits go up in Pyongyang", draft=True)
+    CaptionFactory(article=story, photo=photo, role=Caption.Role.LEAD)
+    with chromium_browser() as browser:
+        page = signed_in_page(browser, live_server.url, "Editor")
+        page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+        notice = page.locator(".lead-alt-notice")
+        assert "has no alt text" in notice.inner_text()
+        screenshot(page, "lead-alt-notice")
+        page.goto(f"{live_server.url}/admin/articles/article/?lead_alt=missing")
+        assert page.locator(".lead-alt-missing").count() == 1
+        screenshot(page, "lead-alt-list")
+        page.goto(f"{live_server.url}/preview/{story.pk}/")
+        assert "Preview — Draft." in page.inner_text(".preview-banner")
+        assert "Published" not in page.inner_text(".story__header .meta")
+        screenshot(page, "preview-label")
