@@ -9,11 +9,15 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 .PHONY: run test install migrate seed lint bench clean constraints resilience
 
 # constraints.txt pins the exact versions CI tested (pyproject.toml keeps the ranges).
+# pip -qq prints errors only (they still stop make): no index-location warnings from a machine's pip
+# config, no setuptools notice about editable installs, no "new pip available" line.
+PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check
 $(VENV)/.installed: pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]" -c constraints.txt
-	touch $@
+	@echo "Installing Newsroom and its dependencies into $(VENV) (a few minutes the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --upgrade pip
+	@$(PIP_INSTALL) -e ".[dev]" -c constraints.txt
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -52,7 +56,7 @@ lint: install
 # After adding or upgrading a dependency in pyproject.toml: re-pin what the venv now holds, then
 # `make lint test` and commit pyproject.toml and constraints.txt together.
 constraints: install
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PIP_INSTALL) -e ".[dev]"
 	{ sed -n '1,3p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 

@@ -1,5 +1,7 @@
 """'More on this' (stories sharing the most tags, newest first among equals) and 'More from
-<section>' (the section's latest), fetched together in one query.
+<section>' (the section's latest), fetched together in one query. A story listed under "more on
+this" is not repeated under "more from <section>": the section part fetches twice the limit, so
+enough remain after the overlap is dropped, without a second query.
 
 Neither may scan the archive: "more on this" looks at the RELATED_WINDOW newest stories of each of
 the story's tags (an index on taggit's (tag_id, object_id)), and the section list walks the
@@ -40,15 +42,17 @@ UNION ALL
 (SELECT a.id, a.headline, a.slug, a.published_at, a.created_at, 'section' AS link_kind
  FROM articles_article a
  WHERE a.section_id = %(section)s AND a.id <> %(pk)s AND {PUBLISHED_SQL}
- ORDER BY a.published_at DESC, a.id DESC LIMIT %(limit)s)
+ ORDER BY a.published_at DESC, a.id DESC LIMIT %(section_limit)s)
 """
 
 
 def story_links(article, limit=5):
-    """(more from the section, more on this): published stories, in one query (tags prefetched)."""
+    """(more from the section, more on this): published stories, in one query (tags prefetched),
+    no story in both."""
     tag_ids = [tag.pk for tag in article.tags.all()]
     if connection.vendor != "postgresql":
-        return section_latest(article, limit), tag_related(article, tag_ids, limit)
+        related = tag_related(article, tag_ids, limit)
+        return without(section_latest(article, 2 * limit), related, limit), related
     params = {
         "tag_ids": tag_ids,
         "content_type": ContentType.objects.get_for_model(Article).pk,
@@ -56,12 +60,17 @@ def story_links(article, limit=5):
         "section": article.section_id,
         "now": timezone.now(),
         "limit": limit,
+        "section_limit": 2 * limit,
     }
     links = list(Article.objects.raw(STORY_LINKS_SQL, params))
-    return (
-        [a for a in links if a.link_kind == "section"],
-        [a for a in links if a.link_kind == "related"],
-    )
+    related = [a for a in links if a.link_kind == "related"]
+    return without([a for a in links if a.link_kind == "section"], related, limit), related
+
+
+def without(stories, shown, limit):
+    """The first `limit` of `stories` that are not among `shown`."""
+    shown_ids = {story.pk for story in shown}
+    return [story for story in stories if story.pk not in shown_ids][:limit]
 
 
 def related_articles(article, limit=5):

@@ -1,5 +1,5 @@
 """Every reader-facing URL, in one namespace: "reader" (stories, lists, previews, search, feeds,
-sitemaps, robots.txt). The views are in views.py (previews in preview.py, feeds in feeds.py)."""
+sitemaps, robots.txt, /favicon.ico). The views are in views.py (previews in preview.py, feeds in feeds.py)."""
 
 from django.urls import path, register_converter
 
@@ -25,8 +25,22 @@ class FourDigitYear(TwoDigit):
     regex = r"[0-9]{4}"
 
 
+class TagSlug:
+    """Tag slugs keep their script: django-taggit slugifies "부산" to "부산", so /tag/부산/ (sent
+    percent-encoded) must resolve; the plain <slug> converter takes ASCII only."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigit, "dd")
+register_converter(TagSlug, "tagslug")
 
 
 def feed(feed_class):
@@ -38,13 +52,14 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<tagslug:slug>/", views.TagView.as_view(), name="tag"),
     path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<int:pk>/", preview.StaffPreviewView.as_view(), name="preview"),
     path("preview/shared/<str:token>/", preview.SharedPreviewView.as_view(), name="share"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
     path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
@@ -52,8 +67,8 @@ urlpatterns = [
     path("feeds/atom/", feed(feeds.LatestArticlesAtomFeed), name="feed-latest-atom"),
     path("feeds/section/<slug:slug>/rss/", feed(feeds.SectionFeed), name="feed-section-rss"),
     path("feeds/section/<slug:slug>/atom/", feed(feeds.SectionAtomFeed), name="feed-section-atom"),
-    path("feeds/tag/<slug:slug>/rss/", feed(feeds.TagFeed), name="feed-tag-rss"),
-    path("feeds/tag/<slug:slug>/atom/", feed(feeds.TagAtomFeed), name="feed-tag-atom"),
+    path("feeds/tag/<tagslug:slug>/rss/", feed(feeds.TagFeed), name="feed-tag-rss"),
+    path("feeds/tag/<tagslug:slug>/atom/", feed(feeds.TagAtomFeed), name="feed-tag-atom"),
     path("feeds/source/<slug:slug>/rss/", feed(feeds.SourceFeed), name="feed-source-rss"),
     path("feeds/source/<slug:slug>/atom/", feed(feeds.SourceAtomFeed), name="feed-source-atom"),
     path("feeds/author/<slug:slug>/rss/", feed(feeds.AuthorFeed), name="feed-author-rss"),

@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "pagecache",
+    "frontpage",  # the desk's front page layout (articles/front_page.py reads it)
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "audit",
+    "desk",  # the desk: dashboard, editorial comments, notifications
 ]
 
 MIDDLEWARE = [
@@ -114,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
+                "newsroom.context_processors.desk_names",
             ],
         },
     },
@@ -281,7 +286,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
+# The newsroom's own zone (an IANA name such as Asia/Seoul): pages, the admin, schedules and the
+# newsletter's send time show and read times in it. UTC unless set, so a fresh checkout's admin
+# agrees with the machine's clock instead of warning "You are 9 hours behind server time".
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -346,6 +354,16 @@ TAGGIT_CASE_INSENSITIVE = True
 # with a clear error before the HTML sanitizer runs, so no item holds a worker for long.
 NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
 NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
+
+# The body editor's own extensions (not knobs): each group names the ES modules that define them.
+# The body's allow-list is articles/html.py either way (the field's sanitizer is html.sanitize_html).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    # A photo inside the body, <figure data-photo="<id>">, inserted from the photo chooser.
+    {
+        "js": [static_lazy("desk/photo-figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    },
+]
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
@@ -423,6 +441,9 @@ if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
     raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
 NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
 NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+# Desk notifications (desk/notifications.py) also go out by email, through the mail queue, to desk
+# users with an address. Off by default: the admin header's count and list always show them.
+NEWSROOM_DESK_EMAIL = env_bool("NEWSROOM_DESK_EMAIL", False)
 
 # Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
 NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")

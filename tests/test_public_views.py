@@ -42,6 +42,15 @@ def test_story_page_links_its_tags(client, wire_story):
     assert f'href="{reverse("reader:tag", args=["nato"])}"' in html
 
 
+def test_a_tag_in_korean_links_to_its_own_page_and_feed(client):
+    story = ArticleFactory(headline="Busan port expands", tags=["부산"])
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert 'href="/tag/%EB%B6%80%EC%82%B0/"' in html  # taggit keeps the script in the slug
+    tag_page = client.get("/tag/%EB%B6%80%EC%82%B0/")
+    assert tag_page.status_code == 200 and "Busan port expands" in tag_page.content.decode()
+    assert "Busan port expands" in client.get(reverse("reader:feed-tag-atom", args=["부산"])).content.decode()
+
+
 def test_story_page_has_canonical_link(client, wire_story, settings):
     html = client.get(wire_story.get_absolute_url()).content.decode()
     assert f'<link rel="canonical" href="{settings.NEWSROOM_SITE_URL}{wire_story.get_absolute_url()}">' in html

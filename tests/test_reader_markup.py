@@ -40,3 +40,21 @@ def test_home_and_list_pages_have_opengraph(client):
     for path in ["/", story.section.get_absolute_url()]:
         html = client.get(path).content.decode()
         assert '<meta property="og:type" content="website">' in html and 'property="og:url"' in html
+
+
+def test_favicon_ico_sends_browsers_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("/img/favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
+
+
+def test_desk_sign_in_and_admin_pages_link_the_icon(client, editor):
+    assert 'rel="icon"' in client.get("/accounts/login/").content.decode()
+    client.force_login(editor)
+    assert 'rel="icon"' in client.get("/admin/").content.decode()
+
+
+def test_sign_in_page_carries_the_desk_name_not_djangos(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "<title>Sign in | Newsroom desk</title>" in html
+    assert "Newsroom desk</a>" in html and "Django administration" not in html

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.related import related_articles
+from articles.related import related_articles, story_links
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,17 @@ def test_story_page_shows_more_on_this(client):
     html = client.get(story.get_absolute_url()).content.decode()
     section = html.split('id="related-title"')[1].split("</section>")[0]
     assert "Rail fares frozen" in section
+
+
+def test_more_from_the_section_leaves_out_the_stories_already_under_more_on_this(client, django_assert_num_queries):
+    story = ArticleFactory(tags=["rail"])
+    related = [ArticleFactory(section=story.section, tags=["rail"], published_at=hours_ago(n)) for n in range(1, 4)]
+    others = [ArticleFactory(section=story.section, published_at=hours_ago(n)) for n in range(5, 12)]
+    story = Article.objects.prefetch_related("tags").get(pk=story.pk)
+    with django_assert_num_queries(1):
+        more_from_section, more_on_this = story_links(story, limit=5)
+    assert more_on_this == related
+    assert more_from_section == others[:5]  # still five, none of them repeated
+    html = client.get(story.get_absolute_url()).content.decode()
+    both_lists = html.split('id="related-title"')[1].split('<aside class="sidebar">')[0]  # not the Top 10
+    assert all(both_lists.count(f">{a.headline}</a>") == 1 for a in [*related, *others[:5]])
