@@ -11,7 +11,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import images
+from articles.front_page import front_page_ids
 from articles.models import Article, ArticleAuthor, Photo
+from frontpage.models import slot_label
 from newsroom.links import absolute_url
 
 
@@ -171,3 +173,25 @@ def story_detail(article, now=None):
         "corrections": [{"kind": n.kind, "text": n.text, "created_at": n.created_at} for n in article.notes.all()],
     }
 
+
+
+def front_page(now=None):
+    """The home page as readers see it now, as data: (home slots in order, each section's lead), each
+    a (slot name, pinned?, story) with the story still an Article (the caller tags and serializes)."""
+    now = now or timezone.now()
+    front = front_page_ids(now)
+    stories = {a.pk: a for a in with_summary_related(Article.objects.published(now).filter(pk__in=front.all_ids()))}
+    home = [
+        (slot_label(None, position), pk in front.pinned, stories[pk])
+        for position, pk in enumerate(front.home, start=1)
+        if pk in stories
+    ]
+    leads = {}  # section id -> story: the newest under its heading, unless one is pinned
+    for story in sorted((stories[pk] for pk in front.under_sections if pk in stories), key=lambda a: a.published_at):
+        leads[story.section_id] = story
+    leads |= {section_id: stories[pk] for section_id, pk in front.section_leads.items() if pk in stories}
+    sections = [
+        (slot_label(story.section, 1), story.pk in front.pinned, story)
+        for story in sorted(leads.values(), key=lambda a: (a.section.position, a.section.name))
+    ]
+    return home, sections
