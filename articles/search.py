@@ -3,7 +3,7 @@
 PostgreSQL: the ``search_vector`` column (headline weighted A, standfirst B, body C; kept by a
 trigger, GIN-indexed) holds English words (stemmed) and, for scripts written without spaces
 (Korean, Chinese, Japanese, Thai, ...), overlapping two-character grams of every run (migration
-0008). A query's English words go through ``websearch_to_tsquery``, which accepts anything a reader
+0009). A query's English words go through ``websearch_to_tsquery``, which accepts anything a reader
 types without syntax errors; each run of a spaceless script becomes a phrase of the same grams, so
 "평양" finds "평양에서". Results are ranked by relevance, then recency, with ``ts_headline``
 snippets (an excerpt around the first match for queries with spaceless runs). Other databases (the
@@ -33,7 +33,7 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2063]")
 # A "-" (NOT) followed only by separators and another "-": websearch_to_tsquery nests one NOT per
 # dash, and about 100 of them overflow its stack ("tsquery stack too small"). One NOT means the same.
 STACKED_NOTS = re.compile(r'-[^\w"]*(?=-)')
-# Scripts written without spaces between words; the same ranges as migration 0008's SQL (a test
+# Scripts written without spaces between words; the same ranges as migration 0009's SQL (a test
 # checks that both cut a text into the same grams).
 SPACELESS = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
@@ -63,7 +63,7 @@ class StripTags(Func):
 
 
 def spaceless_grams(run):
-    """The grams migration 0008 indexes for one run: each overlapping pair, then the last character."""
+    """The grams migration 0009 indexes for one run: each overlapping pair, then the last character."""
     return [run[i : i + 2] for i in range(len(run))]
 
 

@@ -27,6 +27,7 @@ from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
 from .models import Article, ArticleRedirect, Author, Section, Source, card_photos
 from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
+from .publishing import preview_state
 from .related import story_links
 from .search import attach_snippets, results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
@@ -127,6 +128,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         more_from_section, related = story_links(self.object)
+        if kwargs.get("is_preview"):
+            # A preview says what the story really is (a draft, scheduled, killed…), never "Published".
+            context["preview_state"] = preview_state(self.object)
         context.update(
             more_from_section=more_from_section,
             related=related,

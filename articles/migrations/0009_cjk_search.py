@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
     atomic = False  # the backfill commits batch by batch; the other steps run atomically each
 
     dependencies = [
-        ("articles", "0007_story_drafts"),
+        ("articles", "0008_seo_title"),
         ("pagecache", "0001_initial"),
     ]
 
