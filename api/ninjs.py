@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from articles.body import feed_body
-from newsroom.links import absolute_url
+from newsroom.links import absolute_url, site_url
 
 from .content import rendition_data
 
@@ -24,7 +24,7 @@ NINJS_STANDARD = {
 
 
 def site_authority():
-    return urlsplit(settings.NEWSROOM_SITE_URL).netloc or "newsroom"
+    return urlsplit(site_url()).netloc or "newsroom"
 
 
 def story_uri(article):
