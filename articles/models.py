@@ -185,7 +185,14 @@ class Article(models.Model):
     embargo_until = models.DateTimeField(
         null=True, blank=True, help_text="Wire embargo: the story cannot be published before this time."
     )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="The title search engines and social cards show. Falls back to the headline.",
+    )
     seo_description = models.CharField(
+        "SEO description",
         max_length=300, blank=True, help_text="For search engines and social cards. Falls back to the standfirst."
     )
     exclude_from_top_stories = models.BooleanField(
@@ -217,6 +224,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The desk's story list (every status, newest first) and its searches' newest matches.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
             # The content generation's clock (pagecache.generation) probes the latest passed embargo.
             models.Index(
                 fields=["embargo_until"],
@@ -324,6 +333,11 @@ class Article(models.Model):
     @property
     def summary(self):
         return self.seo_description or self.dek
+
+    @property
+    def search_title(self):
+        """The title of the page in search results and social cards: the SEO title, else the headline."""
+        return self.seo_title or self.headline
 
 
 class ArticleAuthor(models.Model):
@@ -468,6 +482,34 @@ class Photo(models.Model):
         if not self.sha256 and self.image:
             self.sha256 = file_sha256(self.image)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Checked with the fields, not in clean(): a form that does not show the focal point (an
+        # alt-text form, say) is not stopped by a bad value stored before this check existed.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in self.focal_point_errors().items():
+            if name not in (exclude or ()) and name not in errors:
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)
+
+    def focal_point_errors(self):
+        """{field: message} when the focal point is not a pixel of the upright picture ({} when it is, or unset)."""
+        if (self.focal_x is None) != (self.focal_y is None):
+            missing = "focal_y" if self.focal_y is None else "focal_x"
+            return {missing: "Set both coordinates of the focal point, or clear both to centre the crops."}
+        errors = {}
+        for name, value, size, across in [
+            ("focal_x", self.focal_x, self.width, "wide"),
+            ("focal_y", self.focal_y, self.height, "high"),
+        ]:
+            if value is not None and size and not 0 <= value < size:
+                errors[name] = f"The picture is {size} pixels {across}: enter a value from 0 to {size - 1}."
+        return errors
 
     @property
     def focal_point(self):
@@ -644,3 +686,16 @@ class StoryDraft(models.Model):
 
     def __str__(self):
         return f"Autosaved draft of {self.article or 'a new story'} by {self.user}"
+
+
+class SearchTerm(models.Model):
+    """A word of published headlines and standfirsts, for "did you mean" (articles/suggestions.py).
+
+    Rebuilt from Article.objects.published() only, so no unpublished word can be suggested;
+    trigram-indexed on PostgreSQL (migration 0009)."""
+
+    term = models.CharField(max_length=60, primary_key=True)
+    stories = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.term

@@ -15,11 +15,14 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit import log as audit
+from pipeline.queue import enqueue
 
+from .alt_text import lead_alt_problem
 from .editing import locked_story
 from .models import Article, ArticleNote, StatusChange
 from .permissions import can_edit_content, can_publish
 from .rights import publish_problems
+from .suggestions import add_published_story_terms, refresh_search_terms
 from .withdrawal import withdraw_story_photos
 
 Status = Article.Status
@@ -38,7 +41,7 @@ class PublishError(ValidationError):
     """The story cannot be published (embargo, missing permission, photo rights); the message says why."""
 
 
-def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None, fields=()):
+def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos=None, lead_photo=None, fields=()):
     """Move the story to `to_status` and save it.
 
     A stored story is re-read under a row lock (editing.locked_story) and only the status, the
@@ -48,19 +51,20 @@ def set_status(article, to_status, *, by=None, at=None, previous=_UNREAD, photos
     not yet published, killing (permission) when not yet killed; any other move is recorded; staying
     in the same status just saves. `previous` is only used for a story not saved yet. `photos`: the
     photos the story will carry when they are not saved yet (the admin form passes those of its
-    captions formset), for the photo-rights check.
+    captions formset), for the photo-rights check, and `lead_photo` the one of them that leads (None:
+    no lead), for the lead alt-text check (alt_text.py).
     """
-    prepare = _checks(to_status, by, at, photos=photos)
+    prepare = _checks(to_status, by, at, photos=photos, lead_photo=lead_photo)
     return _move(article, to_status, by=by, fields=fields, previous=previous, prepare=prepare)
 
 
-def _checks(to_status, by, at, *, photos=None, again=False):
+def _checks(to_status, by, at, *, photos=None, lead_photo=None, again=False):
     """What a move to `to_status` must check and do first, given the locked row's status. `again`:
     publish (or kill) even a story already in that status (publish_article, unpublish_article)."""
 
     def prepare(story, previous):
         if to_status == Status.PUBLISHED and (again or previous != Status.PUBLISHED):
-            story.publish(at=check_publishable(story, by=by, at=at, photos=photos))
+            story.publish(at=check_publishable(story, by=by, at=at, photos=photos, lead_photo=lead_photo))
         elif to_status == Status.KILLED and (again or previous != Status.KILLED):
             if by is not None and not can_publish(by):
                 raise PublishError("You do not have permission to unpublish stories.")
@@ -103,9 +107,14 @@ def _create(article, to_status, *, by, prepare, previous):
 
 def _after_move(article, previous, to_status, *, republished=False):
     """What follows a move once it commits: a killed story's photos lose their public renditions
-    (withdrawal.py), and story_changed tells the listeners (the content API's webhooks)."""
+    (withdrawal.py), the "did you mean" vocabulary is rebuilt (suggestions.py), and story_changed
+    tells the listeners (the content API's webhooks)."""
     if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
         transaction.on_commit(partial(withdraw_story_photos, article))
+    if previous == Status.PUBLISHED and to_status != Status.PUBLISHED:
+        transaction.on_commit(partial(enqueue, refresh_search_terms), robust=True)
+    elif to_status == Status.PUBLISHED:
+        transaction.on_commit(partial(enqueue, add_published_story_terms, article.pk), robust=True)
     if to_status == Status.PUBLISHED and (previous != Status.PUBLISHED or republished):
         event = "published"
     elif to_status == Status.KILLED and previous != Status.KILLED:
@@ -137,11 +146,14 @@ def change_status(article, to_status, *, by=None, fields=()):
     return _move(article, to_status, by=by, fields=fields, prepare=lambda story, previous: None)
 
 
-def check_publishable(article, *, by=None, at=None, photos=None):
-    """The time the story would go live; raises PublishError (permission, embargo, photo rights) if it may not.
+def check_publishable(article, *, by=None, at=None, photos=None, lead_photo=None):
+    """The time the story would go live; raises PublishError (permission, embargo, photo rights, lead
+    alt text) if it may not.
 
     Photo rights (articles/rights.py): each photo the story carries (`photos`, else its saved
     captions) must be licensed at the publish time and allowed on this story; the message names them.
+    With NEWSROOM_REQUIRE_LEAD_ALT_TEXT on, the lead photo (`lead_photo` when `photos` is given,
+    else the saved one) must have alt text (articles/alt_text.py).
     """
     if by is not None and not can_publish(by):
         raise PublishError("You do not have permission to publish stories.")
@@ -155,14 +167,17 @@ def check_publishable(article, *, by=None, at=None, photos=None):
     problems = publish_problems(article, at=max(publish_time, timezone.now()), photos=photos)
     if problems:
         raise PublishError(" ".join(problems), code="photo_rights")
+    missing_alt = lead_alt_problem(article, photos=photos, lead_photo=lead_photo)
+    if missing_alt:
+        raise PublishError(missing_alt, code="lead_alt_text")
     return publish_time
 
 
-def publish_article(article, *, by=None, at=None, photos=None, fields=()):
+def publish_article(article, *, by=None, at=None, photos=None, lead_photo=None, fields=()):
     """Publish now, or at `at` (a future time schedules it); refuses to beat an embargo or photo rights.
 
     The checks run on the stored row as it is at that moment (plus `fields`)."""
-    prepare = _checks(Status.PUBLISHED, by, at, photos=photos, again=True)
+    prepare = _checks(Status.PUBLISHED, by, at, photos=photos, lead_photo=lead_photo, again=True)
     return _move(article, Status.PUBLISHED, by=by, fields=fields, prepare=prepare)
 
 
@@ -190,6 +205,15 @@ def desk_state(article, now=None):
             return f"Embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
         return "Published (live)"
     return Status(article.status).label
+
+
+def preview_state(article, now=None):
+    """What a preview or share link says the story is: its desk state, and a wire embargo still ahead."""
+    now = now or timezone.now()
+    state = desk_state(article, now)
+    if article.status != Status.PUBLISHED and article.is_embargoed_at(now):
+        state += f", embargoed until {timezone.localtime(article.embargo_until):%Y-%m-%d %H:%M}"
+    return state
 
 
 def append_note(article, *, kind, text, by=None, at=None):

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "newsroom.health.HealthCheckMiddleware",
     "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request's address, for absolute links when NEWSROOM_SITE_URL is empty (development).
+    "newsroom.links.RequestOriginMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -377,7 +379,8 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
-NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: links use the address of the request being answered (development; newsroom/links.py).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 
 # Reader features (docs/reader-features.md): Top 10 window, trusted client-address header, eNewsletter.
 # Photo rights and provenance (docs/photos.md). IPTC digital source types whose photos carry a
@@ -390,6 +393,8 @@ NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
 )
 NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+# Refuse to publish a story whose lead photo has no alt text (off: the desk is only warned; articles/alt_text.py).
+NEWSROOM_REQUIRE_LEAD_ALT_TEXT = env_bool("NEWSROOM_REQUIRE_LEAD_ALT_TEXT", False)
 # Pixel limit for PNG/WebP/AVIF uploads, which decode at full size (JPEG keeps NEWSROOM_PHOTO_MAX_PIXELS).
 NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS = env_int("NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS", 40_000_000)
 

@@ -16,7 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import absolute_url
+
 from .. import permissions, preview, revisions
+from ..publishing import preview_state
 from . import confirm
 
 
@@ -132,5 +135,8 @@ def share(model_admin, request, object_id):
     if article.status not in preview.SHAREABLE_STATUSES:
         form = None
     elif request.method == "POST" and form.is_valid():
-        link = request.build_absolute_uri(preview.share_url(article, hours=form.cleaned_data["hours"]))
-    return _render(model_admin, request, "share.html", article, "Share a preview", form=form, link=link)
+        link = absolute_url(preview.share_url(article, hours=form.cleaned_data["hours"]))
+    return _render(
+        model_admin, request, "share.html", article, "Share a preview", form=form, link=link,
+        preview_state=preview_state(article),
+    )

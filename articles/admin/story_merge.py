@@ -31,6 +31,7 @@ LABELS = {
     "published_at": "Publish time",
     "embargo_until": "Embargo",
     "updated_at": "Updated time",
+    "seo_title": "SEO title",
     "seo_description": "Search description",
     "exclude_from_top_stories": "Kept out of the Top 10",
     "tags": "Tags",
@@ -38,7 +39,7 @@ LABELS = {
     "lead_photo": "Lead photo",
 }
 # Plain text inputs: after a conflict the form is shown again with the merged text in them.
-TEXT_INPUTS = ["headline", "slug", "dek", "body", "dateline", "seo_description"]
+TEXT_INPUTS = ["headline", "slug", "dek", "body", "dateline", "seo_title", "seo_description"]
 CHOICE_PREFIX = "merge_choice_"
 RELATED_PREFIXES = {"authorships": ArticleAuthor, "captions": Caption}
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_story_drafts'),
+        ('articles', '0010_desk_list_index'),
     ]
 
     operations = [
