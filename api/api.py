@@ -20,7 +20,7 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from articles.models import Article, Author, Section, Source
-from articles.search import search_articles
+from articles.search import clean_query, matching
 from pagecache.keys import add_keys
 
 from . import content
@@ -158,7 +158,8 @@ class StoryFilters(Schema):
         if self.updated_since:
             stories = stories.filter(modified_at__gte=self.updated_since)
         if self.q is not None:
-            stories = stories.filter(pk__in=search_articles(self.q).values("pk"))
+            # The site's matching rule over the caller's stories; newest first, so no ranking window.
+            stories = matching(stories, clean_query(self.q))
         return stories.distinct() if self.tag or self.author else stories
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import images
+from articles.body import feed_body
 from articles.front_page import front_page_ids
 from articles.models import Article, ArticleAuthor, Photo
 from frontpage.models import slot_label
@@ -164,7 +165,7 @@ def story_summary(article, now=None):
 
 def story_detail(article, now=None):
     return story_summary(article, now) | {
-        "body_html": article.body,
+        "body_html": feed_body(article),  # photos in the body as plain <img> figures, like the feeds
         "dateline": article.dateline,
         "attribution": article.source.attribution_line if article.source else "",
         "authors": [author_data(a) for a in article.ordered_authors],

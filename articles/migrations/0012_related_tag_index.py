@@ -28,7 +28,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_story_drafts"),
+        ("articles", "0011_note_edited_at"),
         ("taggit", "__latest__"),
     ]
 
