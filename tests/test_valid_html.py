@@ -130,6 +130,7 @@ def public_pages(site):
         ("empty search", "get", reverse("reader:search"), 200),
         ("tag in Korean", "get", reverse("reader:tag", args=["부산"]), 200),
         ("404", "get", "/no/such/page/", 404),
+        ("desk sign-in", "get", reverse("account_login"), 200),
         ("shared preview of a draft", "get", share_url(site["draft"]), 200),
         ("broken share link", "get", reverse("reader:share", args=["not-a-token"]), 404),
         *newsletter_pages(),
