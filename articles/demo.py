@@ -9,13 +9,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from .models import Article, ArticleAuthor, Author, Caption, Section, Source
+from frontpage.layouts import SlotChoice, desk_draft, publish_draft, save_draft
+from frontpage.models import FrontLayout
+
+from .models import Article, ArticleAuthor, ArticleNote, Author, Caption, Section, Source
 from .photos import import_photo
-from .publishing import set_status
+from .publishing import append_note, set_status
+
+# Sent at the end of seed_demo (now=, stories= {key: Article} of DESK_STORIES): apps above articles
+# add their own demo rows to those stories (the desk app: a comment with an @mention).
+demo_seeded = Signal()
 
 SECTIONS = [
     ("North Korea", "north-korea", "Politics, military and economy north of the border."),
@@ -67,6 +75,7 @@ FEATURED = {
         "the North.</p>"
         "<blockquote><p>\u201cWe will keep working with our allies and partners to push back against this "
         "relationship,\u201d the official told reporters.</p></blockquote>"
+        "{inline_photo}"
         "<p>The summit follows a visit to Pyongyang last month at which the two countries signed a "
         "partnership treaty that includes a pledge of mutual military assistance.</p>"
         "<h2>Concern in Seoul</h2>"
@@ -82,7 +91,20 @@ FEATURED = {
         "color": (150, 40, 40),
         "label": "PYONGYANG",
     },
+    # A photo inside the body (a <figure data-photo>, drawn with the story's caption and credit).
+    "inline_photo": {
+        "caption": "Delegates walk past flags of the allied countries at the summit venue in Washington "
+        "before the opening session.",
+        "credit": "Yonhap",
+        "photographer": "Staff photographer",
+        "copyright": "Yonhap",
+        "color": (40, 70, 130),
+        "label": "WASHINGTON",
+    },
 }
+
+# The story an editor pinned as the home lead (admin → Front page): older than the newest one.
+DESK_PICK = "Government unveils plan to ease housing shortage"
 
 TOPICS = {
     "north-korea": [
@@ -127,6 +149,21 @@ TOPICS = {
         ("Figure skater lands quad in season opener", "GANGNEUNG"),
     ],
 }
+
+# Stories still on the desk, so the dashboard (the admin home) has something in each panel:
+# key -> (headline, section, source or None, status, hours to go live / embargo lift, created by).
+DESK_STORIES = {
+    "ready": ("Night markets return to the riverside after three-year pause", "culture", None, Article.Status.READY,
+              None, "reporter"),
+    "draft": ("Fishing towns brace for a thin anchovy season", "business", None, Article.Status.DRAFT,
+              None, "reporter"),
+    "scheduled": ("What the new subway line means for the morning commute", "nation", None,
+                  Article.Status.PUBLISHED, 3, "editor"),
+    "embargoed": ("Central bank to publish quarterly growth estimate", "business", "yonhap", Article.Status.READY,
+                  5, None),
+}
+CORRECTION = ("An earlier version of this story gave the wrong day for the briefing. It was Monday, "
+              "not Tuesday.")
 
 SOURCE_ROTATION = ["yonhap", "yonhap", "afp", "ap", "reuters", None]
 CREDITS = {"yonhap": "Yonhap", "afp": "AFP-Yonhap", "ap": "AP-Yonhap", "reuters": "Reuters-Yonhap", None: "Newsroom"}
@@ -221,7 +258,9 @@ def seed_demo(now=None):
             authors.append(author)
         accounts = ensure_accounts()
 
-        featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "section", "source")}
+        featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "inline_photo", "section", "source")}
+        inline_photo = ensure_photo(**FEATURED["inline_photo"], source=sources["yonhap"])
+        featured["body"] = featured["body"].format(inline_photo=f'<figure data-photo="{inline_photo.pk}"></figure>')
         ensure_story(
             **featured,
             section=sections[FEATURED["section"]],
@@ -229,6 +268,7 @@ def seed_demo(now=None):
             published_at=now - timedelta(minutes=20),
             photo=ensure_photo(**FEATURED["photo"], source=sources["afp"]),
             authors=[],
+            body_photos=[inline_photo],
         )
 
         index = 0
@@ -256,10 +296,53 @@ def seed_demo(now=None):
                     photo=photo,
                     authors=[] if source_slug else [authors[index % len(authors)]],
                 )
+        desk_stories = ensure_desk_stories(now, sections, sources)
+        featured_story = Article.objects.get(slug=FEATURED["slug"])
+        if not featured_story.notes.exists():
+            append_note(featured_story, kind=ArticleNote.Kind.CORRECTION, text=CORRECTION,
+                        at=now - timedelta(minutes=5))
+        ensure_front(Article.objects.get(slug=slugify(DESK_PICK)))
+        demo_seeded.send(sender=Article, now=now, stories=desk_stories)
     return accounts
 
 
-def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors):
+def ensure_desk_stories(now, sections, sources):
+    """The stories of DESK_STORIES, each moved to its status the way the desk does it (so the desk is
+    notified as it would be). Returns {key: Article}."""
+    User = get_user_model()
+    stories = {}
+    for key, (headline, section, source, status, hours, creator) in DESK_STORIES.items():
+        slug = slugify(headline)
+        article = Article.objects.filter(slug=slug).first()
+        if article is None:
+            by = User.objects.filter(username=creator).first() if creator else None
+            article = Article.objects.create(
+                slug=slug, headline=headline, section=sections[section], source=sources[source],
+                dek=f"The latest on a story our {sections[section].name.lower()} desk is following.",
+                body=story_body(headline, "SEOUL"), dateline="SEOUL", created_by=by,
+                wire_guid=f"urn:newsroom:demo:{key}" if source else "",
+                embargo_until=now + timedelta(hours=hours) if hours and status != Article.Status.PUBLISHED else None,
+            )
+            if status == Article.Status.PUBLISHED:  # scheduled by the system, like the stories above
+                set_status(article, status, at=now + timedelta(hours=hours), previous=Article.Status.DRAFT)
+            elif status != Article.Status.DRAFT:
+                set_status(article, status, by=by, previous=Article.Status.DRAFT)
+        stories[key] = article
+    return stories
+
+
+def ensure_front(lead):
+    """A curated front, as an editor would set it: the desk's pick leads instead of the newest story."""
+    if FrontLayout.objects.published().exists():
+        return
+    editor = get_user_model().objects.filter(username="editor").first()
+    draft = save_draft([SlotChoice(lead)], version=desk_draft().version, by=editor)
+    publish_draft(version=draft.version, by=editor)
+
+
+def ensure_story(
+    *, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors, body_photos=()
+):
     slug = slug or slugify(headline)
     if Article.objects.filter(slug=slug).exists():
         return
@@ -278,6 +361,8 @@ def ensure_story(*, slug, headline, dek, body, section, source, dateline, tags, 
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     Caption.objects.create(article=article, photo=photo, role=Caption.Role.LEAD)
+    for position, inline in enumerate(body_photos, 1):  # the photos its body shows in place
+        Caption.objects.create(article=article, photo=inline, role=Caption.Role.INLINE, position=position)
 
 
 def ensure_accounts():

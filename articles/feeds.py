@@ -2,7 +2,8 @@
 
 Every feed starts from Article.objects.published(). Links are absolute on NEWSROOM_SITE_URL, each
 item carries the byline, publish and update times, tags, and the lead photo both as an
-<enclosure> and as Media RSS <media:content> with its size and credit.
+<enclosure> and as Media RSS <media:content> with its size and credit. The full body goes in as
+well (RSS <content:encoded>, Atom <content>), its photos as plain <img> figures (body.feed_body).
 """
 
 from urllib.parse import urlsplit
@@ -19,10 +20,12 @@ from taggit.models import Tag
 from newsroom.links import absolute_url
 
 from . import images
+from .body import feed_body
 from .models import Article, Author, Section, Source
 from .seo import lead_image, modified_time
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 FEED_IMAGE_SPEC = "w1200"
 FEED_LENGTH = 30
 
@@ -50,10 +53,12 @@ def add_media_elements(handler, item):
 
 class MediaRssFeed(Rss201rev2Feed):
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS}
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_NS, "xmlns:content": CONTENT_NS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
         add_media_elements(handler, item)
 
 
@@ -63,6 +68,8 @@ class MediaAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
         add_media_elements(handler, item)
 
 
@@ -171,11 +178,13 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(absolute_url(rendition.url), str(rendition_size(rendition)), image_mime_type(rendition.spec))]
 
     def item_extra_kwargs(self, article):
+        extra = {"content_html": feed_body(article)}
         rendition = lead_image(article, FEED_IMAGE_SPEC)
         if rendition is None:
-            return {}
+            return extra
         caption = article.lead_caption
         return {
+            **extra,
             "media": {
                 "url": absolute_url(rendition.url),
                 "type": image_mime_type(rendition.spec),

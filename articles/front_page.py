@@ -1,14 +1,24 @@
-"""Which stories the home page shows: the lead (the latest story) and each section's latest few.
+"""Which stories the home page shows: the home slots (the lead and the top stories), then each
+section's lead and latest few; and each section page's lead.
 
-Bounded work whatever the size of the archive: on PostgreSQL a LATERAL join walks the
-(section, published_at) index of each section for a few rows; elsewhere (the SQLite quick start)
-a window function ranks the published stories.
+The desk pins stories to slots (frontpage.models: the live layout). A pinned story shows only
+while `Article.objects.published(now)` admits it and its slot has not expired; otherwise the slot
+falls back to the newest story not shown elsewhere on the front. No story appears twice.
+
+Bounded work whatever the size of the archive or the number of pins: one query reads the live
+pins together with the newest stories the empty home slots may need; on PostgreSQL a LATERAL join
+then walks the (section, published_at) index of each section for a few rows (elsewhere, the SQLite
+quick start, a window function ranks the published stories).
 """
 
+from dataclasses import dataclass, field
+
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, IntegerField, Q, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+
+from frontpage.models import HOME_SLOTS, FrontLayout, FrontSlot
 
 from .models import Article
 
@@ -18,27 +28,93 @@ SECTION_LATEST_SQL = """
 SELECT latest.id FROM articles_section s
 CROSS JOIN LATERAL (
     SELECT a.id FROM articles_article a
-    WHERE a.section_id = s.id AND a.id <> %(lead)s AND a.status = 'published' AND a.published_at <= %(now)s
+    WHERE a.section_id = s.id AND a.id <> ALL(%(shown)s) AND a.status = 'published' AND a.published_at <= %(now)s
       AND (a.embargo_until IS NULL OR a.embargo_until <= %(now)s)
     ORDER BY a.published_at DESC, a.id DESC LIMIT %(per_section)s
 ) latest
 """
 
 
-def front_page_ids(now=None):
-    """(lead story id or None, ids of the stories under each section heading)."""
+@dataclass
+class FrontPageIds:
+    """Story ids of the front: home slots in order (lead first), pinned ones, section leads."""
+
+    home: list = field(default_factory=list)
+    pinned: set = field(default_factory=set)
+    section_leads: dict = field(default_factory=dict)  # section id -> story id
+    under_sections: list = field(default_factory=list)  # the latest stories under each section heading
+
+    @property
+    def lead(self):
+        return self.home[0] if self.home else None
+
+    def all_ids(self):
+        return [*self.home, *self.section_leads.values(), *self.under_sections]
+
+
+def visible_pins(now, layout=None):
+    """The live layout's pinned stories readers may see at `now` (or `layout`'s, for a preview)."""
+    layout_ids = [layout.pk] if layout is not None else Subquery(FrontLayout.objects.live_at(now).values("pk"))
+    return FrontSlot.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        Q(section__isnull=True) | Q(section_id=F("article__section_id")),
+        layout__in=layout_ids,
+        article__in=Article.objects.published(now).values("pk"),
+    )
+
+
+def front_page_ids(now=None, layout=None):
+    """The front at `now`, as arranged by the live layout (or by `layout`, for the desk's preview)."""
     now = now or timezone.now()
-    published = Article.objects.published(now)
-    lead_pk = published.newest_first().values_list("pk", flat=True).first()
+    pins = visible_pins(now, layout)
+    newest = (
+        Article.objects.published(now)
+        .exclude(pk__in=pins.values("article_id"))
+        .newest_first()
+        .values_list(
+            "pk", Value(None, output_field=IntegerField()), Value(0, output_field=IntegerField()), "published_at"
+        )
+    )
+    pin_rows = pins.values_list("article_id", "section_id", "position", "article__published_at")
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One query: every visible pin, and enough of the newest other stories to fill every home slot.
+        rows = list(pin_rows.union(newest[:HOME_SLOTS], all=True))
+    else:  # SQLite (the quick start) cannot order a part of a UNION: two queries
+        rows = [*pin_rows, *newest[:HOME_SLOTS]]
+    front = FrontPageIds()
+    home = [None] * HOME_SLOTS
+    fallback = []
+    for article_id, section_id, position, published_at in rows:
+        if position == 0:
+            fallback.append((published_at, article_id))
+        elif section_id is None:
+            home[position - 1] = article_id
+            front.pinned.add(article_id)
+        else:
+            front.section_leads[section_id] = article_id
+            front.pinned.add(article_id)
+    fallback = [pk for _, pk in sorted(fallback)]  # oldest first: pop() takes the newest
+    front.home = [pk for pk in (slot or (fallback.pop() if fallback else None) for slot in home) if pk]
+    front.under_sections = latest_by_section([*front.home, *front.section_leads.values()], now)
+    return front
+
+
+def latest_by_section(shown, now):
+    """Ids of each section's newest few stories, leaving out those already on the front."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(SECTION_LATEST_SQL, {"now": now, "lead": lead_pk or 0, "per_section": STORIES_PER_SECTION})
-            return lead_pk, [row[0] for row in cursor.fetchall()]
+            cursor.execute(SECTION_LATEST_SQL, {"now": now, "shown": shown, "per_section": STORIES_PER_SECTION})
+            return [row[0] for row in cursor.fetchall()]
     ranked = (
-        published.exclude(pk=lead_pk)
+        Article.objects.published(now)
+        .exclude(pk__in=shown)
         .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
         .filter(rank__lte=STORIES_PER_SECTION)
         .values_list("pk", flat=True)
     )
-    return lead_pk, list(ranked)
+    return list(ranked)
 
+
+def section_lead_ids(section, now=None):
+    """A subquery: the story pinned as `section`'s lead in the live layout, if readers may see it."""
+    return visible_pins(now or timezone.now()).filter(section=section).values("article_id")

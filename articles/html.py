@@ -28,18 +28,28 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False},
     "History": True,
     "Menu": True,
+    # A photo inside the body: <figure data-photo="<id>"></figure> (static/desk/photo-figure.js).
+    "PhotoFigure": True,
 }
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "code",
-    "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "hr", "a",
+    "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "hr", "a", "figure",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "figure": {"data-photo"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+def _attribute_filter(tag, attribute, value):
+    """Attribute values the allow-list checks beyond their names: a photo reference is a number."""
+    if tag == "figure" and attribute == "data-photo":
+        return value if value.isdigit() and len(value) <= 18 else None
+    return value
+
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_attribute_filter,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     clean_content_tags={"script", "style"},
@@ -96,6 +106,22 @@ def check_markup_bounds(html, what="The story body"):
 
 # The editor always submits at least one element; a lone empty one means no body at all.
 _EMPTY = re.compile(r"<(\w+)></\1>")
+# A photo in the body is only a reference, <figure data-photo="12"></figure>: whatever a figure held
+# is dropped (the caption and credit come from the story's caption row when the page is drawn), and
+# a <figure> that references no photo keeps its content without the tag.
+PHOTO_FIGURE = re.compile(r'<figure data-photo="(\d+)">.*?</figure>', re.S)
+_FIGURES = re.compile(r'<figure data-photo="(\d+)">.*?</figure>|</?figure>', re.S)
+
+
+def _normalise_figures(html):
+    if "<figure" not in html:
+        return html
+    return _FIGURES.sub(lambda m: f'<figure data-photo="{m[1]}"></figure>' if m[1] else "", html)
+
+
+def photo_ids(html):
+    """The ids of the photos a (sanitized) body shows, in order, each once."""
+    return list(dict.fromkeys(int(pk) for pk in PHOTO_FIGURE.findall(html or "")))
 
 
 def sanitize_html(html):
@@ -105,5 +131,5 @@ def sanitize_html(html):
     """
     html = html or ""
     check_markup_bounds(html)
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _normalise_figures(_cleaner.clean(html)).strip()
     return "" if _EMPTY.fullmatch(cleaned) else cleaned

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .html import BODY_EDITOR_EXTENSIONS, sanitize_html
+from .html import BODY_EDITOR_EXTENSIONS, photo_ids, sanitize_html
 from .slugs import unique_slug
 from .sources import SourceQuerySet
 from .storage import originals_storage
@@ -100,6 +100,15 @@ class Author(models.Model):
         return reverse("reader:author", args=[self.slug])
 
 
+def card_photos():
+    """The prefetch of a story card's photos (also for lists fetched in two parts, prefetched at once)."""
+    return models.Prefetch(
+        "captions",
+        # Only photos a reader may see now: an expired licence drops the photo by the clock.
+        queryset=Caption.objects.shown().select_related("photo").prefetch_related("photo__renditions"),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, due, and past any embargo. Every public surface uses this."""
@@ -112,7 +121,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=[Article.Status.DRAFT, Article.Status.READY])
 
     def scheduled(self, now=None):
+        """Published with a publish time still to come: they go live by the clock (published())."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def embargoed(self, now=None):
+        """Under a wire embargo at `now`, whatever their status (Article.is_embargoed_at as a filter)."""
+        return self.filter(embargo_until__gt=now or timezone.now())
 
     def with_related(self):
         """Everything a story card or page shows, in a constant number of queries."""
@@ -124,13 +138,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_card_related(self):
         """What a story card shows (headline, section, lead photo): lighter than with_related()."""
-        return self.select_related("section", "source").prefetch_related(
-            models.Prefetch(
-                "captions",
-                # Only photos a reader may see now: an expired licence drops the photo by the clock.
-                queryset=Caption.objects.shown().select_related("photo").prefetch_related("photo__renditions"),
-            ),
-        )
+        return self.select_related("section", "source").prefetch_related(card_photos())
 
     def newest_first(self):
         """Newest publish time first. (Not named latest(): Django's QuerySet.latest() returns one row.)"""
@@ -305,7 +313,9 @@ class Article(models.Model):
 
     @property
     def inline_captions(self):
-        return [c for c in self.ordered_captions if c.role == Caption.Role.INLINE]
+        """Inline photos shown after the body: those the body does not already show in place."""
+        in_body = set(photo_ids(self.body))
+        return [c for c in self.ordered_captions if c.role == Caption.Role.INLINE and c.photo_id not in in_body]
 
     @property
     def summary(self):

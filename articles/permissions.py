@@ -30,6 +30,16 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+def can_view_story(user, article):
+    """Whether `user` may open the story in the desk at all (the admin's view rule); notifications
+    and comments are only ever shown to such users."""
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
 def is_own_story(user, article):
     return article.created_by_id is not None and article.created_by_id == user.pk
 
@@ -84,3 +94,10 @@ def editable_stories(user, stories):
     if not user.has_perm("articles.add_article"):
         return stories.none()
     return stories.filter(created_by=user, status__in=AUTHOR_EDITABLE)
+
+
+def can_edit_alt_text(user, photo):
+    """A photo's alt text: photo editors (and editors) on any photo, anyone on a photo they uploaded."""
+    return user.has_perm("articles.change_photo") or (
+        photo.uploaded_by_id is not None and photo.uploaded_by_id == user.pk and user.has_perm("articles.add_photo")
+    )

@@ -15,11 +15,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from .models import Article
-from .views import ArticleDetailView
+from .views import ArticleDetailView, HomeView
 
 SALT = "articles.preview.share"
 SHAREABLE_STATUSES = {Article.Status.DRAFT, Article.Status.READY}
@@ -109,3 +110,20 @@ class SharedPreviewView(PreviewMixin, ArticleDetailView):
 
     def get_preview_object(self):
         return article_for_share_token(self.kwargs["token"])
+
+
+class FrontPagePreviewView(HomeView):
+    """The home page as the desk's staged layout would make it (the admin serves it to curators only).
+
+    Only the arrangement is staged: every story in it is still a published one (a pinned draft
+    falls back here exactly as it would live), so the preview shows what readers would get.
+    """
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(front_preview=self.layout, **kwargs)

@@ -29,6 +29,9 @@ _UNREAD = object()
 # Sent after a story's public life changes: article=, event= "published", "updated", "corrected" or
 # "killed". The content API's webhooks listen (api/events.py); receivers must not write to the story.
 story_changed = Signal()
+# Sent for every recorded status move, public or not: article=, previous= ("" for a new story),
+# status=, by= (a user or None). The desk's notifications listen (desk/events.py); same rule.
+status_changed = Signal()
 
 
 class PublishError(ValidationError):
@@ -78,6 +81,7 @@ def _move(article, to_status, *, by, fields, prepare, previous=_UNREAD):
         if previous != to_status:
             StatusChange.objects.create(article=story, from_status=previous, to_status=to_status, changed_by=by)
             record_status_change(story, previous, to_status, by=by)
+            status_changed.send(sender=Article, article=story, previous=previous, status=to_status, by=by)
         _after_move(story, previous, to_status, republished=prepare is not None and getattr(prepare, "again", False))
     return article
 
@@ -92,6 +96,7 @@ def _create(article, to_status, *, by, prepare, previous):
         if previous != to_status:
             StatusChange.objects.create(article=article, from_status=previous, to_status=to_status, changed_by=by)
             record_status_change(article, previous, to_status, by=by)
+            status_changed.send(sender=Article, article=article, previous=previous, status=to_status, by=by)
         _after_move(article, previous, to_status)
     return article
 

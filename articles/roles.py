@@ -43,6 +43,8 @@ ROLES = {
         ("wire", "wireversion"): VIEW,
         ("newsletter", "edition"): EDIT,
         ("newsletter", "delivery"): VIEW,
+        # The front page: pin stories, preview, publish or schedule (docs/front-page.md).
+        ("frontpage", "frontlayout"): ["change", "view", "publish"],
     },
     "Photo editor": {
         # change_article is needed to reach a story's captions; permissions.can_edit_content keeps
@@ -62,6 +64,7 @@ ROLES = {
         ("wire", "*"): "*",
         ("newsletter", "*"): "*",
         ("readership", "*"): "*",
+        ("frontpage", "*"): "*",
         # Staff sign-in: read the audit log, unlock a locked-out login, remove a lost authenticator.
         ("audit", "auditentry"): VIEW,
         ("axes", "accessattempt"): ["view", "delete"],

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -22,8 +23,8 @@ from newsroom.links import absolute_url
 from newsroom.ratelimits import allow
 from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
 
-from .front_page import front_page_ids
-from .models import Article, ArticleRedirect, Author, Section, Source
+from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
+from .models import Article, ArticleRedirect, Author, Section, Source, card_photos
 from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .related import story_links
@@ -62,25 +63,34 @@ class PublishedArticlesMixin:
 
 class HomeView(PublishedArticlesMixin, TemplateView):
     template_name = "articles/home.html"
+    # The desk's preview renders a staged layout (a frontpage.FrontLayout) instead of the live one.
+    layout = None
 
     def get(self, request, *args, **kwargs):
         return add_keys(super().get(request, *args, **kwargs), "home", TOP_STORIES_KEY)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead_pk, ranked_pks = front_page_ids()
-        # One fetch for the lead and every section's stories, whatever the number of sections.
+        front = front_page_ids(layout=self.layout)
+        # One fetch for the home slots and every section's stories, whatever the number of sections or pins.
         stories = list(
             self.get_base_queryset()
-            .filter(pk__in=[lead_pk, *ranked_pks])
+            .filter(pk__in=front.all_ids())
             .with_card_related()
             .order_by("section__position", "section__name", "-published_at")
         )
-        lead = next((story for story in stories if story.pk == lead_pk), None)
-        by_section = [story for story in stories if story.pk != lead_pk]
+        by_pk = {story.pk: story for story in stories}
+        home = [by_pk[pk] for pk in front.home if pk in by_pk]
+        under_sections = [story for story in stories if story not in home]
+        sections = []
+        for section, group in groupby(under_sections, key=lambda a: a.section):
+            lead_pk = front.section_leads.get(section.pk)
+            group = sorted(group, key=lambda story: story.pk != lead_pk)  # stable: the section's lead first
+            sections.append((section, group[:STORIES_PER_SECTION]))
         context.update(
-            lead=lead,
-            sections=[(section, list(group)) for section, group in groupby(by_section, key=lambda a: a.section)],
+            lead=home[0] if home else None,
+            top_slots=home[1:],
+            sections=sections,
             top_stories=top_stories(),
         )
         return context
@@ -157,6 +167,21 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
 class SectionView(ArticleListView):
     model_for_slug, filter_field, list_kind = Section, "section", "Section"
+
+    def get_queryset(self):
+        # The story the desk pinned as the section's lead heads page 1 and is left out of the list.
+        # Photos are prefetched in get_context_data, for the lead and the page's stories at once.
+        return super().get_queryset().exclude(pk__in=section_lead_ids(self.subject)).prefetch_related(None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = None
+        if context["page_obj"].number == 1:
+            lead = self.get_base_queryset().filter(pk__in=section_lead_ids(self.subject))
+            lead = lead.select_related("section", "source").first()
+        prefetch_related_objects([*([lead] if lead else []), *context["page_obj"].object_list], card_photos())
+        context["lead"] = lead
+        return context
 
 
 class TagView(ArticleListView):

@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "pagecache",
+    "frontpage",  # the desk's front page layout (articles/front_page.py reads it)
     "newsroom",  # ops commands: `manage.py release`
     "wire",
     "readership",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "audit",
+    "desk",  # the desk: dashboard, editorial comments, notifications
 ]
 
 MIDDLEWARE = [
@@ -349,6 +353,16 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
 NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
 
+# The body editor's own extensions (not knobs): each group names the ES modules that define them.
+# The body's allow-list is articles/html.py either way (the field's sanitizer is html.sanitize_html).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    # A photo inside the body, <figure data-photo="<id>">, inserted from the photo chooser.
+    {
+        "js": [static_lazy("desk/photo-figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    },
+]
+
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -422,6 +436,9 @@ if NEWSROOM_WIRE_WITHDRAWAL not in ("pending", "unpublish"):
     raise ImproperlyConfigured("NEWSROOM_WIRE_WITHDRAWAL must be 'pending' or 'unpublish'.")
 NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 5)
 NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 15)
+# Desk notifications (desk/notifications.py) also go out by email, through the mail queue, to desk
+# users with an address. Off by default: the admin header's count and list always show them.
+NEWSROOM_DESK_EMAIL = env_bool("NEWSROOM_DESK_EMAIL", False)
 
 # Content API (docs/api.md): rate limits ("requests/period"), page sizes, cache lifetime, webhooks.
 NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/m")

@@ -11,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("monitoring.urls")),  # /admin/pipeline/ and its JSON, before the admin's catch-all
+    path("", include("desk.urls")),  # /admin/desk/: notifications and story comments, before the admin's catch-all
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),  # /api/v1/: the content API, its OpenAPI document and docs page
     path("accounts/", include("allauth.urls")),  # sign-in, second factor, enrolment (docs/security.md)

@@ -12,7 +12,8 @@ whoever made it and whatever the cache backend. A counter in the cache could onl
 Python code that remembered to, and would be per process without Redis.
 
 The clock matters too: a scheduled story, an embargo lift, a photo licence ending or a photo
-embargo lifting (articles/rights.py) changes the site with no write at all. So the generation also
+embargo lifting (articles/rights.py), a front page layout scheduled to go live or a pinned story's
+slot expiring (frontpage/models.py) changes the site with no write at all. So the generation also
 holds the latest such moment of each kind that has passed; each moves the moment such a time is
 reached. (A time on a photo no live story shows moves it too: a harmless extra miss.) All of it
 comes from one query of index probes (well under a millisecond), made once per request.
@@ -31,7 +32,11 @@ SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
        (SELECT max(published_at) FROM articles_article WHERE status = 'published' AND published_at <= %s),
        (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %s),
        (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %s),
-       (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %s)
+       (SELECT max(usable_from) FROM articles_photo WHERE usable_from <= %s),
+       (SELECT max(live_from) FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %s),
+       (SELECT max(expires_at) FROM frontpage_frontslot WHERE expires_at <= %s AND layout_id = (
+            SELECT id FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %s
+            ORDER BY live_from DESC, id DESC LIMIT 1))
 """
 
 _request_generation = ContextVar("pagecache_request_generation", default=None)
@@ -50,7 +55,7 @@ def read_generation(now=None):
     now = now or timezone.now()
     alias = router.db_for_read(GenerationSlot)
     with connections[alias or "default"].cursor() as cursor:
-        cursor.execute(GENERATION_SQL, [now] * 4)
+        cursor.execute(GENERATION_SQL, [now] * 7)
         counter, *moments = cursor.fetchone()
     return ".".join([str(counter), *map(_stamp, moments)])
 

@@ -37,7 +37,8 @@ def test_article_list_shows_desk_columns_and_filters(editor_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert story.headline in html and "Yonhap" in html
-    for filter_param in ["status__exact=draft", "section__id__exact", "source__id__exact"]:
+    filters = ["state=draft", "state=scheduled", "state=embargoed", "section__id__exact", "source__id__exact"]
+    for filter_param in filters:
         assert filter_param in html
     searched = editor_client.get(reverse("admin:articles_article_changelist"), {"q": "harbour"})
     assert story.headline in searched.content.decode()

@@ -15,6 +15,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 ARTICLE_PAGE_BUDGET = 8
 LIST_PAGE_BUDGET = 6  # home, section, tag, source and author pages (navigation and Top 10 cached)
+# Page 1 of a section with a pinned lead fetches the lead too (its photos are prefetched with the list's).
+SECTION_LEAD_PAGE_BUDGET = LIST_PAGE_BUDGET + 1
 
 
 def story_with(n):
@@ -96,3 +98,61 @@ def test_navigation_and_top_stories_come_from_the_cache_on_a_warm_page(client):
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert 'FROM "articles_section"' not in sql
     assert "readership_readcount" not in sql
+
+
+def story_with_body_photos(n):
+    """A story whose body shows `n` of its photos in place (articles/body.py)."""
+    story = story_with(n + 1)
+    inline = list(story.captions.filter(role="inline"))
+    figures = [f'<p>Paragraph {i}.</p><figure data-photo="{c.photo_id}"></figure>' for i, c in enumerate(inline)]
+    story.body = "".join(figures)
+    story.save()
+    return story
+
+
+def test_article_page_with_photos_in_the_body_keeps_its_query_count(client):
+    plain = count_queries(client, story_with(2).get_absolute_url())
+    one = count_queries(client, story_with_body_photos(1).get_absolute_url())
+    many = count_queries(client, story_with_body_photos(5).get_absolute_url())
+    assert plain == one == many <= ARTICLE_PAGE_BUDGET
+
+
+def curate(n):
+    """A published front page with the lead, n top slots and n section leads pinned (stories with photos)."""
+    from frontpage.layouts import SlotChoice
+    from tests.front_helpers import publish_front
+
+    choices = [SlotChoice(story_with(2), position=position) for position in range(1, n + 2)]
+    for i in range(n):
+        section = SectionFactory(name=f"Pinned section {i}")
+        lead = story_with(2)
+        lead.section = section
+        lead.save()
+        choices.append(SlotChoice(lead, section=section))
+    publish_front(*choices)
+
+
+def test_home_page_query_count_is_the_same_with_curated_slots_whatever_their_number(client):
+    for name in ["World", "Business"]:
+        for _ in range(5):
+            CaptionFactory(article=ArticleFactory(section=SectionFactory(name=name)))
+    uncurated = count_queries(client, "/")
+    curate(1)
+    one = count_queries(client, "/")
+    curate(3)
+    assert count_queries(client, "/") == one == uncurated <= LIST_PAGE_BUDGET
+
+
+def test_section_page_with_a_pinned_lead_stays_within_budget(client):
+    from frontpage.layouts import SlotChoice
+    from tests.front_helpers import publish_front
+
+    section = SectionFactory(name="Nation")
+    for _ in range(3):
+        CaptionFactory(article=ArticleFactory(section=section))
+    lead = story_with(3)
+    publish_front(SlotChoice(lead, section=section))
+    few = count_queries(client, section.get_absolute_url())
+    for _ in range(8):
+        CaptionFactory(article=ArticleFactory(section=section))
+    assert count_queries(client, section.get_absolute_url()) == few <= SECTION_LEAD_PAGE_BUDGET

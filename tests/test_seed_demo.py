@@ -24,3 +24,13 @@ def test_seed_demo_creates_the_demo_newsroom_and_running_it_again_changes_nothin
     before = counts()
     call_command("seed_demo")
     assert counts() == before
+
+
+def test_the_demo_front_page_is_curated_with_a_pinned_lead(client):
+    from articles.demo import DESK_PICK
+    from tests.front_helpers import lead_headline
+
+    call_command("seed_demo")
+    newest = Article.objects.published().newest_first().first()
+    assert newest.headline != DESK_PICK
+    assert lead_headline(client.get("/").content.decode()) == DESK_PICK

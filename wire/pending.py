@@ -9,6 +9,7 @@ refused by publishing.check_publishable. Only then does the story get its public
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from articles import merging, permissions
@@ -24,6 +25,11 @@ from .models import PendingUpdate
 Status = Article.Status
 STORY_FIELDS = ["headline", "dek", "body", "dateline", "embargo_until"]
 AGENCY, MERGED, OURS = "agency", "merged", "ours"
+
+# pending=: an agency update (or withdrawal) now waits for an editor. pending=, by=, fields=: an
+# editor applied one. The desk's notifications listen (desk/events.py).
+update_held = Signal()
+update_applied = Signal()
 
 
 def review_reason(article, merge, *, withdrawn, by):
@@ -57,16 +63,20 @@ def hold(article, log, merge, *, reason, only_conflicts=False):
             fields[name]["now"] = list(now.get(name) or ())
     if not fields:
         return None
-    return PendingUpdate.objects.create(article=article, wire_version=log, reason=reason, fields=fields)
+    pending = PendingUpdate.objects.create(article=article, wire_version=log, reason=reason, fields=fields)
+    update_held.send(sender=PendingUpdate, pending=pending)
+    return pending
 
 
 def hold_withdrawal(article, log):
-    return PendingUpdate.objects.create(
+    pending = PendingUpdate.objects.create(
         article=article,
         wire_version=log,
         kind=PendingUpdate.Kind.WITHDRAWAL,
         reason="The agency withdrew the item; an editor decides whether to unpublish the story.",
     )
+    update_held.send(sender=PendingUpdate, pending=pending)
+    return pending
 
 
 def _json(name, value):
@@ -146,6 +156,8 @@ def apply(pending, choices, *, by, story_version=None):
                 text=f"This story has been updated with a new version from {_agency_name(article)}.",
             )
         _resolve(pending, PendingUpdate.State.APPLIED if changed else PendingUpdate.State.DISMISSED, by, choices)
+        if changed:
+            update_applied.send(sender=PendingUpdate, pending=pending, by=by, fields=changed)
     return changed
 
 
@@ -182,6 +194,7 @@ def _apply_withdrawal(pending, article, by):
         append_note(article, kind=ArticleNote.Kind.UPDATE, by=by,
                     text=f"This story was withdrawn by {_agency_name(article)}.")
     _resolve(pending, PendingUpdate.State.APPLIED, by, {"withdrawal": "applied"})
+    update_applied.send(sender=PendingUpdate, pending=pending, by=by, fields=["status"])
     return ["status"]
 
 

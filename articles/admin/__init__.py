@@ -1,2 +1,2 @@
 """The news desk: Django admin for stories, photos and reference data."""
-from . import articles, photos, reference  # noqa: F401  (registers the ModelAdmins)
+from . import articles, front, photos, reference  # noqa: F401  (registers the ModelAdmins)

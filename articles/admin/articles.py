@@ -19,7 +19,8 @@ from .. import editing, permissions, publishing, revisions
 from ..models import Article, ArticleAuthor, ArticleNote, Caption
 from ..redirects import keeping_old_url
 from ..rights import publish_problems
-from . import history, live, story_merge
+from . import history, live, photo_grid, story_merge, story_photos
+from .filters import DeskStateFilter
 from .forms import ArticleAdminForm
 from .photos import photo_preview_html
 
@@ -41,14 +42,18 @@ class CaptionFormSet(BaseInlineFormSet):
     carry are left on the article as `photos_to_publish` for publishing.set_status.
     """
 
+    user = None  # set per request by CaptionInline.get_formset
+
     def clean(self):
         super().clean()
         article = self.instance
+        story_photos.check_new_photos(self, self.user)
         photos = [
             form.cleaned_data["photo"]
             for form in self.forms
             if form.cleaned_data.get("photo") and not form.cleaned_data.get("DELETE")
         ]
+        story_photos.check_body_photos(self, photos)
         article.photos_to_publish = photos
         if article.status != Article.Status.PUBLISHED:
             return
@@ -65,19 +70,35 @@ class CaptionFormSet(BaseInlineFormSet):
 
 class CaptionInline(admin.StackedInline):
     model = Caption
+    form = story_photos.CaptionForm
     formset = CaptionFormSet
     extra = 0
-    autocomplete_fields = ["photo"]
-    fields = ["photo", "preview", "role", "caption", "credit", "position"]
+    fields = ["photo", "preview", "role", "caption", "credit", "alt_text", "position"]
     readonly_fields = ["preview"]
     verbose_name = "photo"
     verbose_name_plural = "Photos and captions"
 
     class Media:
-        js = ["articles/photo-keywords.js"]  # photo keywords -> "New tags"
+        js = [
+            "articles/photo-keywords.js",  # photo keywords -> "New tags"
+            "desk/photos.js",  # drop zone, the photo chooser, photos in the body, pasted images
+        ]
+        css = {"all": ["desk/photos.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo").prefetch_related("photo__renditions")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            # The chooser (story_photos.PhotoChooserWidget) instead of a select of every photo, and
+            # without the admin's add/change popups around it.
+            return db_field.formfield(widget=story_photos.PhotoChooserWidget)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = formset.form.user = request.user  # classes built for this request
+        return formset
 
     @admin.display(description="Preview")
     def preview(self, caption):
@@ -115,7 +136,7 @@ class MyStoriesFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "section", "desk_state", "published_at", "source", "byline"]
-    list_filter = [MyStoriesFilter, "status", "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [MyStoriesFilter, DeskStateFilter, "section", "source", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["section", "source"]
@@ -131,6 +152,7 @@ class ArticleAdmin(admin.ModelAdmin):
         js = [
             "articles/story-form.js",  # autosave, presence, unsaved-changes warning, live preview (live.py)
             "desk/form-a11y.js",  # names for the autocomplete boxes and the body editor (axe-core)
+            "desk/comments.js",  # the desk's comment thread beside the form (desk/comments.py)
         ]
         css = {"all": ["desk/story-form.css"]}
     fieldsets = [
@@ -357,6 +379,13 @@ class ArticleAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             *self._live_urls(),
+            # The story form's photo chooser and one-step upload (photo_grid.py).
+            path("photos/choose/", wrap(partial(photo_grid.chooser, self)), name="articles_article_photo_choose"),
+            path(
+                "photos/upload/",
+                wrap(require_POST(partial(photo_grid.upload, self))),
+                name="articles_article_photo_upload",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 wrap(partial(history.compare, self)),

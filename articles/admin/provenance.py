@@ -109,6 +109,7 @@ class LicenceFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         days = settings.NEWSROOM_PHOTO_EXPIRING_DAYS
         return [
+            ("usable", "Usable now"),
             ("expiring", f"Expiring in the next {days} days"),
             ("expiring-live", f"Expiring in the next {days} days, on live stories"),
             ("expired", "Expired"),
@@ -121,6 +122,8 @@ class LicenceFilter(admin.SimpleListFilter):
 
         now = timezone.now()
         within = timedelta(days=settings.NEWSROOM_PHOTO_EXPIRING_DAYS)
+        if self.value() == "usable":
+            return queryset.usable(now)
         if self.value() == "expiring":
             return queryset.expiring(within, now)
         if self.value() == "expiring-live":

@@ -1,5 +1,6 @@
 from django import template
 
+from ..body import render_body
 from ..images import MIME_TYPES
 from ..renditions import picture_renditions
 
@@ -32,3 +33,9 @@ def picture(photo, spec="w1200", lead=False, sizes=DEFAULT_SIZES):
         "sizes": sizes,
         "lead": lead,
     }
+
+
+@register.simple_tag
+def story_body(article):
+    """The story's body with its photo figures drawn in place (articles/body.py)."""
+    return render_body(article)
