@@ -19,6 +19,7 @@ from django.views.defaults import server_error
 from articles.models import ArticleNote
 from articles.preview import share_url
 from articles.publishing import append_note
+from frontpage.layouts import SlotChoice
 from newsletter.mails import CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token
 from newsletter.models import Subscriber
 from tests.factories import (
@@ -30,6 +31,7 @@ from tests.factories import (
     SectionFactory,
     SourceFactory,
 )
+from tests.front_helpers import publish_front
 from tests.nu_checker import check_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
@@ -76,6 +78,9 @@ def public_site():
         photo=PhotoFactory(digital_source_type=AI_GENERATED, caption="An illustration of the finished terminal.",
                            credit="Port authority"),
     )
+    body_photo = CaptionFactory(article=story, role="inline", position=2, caption="The rail spur under construction.")
+    story.body = BODY.replace("<hr>", f'<figure data-photo="{body_photo.photo.pk}"></figure><hr>')
+    story.save()  # a photo inside the body, drawn in place (articles/body.py)
     append_note(story, kind=ArticleNote.Kind.CORRECTION, text="An earlier version gave the wrong budget.")
     append_note(story, kind=ArticleNote.Kind.UPDATE, text="Adds the rail spur.\nAdds the cost figure.")
 
@@ -89,6 +94,7 @@ def public_site():
         older = ArticleFactory(section=nation, tags=["Shipping"], published_at=now - timedelta(hours=3 + i))
         if i % 5 == 0:
             CaptionFactory(article=older)
+    publish_front(SlotChoice(korean, position=1), SlotChoice(story, position=2))  # a curated front page
     draft = ArticleFactory(draft=True, headline="Budget talks resume", section=nation, tags=["Budget"])
     return {"story": story, "korean": korean, "section": nation, "author": kim, "source": yonhap, "draft": draft}
 
