@@ -25,7 +25,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	@echo "Newsroom is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} NEWSROOM_SITE_URL=$${NEWSROOM_SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m scripts.check_database || exit 1
@@ -41,6 +41,8 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 	# Reader pages under gunicorn/wrk/nginx (a few minutes; builds its 10k corpus once). 100k: bench/pages.py --large 100000
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/pages.py
+	# Search (English and Korean) and the desk story list at 10k and 100k stories (builds its corpora once, ~10 min each).
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/search.py
 	$(PY) bench/sanitizer.py
 
 # Resilience suite (scripts/resilience.py): gunicorn under 50 clients with its own PostgreSQL, Redis and

@@ -20,7 +20,8 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from articles.models import Article, Author, Section, Source
-from articles.search import search_articles
+from articles.search import clean_query, matching
+from pagecache.keys import add_keys
 
 from . import content
 from .http import finish_response, set_last_modified, tag_stories
@@ -30,6 +31,7 @@ from .ninjs import story_ninjs, withdrawal_ninjs
 from .schemas import (
     AuthorOut,
     ErrorOut,
+    FrontOut,
     PhotoOut,
     SectionOut,
     SourceOut,
@@ -156,7 +158,8 @@ class StoryFilters(Schema):
         if self.updated_since:
             stories = stories.filter(modified_at__gte=self.updated_since)
         if self.q is not None:
-            stories = stories.filter(pk__in=search_articles(self.q).values("pk"))
+            # The site's matching rule over the caller's stories; newest first, so no ranking window.
+            stories = matching(stories, clean_query(self.q))
         return stories.distinct() if self.tag or self.author else stories
 
 
@@ -223,6 +226,22 @@ def get_story_ninjs(request, response: HttpResponse, story_id: ObjectId):
     if killed is not None:
         return Status(410, withdrawal_ninjs(killed))
     raise HttpError(404, "No such story.")
+
+
+@api.get("/front", response={200: FrontOut, **ERRORS}, url_name="front", tags=["stories"])
+def get_front(request, response: HttpResponse):
+    """The home page as readers see it now: the lead and top stories (pinned by the desk or the newest),
+    then each section's lead. Never a story readers may not see, whatever the key."""
+    require_scope(request, ApiKey.Scope.CONTENT)
+    now = timezone.now()
+    home, sections = content.front_page(now)
+    tag_stories(response, [story for _, _, story in [*home, *sections]], is_list=True)
+    add_keys(response, "home")
+
+    def slot(name, pinned, story):
+        return {"slot": name, "pinned": pinned, "story": content.story_summary(story, now)}
+
+    return {"home": [slot(*row) for row in home], "sections": [slot(*row) for row in sections]}
 
 
 @api.get("/sections", response={200: list[SectionOut], **ERRORS}, url_name="sections", tags=["reference"])

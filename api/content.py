@@ -11,7 +11,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import images
+from articles.body import feed_body
+from articles.front_page import front_page_ids
 from articles.models import Article, ArticleAuthor, Photo
+from frontpage.models import slot_label
 from newsroom.links import absolute_url
 
 
@@ -162,7 +165,7 @@ def story_summary(article, now=None):
 
 def story_detail(article, now=None):
     return story_summary(article, now) | {
-        "body_html": article.body,
+        "body_html": feed_body(article),  # photos in the body as plain <img> figures, like the feeds
         "dateline": article.dateline,
         "attribution": article.source.attribution_line if article.source else "",
         "authors": [author_data(a) for a in article.ordered_authors],
@@ -171,3 +174,25 @@ def story_detail(article, now=None):
         "corrections": [{"kind": n.kind, "text": n.text, "created_at": n.created_at} for n in article.notes.all()],
     }
 
+
+
+def front_page(now=None):
+    """The home page as readers see it now, as data: (home slots in order, each section's lead), each
+    a (slot name, pinned?, story) with the story still an Article (the caller tags and serializes)."""
+    now = now or timezone.now()
+    front = front_page_ids(now)
+    stories = {a.pk: a for a in with_summary_related(Article.objects.published(now).filter(pk__in=front.all_ids()))}
+    home = [
+        (slot_label(None, position), pk in front.pinned, stories[pk])
+        for position, pk in enumerate(front.home, start=1)
+        if pk in stories
+    ]
+    leads = {}  # section id -> story: the newest under its heading, unless one is pinned
+    for story in sorted((stories[pk] for pk in front.under_sections if pk in stories), key=lambda a: a.published_at):
+        leads[story.section_id] = story
+    leads |= {section_id: stories[pk] for section_id, pk in front.section_leads.items() if pk in stories}
+    sections = [
+        (slot_label(story.section, 1), story.pk in front.pinned, story)
+        for story in sorted(leads.values(), key=lambda a: (a.section.position, a.section.name))
+    ]
+    return home, sections

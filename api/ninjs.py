@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from newsroom.links import absolute_url
+from articles.body import feed_body
+from newsroom.links import absolute_url, site_url
 
 from .content import rendition_data
 
@@ -23,7 +24,7 @@ NINJS_STANDARD = {
 
 
 def site_authority():
-    return urlsplit(settings.NEWSROOM_SITE_URL).netloc or "newsroom"
+    return urlsplit(site_url()).netloc or "newsroom"
 
 
 def story_uri(article):
@@ -54,7 +55,7 @@ def story_ninjs(article):
         "language": settings.LANGUAGE_CODE,
         "headlines": [{"role": "main", "value": article.headline}],
         "descriptions": [{"role": "summary", "contenttype": "text/plain", "value": article.dek}] if article.dek else [],
-        "bodies": [{"role": "main", "contenttype": "text/html", "value": article.body}],
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": feed_body(article)}],
         "by": ", ".join(a.name for a in authors),
         "people": [
             {"name": a.name, "rel": "author", "uri": absolute_url(a.get_absolute_url())} for a in authors

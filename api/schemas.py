@@ -112,3 +112,14 @@ class ErrorOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[dict] = Field(description="What was wrong with each parameter.")
+
+
+class FrontSlotOut(Schema):
+    slot: str = Field(description='"Home lead", "Top story 1" to "Top story 4", or "<Section> lead".')
+    pinned: bool = Field(description="An editor pinned the story here; false when the newest story fills the slot.")
+    story: StorySummaryOut
+
+
+class FrontOut(Schema):
+    home: list[FrontSlotOut] = Field(description="The home page's lead, then its top stories, in order.")
+    sections: list[FrontSlotOut] = Field(description="Each section's lead, in navigation order.")

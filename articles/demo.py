@@ -60,6 +60,8 @@ ACCOUNTS = [
 FEATURED = {
     "slug": "seoul-and-washington-voice-alarm-over-arms-transfers-before-alliance-summit",
     "headline": "Seoul and Washington voice alarm over arms transfers before alliance summit",
+    # Shorter than the headline, for search results (the form's counter shows about 60 characters fit).
+    "seo_title": "Seoul, Washington alarmed by arms transfers before summit",
     "dek": "Officials in both capitals said deepening military ties between Pyongyang and Moscow "
     "would top the agenda when allied leaders meet this week.",
     "section": "north-korea",
@@ -90,6 +92,8 @@ FEATURED = {
         "copyright": "AFP",
         "color": (150, 40, 40),
         "label": "PYONGYANG",
+        # Where the crops centre (set by clicking the photo on its admin page): the right-hand side.
+        "focal_point": (860, 360),
     },
     # A photo inside the body (a <figure data-photo>, drawn with the story's caption and credit).
     "inline_photo": {
@@ -261,12 +265,17 @@ def seed_demo(now=None):
         featured = {k: v for k, v in FEATURED.items() if k not in ("photo", "inline_photo", "section", "source")}
         inline_photo = ensure_photo(**FEATURED["inline_photo"], source=sources["yonhap"])
         featured["body"] = featured["body"].format(inline_photo=f'<figure data-photo="{inline_photo.pk}"></figure>')
+        photo_fields = {k: v for k, v in FEATURED["photo"].items() if k != "focal_point"}
+        featured_photo = ensure_photo(**photo_fields, source=sources["afp"])
+        if featured_photo.focal_point is None:
+            featured_photo.focal_x, featured_photo.focal_y = FEATURED["photo"]["focal_point"]
+            featured_photo.save(update_fields=["focal_x", "focal_y"])
         ensure_story(
             **featured,
             section=sections[FEATURED["section"]],
             source=sources[FEATURED["source"]],
             published_at=now - timedelta(minutes=20),
-            photo=ensure_photo(**FEATURED["photo"], source=sources["afp"]),
+            photo=featured_photo,
             authors=[],
             body_photos=[inline_photo],
         )
@@ -341,7 +350,8 @@ def ensure_front(lead):
 
 
 def ensure_story(
-    *, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors, body_photos=()
+    *, slug, headline, dek, body, section, source, dateline, tags, published_at, photo, authors, body_photos=(),
+    seo_title="",
 ):
     slug = slug or slugify(headline)
     if Article.objects.filter(slug=slug).exists():
@@ -354,6 +364,7 @@ def ensure_story(
         section=section,
         source=source,
         dateline=dateline,
+        seo_title=seo_title,
     )
     # Published the way the desk does it, so the demo has the status history real stories have.
     set_status(article, Article.Status.PUBLISHED, at=published_at, previous=Article.Status.DRAFT)

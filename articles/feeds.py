@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
-from newsroom.links import absolute_url
+from newsroom.links import absolute_url, site_url
 
 from . import images
 from .body import feed_body
@@ -95,7 +95,7 @@ def uses_permanent_id(article):
 
 def permanent_id(article):
     """tag:<host>,<first publish day>:story-<id> (RFC 4151): never changes once published."""
-    host = urlsplit(settings.NEWSROOM_SITE_URL).hostname or "localhost"
+    host = urlsplit(site_url()).hostname or "localhost"
     first = timezone.localtime(article.first_published_at or article.published_at)
     return f"tag:{host},{first:%Y-%m-%d}:story-{article.pk}"
 

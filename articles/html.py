@@ -5,10 +5,13 @@ sanitize=), and Article.save() runs it again for every other way in (wire, scrip
 HTML too large or too deeply nested to clean in bounded time (MarkupRejected, a ValidationError).
 """
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from newsroom.embed_providers import enabled_providers, reader_frame_origins
 
 # What the body editor (django-prose-editor) offers a journalist.
 BODY_EDITOR_EXTENSIONS = {
@@ -28,6 +31,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False},
     "History": True,
     "Menu": True,
+    "NewsroomEmbed": True,  # keeps embed figures while editing (static/articles/body-embed.js)
     # A photo inside the body: <figure data-photo="<id>"></figure> (static/desk/photo-figure.js).
     "PhotoFigure": True,
 }
@@ -39,16 +43,49 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "figure": {"data-photo"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# Embeds (articles/embeds.py): our own <figure class="embed">, never the provider's HTML. Each
+# data-embed-* value is checked by _attribute_filter: a provider on the allow-list, a frame address
+# on one of its frame origins, an https thumbnail.
+EMBED_TAGS = {"figure", "figcaption"}
+EMBED_ATTRIBUTES = {"data-embed", "data-embed-frame", "data-embed-title", "data-embed-thumbnail"}
+ALLOWED_TAGS |= EMBED_TAGS
+ALLOWED_ATTRIBUTES["figure"] |= EMBED_ATTRIBUTES
+ALLOWED_CLASSES = {"figure": {"embed"}}
+
+
+def _embed_attribute(name, value):
+    if name == "data-embed":
+        return value if value in {p.key for p in enabled_providers(settings.NEWSROOM_EMBED_PROVIDERS)} else None
+    if name == "data-embed-frame":
+        parts = urlsplit(value)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        allowed = reader_frame_origins(settings.NEWSROOM_EMBED_PROVIDERS)
+        return value if parts.scheme == "https" and origin in allowed and not parts.username else None
+    if name == "data-embed-thumbnail":
+        return value if urlsplit(value).scheme == "https" else None
+    return value
+
+
 def _attribute_filter(tag, attribute, value):
-    """Attribute values the allow-list checks beyond their names: a photo reference is a number."""
+    """Attribute values the allow-list checks beyond their names: a photo reference is a number;
+    embed data names an enabled provider, a frame on its origins, an https thumbnail."""
     if tag == "figure" and attribute == "data-photo":
         return value if value.isdigit() and len(value) <= 18 else None
+    if tag == "figure" and attribute.startswith("data-embed"):
+        return _embed_attribute(attribute, value)
     return value
+
+
+def embed_allowlist(config, shared_config):
+    """django-prose-editor's processor for the NewsroomEmbed extension (unused by sanitize_html, which has its own)."""
+    shared_config["tags"].update(EMBED_TAGS)
+    shared_config["attributes"].setdefault("figure", set()).update(EMBED_ATTRIBUTES)
 
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
     attribute_filter=_attribute_filter,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
@@ -110,13 +147,16 @@ _EMPTY = re.compile(r"<(\w+)></\1>")
 # is dropped (the caption and credit come from the story's caption row when the page is drawn), and
 # a <figure> that references no photo keeps its content without the tag.
 PHOTO_FIGURE = re.compile(r'<figure data-photo="(\d+)">.*?</figure>', re.S)
-_FIGURES = re.compile(r'<figure data-photo="(\d+)">.*?</figure>|</?figure>', re.S)
+# An embed figure (articles/embeds.py: class "embed", its data checked by _attribute_filter) is kept whole.
+_FIGURES = re.compile(
+    r'(<figure class="embed"[^>]*>.*?</figure>)|<figure data-photo="(\d+)"[^>]*>.*?</figure>|</?figure[^>]*>', re.S
+)
 
 
 def _normalise_figures(html):
     if "<figure" not in html:
         return html
-    return _FIGURES.sub(lambda m: f'<figure data-photo="{m[1]}"></figure>' if m[1] else "", html)
+    return _FIGURES.sub(lambda m: m[1] or (f'<figure data-photo="{m[2]}"></figure>' if m[2] else ""), html)
 
 
 def photo_ids(html):

@@ -20,7 +20,9 @@ from PIL import ExifTags, Image, ImageCms, ImageOps, features
 
 WIDTHS = (320, 640, 960, 1200, 1600, 1920)
 CROP_WIDTHS = (320, 640, 960, 1200)
-CROPS = {"16x9": (16, 9), "1x1": (1, 1)}
+# Crops around the focal point. static/desk/focal-point.js mirrors crop_size()/crop_box() for the photo
+# page's live previews; tests/test_focal_point_browser.py checks that both cut the same boxes.
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .datelines import place_of, strip_lede
 from .html import BODY_EDITOR_EXTENSIONS, photo_ids, sanitize_html
 from .slugs import unique_slug
 from .sources import SourceQuerySet
@@ -184,7 +185,14 @@ class Article(models.Model):
     embargo_until = models.DateTimeField(
         null=True, blank=True, help_text="Wire embargo: the story cannot be published before this time."
     )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="The title search engines and social cards show. Falls back to the headline.",
+    )
     seo_description = models.CharField(
+        "SEO description",
         max_length=300, blank=True, help_text="For search engines and social cards. Falls back to the standfirst."
     )
     exclude_from_top_stories = models.BooleanField(
@@ -216,6 +224,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            # The desk's story list (every status, newest first) and its searches' newest matches.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
             # The content generation's clock (pagecache.generation) probes the latest passed embargo.
             models.Index(
                 fields=["embargo_until"],
@@ -240,6 +250,9 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, instance=self)
         self.body = sanitize_html(self.body)
+        # The dateline is written once: the field holds the place, the body does not repeat it.
+        self.dateline = place_of(self.dateline)
+        self.body = strip_lede(self.body, self.dateline)
         if self.status == self.Status.PUBLISHED and self.published_at and not self.first_published_at:
             self.first_published_at = self.published_at
         if not self._state.adding:
@@ -320,6 +333,11 @@ class Article(models.Model):
     @property
     def summary(self):
         return self.seo_description or self.dek
+
+    @property
+    def search_title(self):
+        """The title of the page in search results and social cards: the SEO title, else the headline."""
+        return self.seo_title or self.headline
 
 
 class ArticleAuthor(models.Model):
@@ -465,6 +483,34 @@ class Photo(models.Model):
             self.sha256 = file_sha256(self.image)
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # Checked with the fields, not in clean(): a form that does not show the focal point (an
+        # alt-text form, say) is not stopped by a bad value stored before this check existed.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in self.focal_point_errors().items():
+            if name not in (exclude or ()) and name not in errors:
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)
+
+    def focal_point_errors(self):
+        """{field: message} when the focal point is not a pixel of the upright picture ({} when it is, or unset)."""
+        if (self.focal_x is None) != (self.focal_y is None):
+            missing = "focal_y" if self.focal_y is None else "focal_x"
+            return {missing: "Set both coordinates of the focal point, or clear both to centre the crops."}
+        errors = {}
+        for name, value, size, across in [
+            ("focal_x", self.focal_x, self.width, "wide"),
+            ("focal_y", self.focal_y, self.height, "high"),
+        ]:
+            if value is not None and size and not 0 <= value < size:
+                errors[name] = f"The picture is {size} pixels {across}: enter a value from 0 to {size - 1}."
+        return errors
+
     @property
     def focal_point(self):
         if self.focal_x is None or self.focal_y is None:
@@ -571,6 +617,9 @@ class ArticleNote(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Set when an editor fixes the note's wording after readers saw it (publishing.edit_note); the
+    # page says so. Who changed what is in the audit log.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -637,3 +686,16 @@ class StoryDraft(models.Model):
 
     def __str__(self):
         return f"Autosaved draft of {self.article or 'a new story'} by {self.user}"
+
+
+class SearchTerm(models.Model):
+    """A word of published headlines and standfirsts, for "did you mean" (articles/suggestions.py).
+
+    Rebuilt from Article.objects.published() only, so no unpublished word can be suggested;
+    trigram-indexed on PostgreSQL (migration 0009)."""
+
+    term = models.CharField(max_length=60, primary_key=True)
+    stories = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.term

@@ -25,7 +25,7 @@ from .models import Article, ArticleAuthor, Caption
 
 # Story fields a restore brings back. Status, publish time, slug and embargo are left alone:
 # rolling back the text must never publish, unpublish or move a story.
-RESTORED_FIELDS = ["headline", "dek", "body", "dateline", "section_id", "source_id", "seo_description"]
+RESTORED_FIELDS = ["headline", "dek", "body", "dateline", "section_id", "source_id", "seo_title", "seo_description"]
 BLOCK_END = re.compile(r"(</(p|h[1-6]|li|blockquote|figcaption|pre)>|<br\s*/?>)", re.IGNORECASE)
 
 

@@ -37,10 +37,11 @@ ROLES = {
         ("articles", "author"): EDIT,
         ("articles", "section"): VIEW,
         ("articles", "source"): VIEW,
-        ("articles", "articlenote"): ["add", "view"],
+        ("articles", "articlenote"): ALL,  # editors fix and delete corrections (publishing.edit_note)
         ("articles", "articleredirect"): VIEW,
         ("taggit", "tag"): EDIT,
         ("wire", "wireversion"): VIEW,
+        ("wire", "sectionrule"): ALL,
         ("newsletter", "edition"): EDIT,
         ("newsletter", "delivery"): VIEW,
         # The front page: pin stories, preview, publish or schedule (docs/front-page.md).

@@ -55,7 +55,7 @@ def article_metadata(article):
     caption = article.lead_caption
     return {
         "url": url,
-        "title": article.headline,
+        "title": article.search_title,
         "description": article.summary,
         "image": image
         and {

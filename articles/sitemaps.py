@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import site_url
+
 from .models import Article, Caption, Section
 from .seo import modified_time
 
@@ -17,13 +19,13 @@ NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
 
 
 class PublicSiteSitemap(Sitemap):
-    """Absolute URLs on NEWSROOM_SITE_URL, not the request's host (Django's default without the Sites app)."""
+    """Absolute URLs on the site's address (newsroom.links.site_url), as every other surface builds them."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.NEWSROOM_SITE_URL).scheme or "https"
+        return urlsplit(site_url()).scheme or "https"
 
     def get_domain(self, site=None):
-        return urlsplit(settings.NEWSROOM_SITE_URL).netloc
+        return urlsplit(site_url()).netloc
 
 
 class ArticleSitemap(PublicSiteSitemap):

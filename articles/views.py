@@ -27,9 +27,11 @@ from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
 from .models import Article, ArticleRedirect, Author, Section, Source, card_photos
 from .pagination import PeekPaginator
 from .public_cache import cache_public_response, nav_sections
+from .publishing import preview_state
 from .related import story_links
-from .search import results_page, search_articles, snippet_html
+from .search import attach_snippets, results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
+from .suggestions import suggest_query
 from .top_stories import top_stories
 
 SEARCH_PAGE_SIZE = 20
@@ -126,6 +128,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         more_from_section, related = story_links(self.object)
+        if kwargs.get("is_preview"):
+            # A preview says what the story really is (a draft, scheduled, killed…), never "Published".
+            context["preview_state"] = preview_state(self.object)
         context.update(
             more_from_section=more_from_section,
             related=related,
@@ -239,10 +244,14 @@ def search(request):
     query = request.GET.get("q", "")
     results = search_articles(query, **filters)
     page = results_page(results.select_related("section"), request.GET.get("page"), SEARCH_PAGE_SIZE)
+    attach_snippets(page.object_list, query)
     for article in page.object_list:
-        article.snippet = snippet_html(article)
+        article.snippet = snippet_html(article, query)
     params = request.GET.copy()
     params.pop("page", None)
+    suggestion = suggest_query(query, **filters) if page.paginator.count == 0 else ""
+    suggestion_params = params.copy()
+    suggestion_params["q"] = suggestion
     return render(
         request,
         "articles/search.html",
@@ -252,6 +261,8 @@ def search(request):
             "page_obj": page,
             "articles": page.object_list,
             "querystring": params.urlencode(),
+            "suggestion": suggestion,
+            "suggestion_querystring": suggestion_params.urlencode(),
         },
     )
 

@@ -1,4 +1,4 @@
-"""The audit log: who signed in, failed to, published, killed, restored, changed an embargo or a role."""
+"""The audit log: who signed in, failed to, published, killed, restored, changed an embargo, a role or a correction."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
         RESTORE = "restore", "Restored a revision"
         EMBARGO = "embargo", "Embargo change"
         ROLE = "role", "Role or group change"
+        NOTE = "note", "Correction or update edited or deleted"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from newsroom.links import absolute_url
+from newsroom.links import absolute_url, site_url
 
 CONFIRM_SALT = "newsletter.confirm"
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
@@ -38,7 +38,7 @@ def unsubscribe_headers(url):
 
 def compose_mail(subscriber, template, context, *, headers=None, connection=None, html=False):
     """A mail to `subscriber` from newsletter/email/<template>_subject.txt and <template>.txt (and .html)."""
-    context = {"site_name": settings.NEWSROOM_SITE_NAME, "site_url": settings.NEWSROOM_SITE_URL, **context}
+    context = {"site_name": settings.NEWSROOM_SITE_NAME, "site_url": site_url(), **context}
 
     def render(suffix):
         return render_to_string(f"newsletter/email/{template}{suffix}", context)

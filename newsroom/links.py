@@ -1,11 +1,47 @@
 """Absolute links to the public site, for anything that leaves the request: feeds, sitemaps, metadata,
-mails and wire results."""
+mails, share links, "View on site" and wire results.
+
+The site's address is NEWSROOM_SITE_URL. Left empty (development: `manage.py runserver` on any
+port), it is the address the current request came to, so links follow the server you are looking
+at; `make run` sets it from HOST and PORT. With neither (a worker's mail with the setting unset)
+it is DEFAULT_SITE_URL. Production sets it (docs/deploying.md).
+"""
+
+from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+_request_origin = ContextVar("newsroom_request_origin", default="")
+
+
+def site_url():
+    """The public site's address without a trailing slash, e.g. "https://news.example"."""
+    return settings.NEWSROOM_SITE_URL or _request_origin.get() or DEFAULT_SITE_URL
 
 
 def absolute_url(path):
-    """`path` on the public site (NEWSROOM_SITE_URL); an absolute URL is returned as it is."""
+    """`path` on the public site (site_url()); an absolute URL is returned as it is."""
     if path.startswith(("http://", "https://")):
         return path
-    return f"{settings.NEWSROOM_SITE_URL}{path}"
+    return f"{site_url()}{path}"
+
+
+class RequestOriginMiddleware:
+    """Remembers the scheme and host of the current request, for site_url() when the setting is empty."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            origin = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:  # CommonMiddleware answers it with a 400; no link uses it
+            origin = ""
+        token = _request_origin.set(origin)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_origin.reset(token)

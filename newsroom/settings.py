@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from newsroom.embed_providers import reader_frame_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "newsroom.health.HealthCheckMiddleware",
     "monitoring.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request's address, for absolute links when NEWSROOM_SITE_URL is empty (development).
+    "newsroom.links.RequestOriginMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -353,6 +357,14 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_BODY_MAX_KB = env_int("NEWSROOM_BODY_MAX_KB", 512)
 NEWSROOM_BODY_MAX_DEPTH = env_int("NEWSROOM_BODY_MAX_DEPTH", 100)
 
+# Embeds in story bodies (articles/embeds.py): a link pasted alone in a paragraph becomes a
+# click-to-load embed when its provider is on this allow-list (newsroom/embed_providers.py names
+# them). The oEmbed request is made when the story is saved, and gives up after this many seconds
+# (the link then stays a plain link). Instagram's oEmbed needs a Meta app access token.
+NEWSROOM_EMBED_PROVIDERS = env_list("NEWSROOM_EMBED_PROVIDERS", "youtube,vimeo,x,instagram")
+NEWSROOM_EMBED_TIMEOUT_SECONDS = env_int("NEWSROOM_EMBED_TIMEOUT_SECONDS", 3)
+NEWSROOM_EMBED_INSTAGRAM_TOKEN = os.environ.get("NEWSROOM_EMBED_INSTAGRAM_TOKEN", "")
+
 # The body editor's own extensions (not knobs): each group names the ES modules that define them.
 # The body's allow-list is articles/html.py either way (the field's sanitizer is html.sanitize_html).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
@@ -361,11 +373,14 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("desk/photo-figure.js")],
         "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
     },
+    # Embeds (articles/embeds.py): the editor keeps <figure class="embed"> as one block.
+    {"js": [static_lazy("articles/body-embed.js")], "extensions": {"NewsroomEmbed": "articles.html.embed_allowlist"}},
 ]
 
 # Public site identity, used by templates, feeds and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
-NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: links use the address of the request being answered (development; newsroom/links.py).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 
 # Reader features (docs/reader-features.md): Top 10 window, trusted client-address header, eNewsletter.
 # Photo rights and provenance (docs/photos.md). IPTC digital source types whose photos carry a
@@ -378,6 +393,8 @@ NEWSROOM_PHOTO_LABELLED_SOURCE_TYPES = env_list(
 )
 NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 NEWSROOM_PHOTO_EXPIRING_DAYS = env_int("NEWSROOM_PHOTO_EXPIRING_DAYS", 7)
+# Refuse to publish a story whose lead photo has no alt text (off: the desk is only warned; articles/alt_text.py).
+NEWSROOM_REQUIRE_LEAD_ALT_TEXT = env_bool("NEWSROOM_REQUIRE_LEAD_ALT_TEXT", False)
 # Pixel limit for PNG/WebP/AVIF uploads, which decode at full size (JPEG keeps NEWSROOM_PHOTO_MAX_PIXELS).
 NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS = env_int("NEWSROOM_PHOTO_MAX_FULL_DECODE_PIXELS", 40_000_000)
 
@@ -513,6 +530,8 @@ _csp = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # Exactly the embed providers switched on; readers' browsers load them only on a click.
+        "frame-src": reader_frame_origins(NEWSROOM_EMBED_PROVIDERS) or [NONE],
     }
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp if DEBUG else None

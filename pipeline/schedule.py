@@ -58,6 +58,7 @@ def periodic_jobs():
         Periodic("send due webhook deliveries", "api.webhooks.send_due_webhooks", every(60)),
         Periodic("queue missing renditions", "articles.renditions.queue_missing_renditions", every(300)),
         Periodic("withdraw expired photos", "articles.withdrawal.withdraw_expired_photos", every(300)),
+        Periodic("rebuild the search vocabulary", "articles.suggestions.refresh_search_terms", every(300)),
         Periodic("daily newsletter", "newsletter.editions.send_todays_edition",
                  CronTrigger(hour=hour, minute=minute, timezone=zone)),
         Periodic("purge expired", "pipeline.tasks.purge_expired", CronTrigger(hour=3, minute=30, timezone=zone)),

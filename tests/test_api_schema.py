@@ -20,6 +20,7 @@ EXAMPLES = 25  # per operation: ~250 requests in all, a few seconds
 ENDPOINTS = [
     "/api/v1/stories", "/api/v1/stories/{story_id}", "/api/v1/stories/{story_id}.ninjs", "/api/v1/sections",
     "/api/v1/sources", "/api/v1/authors", "/api/v1/tags", "/api/v1/photos", "/api/v1/photos/{photo_id}",
+    "/api/v1/front",
 ]
 
 

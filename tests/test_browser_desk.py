@@ -83,7 +83,10 @@ def test_a_mention_in_a_comment_reaches_the_editors_header_and_the_form_keeps_it
         page.fill("#id_headline", "Ferry timetable changes again")  # typed, not saved
 
         page.fill("#desk-comment-text", "Please check the new times @edi")
-        page.locator(".desk-mention-choices button", has_text="@editor").click()
+        suggestion = page.locator(".desk-mention-choices button", has_text="@editor")
+        suggestion.wait_for()
+        assert_accessible(page, context=".desk-comments")  # the thread, the box and its suggestions
+        suggestion.click()
         assert page.input_value("#desk-comment-text") == "Please check the new times @editor "
         page.get_by_role("button", name="Post comment").click()
         page.locator(".desk-comment .desk-mention", has_text="@editor").wait_for()
@@ -102,6 +105,7 @@ def test_a_mention_in_a_comment_reaches_the_editors_header_and_the_form_keeps_it
         other.wait_for_url("**/admin/desk/notifications/")
         assert "reporter mentioned you on “Ferry timetable”" in other.locator(".desk-notifications").inner_text()
         shot(other, "notifications")
+        assert_accessible(other)
         other.get_by_role("link", name="reporter mentioned you on “Ferry timetable”").click()
         other.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
 

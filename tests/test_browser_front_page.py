@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.axe import assert_accessible
 from tests.browser import chromium_browser
 from tests.factories import ArticleFactory, CaptionFactory, SectionFactory, UserFactory
 
@@ -73,6 +74,7 @@ def test_an_editor_pins_the_home_lead_and_readers_see_it_on_the_next_request(liv
         editor = logged_in_page(browser, live_server.url, "desk-editor")
         editor.locator("a[href='/admin/frontpage/frontlayout/']").first.click()  # from the admin index
         editor.wait_for_url("**/admin/frontpage/frontlayout/")
+        assert_accessible(editor)  # no critical or serious axe-core violation on the desk page
         pick_story(editor, "home_1", "depot", pinned.headline)
         editor.click("button[value=save]")
         editor.wait_for_selector(".messagelist .success")

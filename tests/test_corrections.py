@@ -88,10 +88,12 @@ def test_editor_appends_a_correction_in_the_admin(client):
     assert "The bridge is 2 km long." in client.get(story.get_absolute_url()).content.decode()
 
 
-def test_published_notes_cannot_be_rewritten_in_the_admin(client):
-    story = ArticleFactory()
+def test_a_reporter_cannot_rewrite_a_note_in_the_admin(client):
+    """Editors can fix a saved note (test_correction_edits.py); for reporters it stays read-only."""
+    reporter = desk_user("Reporter")
+    story = ArticleFactory(draft=True, created_by=reporter)
     note = append_note(story, kind="correction", text="Original wording.")
-    client.force_login(desk_user("Editor"))
+    client.force_login(reporter)
     data = open_change_form(client, story)
     assert "notes-0-text" not in data  # shown read-only
     data.update({"notes-0-text": "Quietly rewritten.", "notes-0-id": str(note.pk)})

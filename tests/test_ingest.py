@@ -55,15 +55,15 @@ def test_agency_dateline_lede_is_left_to_the_page(client):
     assert article.body.startswith("<p>Russian President Vladimir Putin")
     html = client.get(article.get_absolute_url()).content.decode()
     assert html.count("(Yonhap)") == 1  # the source line after the body, built from the Source
-    assert "PYONGYANG</p>" not in html and "PYONGYANG, </p>" in html
+    assert html.count("PYONGYANG — </p>") == 1 and "PYONGYANG/SEOUL" not in html
 
 
 def test_body_without_a_dateline_lede_is_kept_whole():
-    from wire.ingest.text import strip_dateline_lede
+    from articles.datelines import strip_lede
 
     body = "<p>SEOUL is bracing for a storm, officials said (on Monday) -- again.</p>"
-    assert strip_dateline_lede(body) == body
-    assert strip_dateline_lede("<p>SEOUL, July 3 (AP) -- Rain fell.</p>") == "<p>Rain fell.</p>"
+    assert strip_lede(body, "SEOUL") == body
+    assert strip_lede("<p>SEOUL, July 3 (AP) -- Rain fell.</p>") == "<p>Rain fell.</p>"
 
 
 def test_ninjs_picture_becomes_the_lead_photo_with_caption_and_credit():

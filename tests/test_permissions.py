@@ -12,6 +12,7 @@ from articles.publishing import PublishError, publish_article, unpublish_article
 from tests.factories import ArticleFactory, CaptionFactory, SectionFactory
 from tests.workflow_helpers import (
     change_url,
+    confirm,
     desk_user,
     form_data,
     form_errors,
@@ -202,6 +203,8 @@ def test_who_can_kill_a_story_in_the_form(client, users, role, allowed):
     data = open_change_form(client, story)
     login(client, users[role])
     response = save_change_form(client, story, data, status="killed")
+    if allowed:
+        response = confirm(client, change_url(story), response)
     story.refresh_from_db()
     assert (story.status == "killed") is allowed
     if not allowed:
@@ -226,7 +229,9 @@ def test_who_can_publish_with_the_list_action(client, users, reporter_draft, rol
 )
 def test_who_can_unpublish_with_the_list_action(client, users, role, allowed):
     story = ArticleFactory(created_by=users["Reporter"])
-    run_action(login(client, users[role]), "unpublish", story)
+    response = run_action(login(client, users[role]), "unpublish", story)
+    if allowed:
+        confirm(client, reverse(CHANGELIST), response)
     story.refresh_from_db()
     assert (story.status == "killed") is allowed
 

@@ -8,7 +8,7 @@ from articles.models import Caption
 from articles.publishing import publish_article
 from articles.revisions import body_text, diff_html, restore_version, versions_of
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory
-from tests.workflow_helpers import desk_user, form_errors, open_change_form, save_change_form
+from tests.workflow_helpers import confirm, desk_user, form_errors, open_change_form, save_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,8 @@ def test_compare_shows_headline_and_caption_changes_readably(client, story_with_
 
 def test_restore_brings_back_text_and_captions_as_a_new_revision(client, story_with_history, editor):
     oldest = list(versions_of(story_with_history))[-1]
-    response = client.post(reverse("admin:articles_article_restore", args=[story_with_history.pk, oldest.pk]))
+    url = reverse("admin:articles_article_restore", args=[story_with_history.pk, oldest.pk])
+    response = confirm(client, url, client.get(url))
     assert response.status_code == 302
     story_with_history.refresh_from_db()
     assert story_with_history.headline == "Dam opens early"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.search import clean_query, search_articles, snippet_html
+from articles.search import attach_snippets, clean_query, search_articles, snippet_html
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,7 @@ def test_section_and_date_filters_narrow_results():
 def test_snippet_highlights_matches_and_escapes_story_text():
     ArticleFactory(headline="Budget", dek="", body="<p>The council said &lt;script&gt; the bridge budget grew.</p>")
     article = search_articles("bridge").get()
+    attach_snippets([article], "bridge")
     html = snippet_html(article)
     assert "<mark>bridge</mark>" in html
     assert "<script>" not in html
@@ -133,8 +134,9 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     for n in range(15):
         article = ArticleFactory(headline=f"Water rates review {n}", tags=[f"tag{n}", "water"])
     client.get(reverse("reader:search"), {"q": "water"})  # warm the navigation cache
-    # the count and one page of results (section joined); sections come from the navigation cache
-    with django_assert_max_num_queries(2):
+    # the content generation, one page of results with the count (section joined), and their
+    # snippets; sections come from the navigation cache
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("reader:search"), {"q": "water", "section": article.section.slug})
     assert response.status_code == 200
 

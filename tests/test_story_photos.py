@@ -370,3 +370,14 @@ def test_the_media_library_filters_by_rights_status(client):
     assert "Usable harbour" in usable_html and "Expired harbour" not in usable_html
     assert "Expired harbour" in expired_html and "Licence ended" in expired_html
     assert usable.pk and expired.pk
+
+
+def test_the_content_api_carries_a_body_photo_as_a_plain_img_and_drops_a_withdrawn_one(client):
+    story, _, inline = story_with_body_photo()
+    data = client.get(f"/api/v1/stories/{story.pk}").json()
+    assert '<figure><img src="http' in data["body_html"]
+    assert "Cranes return. Harbour Wire</figcaption>" in data["body_html"]
+    assert "data-photo" not in data["body_html"]
+    Photo.objects.filter(pk=inline.photo.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    body = client.get(f"/api/v1/stories/{story.pk}").json()["body_html"]
+    assert "Cranes return." not in body and inline.photo.rendition_key not in body

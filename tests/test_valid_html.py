@@ -48,6 +48,11 @@ BODY = (
     "the chair said.</p></blockquote>"
     "<h3>Costs</h3><p>The project is budgeted at <strong>1.2 trillion won</strong>.</p>"
     "<ol start=\"2\"><li>Dredging</li><li>Cranes</li></ol><hr><p>Reporting by the city desk.</p>"
+    # An embed as articles/embeds.py stores it (the click-to-load placeholder readers get).
+    '<figure class="embed" data-embed="youtube" data-embed-frame="https://www.youtube-nocookie.com/embed/abc" '
+    'data-embed-title="The new berth from the air" data-embed-thumbnail="https://i.ytimg.com/vi/abc/hqdefault.jpg">'
+    '<a href="https://www.youtube.com/watch?v=abc">The new berth from the air</a><figcaption>YouTube</figcaption>'
+    "</figure>"
 )
 KOREAN_BODY = (
     "<p>부산항만공사는 화요일 새 컨테이너 부두를 단계적으로 연다고 밝혔다.</p>"

@@ -106,3 +106,10 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def confirm(client, url, response, **extra):
+    """Post a confirmation page (kill, restore: articles/admin/confirm.py) back as its button would."""
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="confirm-form"' in html, html[:2000]
+    return client.post(url, {**form_data(html, "confirm-form"), **extra})

@@ -15,7 +15,7 @@ from wire.ingest.resolvers import UploadResolver
 
 from . import pending
 from .forms import WireUploadForm
-from .models import Intake, IntakeFailure, PendingUpdate, WireVersion
+from .models import Intake, IntakeFailure, PendingUpdate, SectionRule, WireVersion
 
 INGEST_PERMISSION = "articles.add_article"
 
@@ -166,3 +166,17 @@ class IntakeFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SectionRule)
+class SectionRuleAdmin(admin.ModelAdmin):
+    """The desk's mapping from agency subjects and keywords to sections (wire/sections.py applies it)."""
+
+    list_display = ["priority", "kind", "value", "section"]
+    list_display_links = ["kind"]
+    list_editable = ["priority"]
+    list_filter = ["kind", "section"]
+    list_select_related = ["section"]
+    search_fields = ["value", "section__name"]
+    autocomplete_fields = ["section"]
+    fields = ["priority", "kind", "value", "section"]

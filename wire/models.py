@@ -1,8 +1,11 @@
 """The ingest log: one row per wire version received for a story (what the agency sent, and when), and
 the agency updates waiting for an editor."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from .subjects import normalized_rule_value
 
 
 class WireVersion(models.Model):
@@ -117,3 +120,45 @@ class IntakeFailure(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.reason[:80]}"
+
+
+class SectionRule(models.Model):
+    """Where wire copy is filed: an agency subject code or keyword and the section it goes to.
+
+    Ingest (every intake path) tries the rules in priority order and files the item in the first
+    that matches (wire/sections.py); a "default" rule catches every item no earlier rule took.
+    """
+
+    class Kind(models.TextChoices):
+        SUBJECT = "subject", "Subject code (IPTC media topic)"
+        KEYWORD = "keyword", "Subject name or keyword"
+        DEFAULT = "default", "Default for all other wire copy"
+
+    priority = models.PositiveIntegerField(
+        default=100, help_text="Rules are tried from the lowest number up; the first that matches files the story."
+    )
+    kind = models.CharField("match on", max_length=10, choices=Kind.choices, default=Kind.SUBJECT)
+    value = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='A subject code such as "medtop:04000000" (economy, business and finance) or its mediatopic '
+        'address; or a word the agency uses as a subject name or keyword, such as "exports". '
+        "Leave empty for the default rule.",
+    )
+    section = models.ForeignKey("articles.Section", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = "wire section rule"
+        verbose_name_plural = "wire section rules"
+
+    def __str__(self):
+        if self.kind == self.Kind.DEFAULT:
+            return f"All other wire copy → {self.section}"
+        return f"{self.value} → {self.section}"
+
+    def clean(self):
+        try:
+            self.value = normalized_rule_value(self.kind, self.value)
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from error

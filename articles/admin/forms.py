@@ -11,7 +11,7 @@ from taggit.utils import parse_tags
 from .. import editing, merging, permissions
 from ..html import sanitize_html
 from ..models import Article
-from . import story_merge
+from . import story_merge, writing_aids
 from .a11y import label_split_datetimes
 
 Status = Article.Status
@@ -80,6 +80,7 @@ class ArticleAdminForm(ArticleTagsForm):
         if self.draft_initial and not self.is_bound:
             self.initial.update(self.draft_initial)
         label_split_datetimes(self)
+        writing_aids.attach(self)  # character counters under the headline, SEO texts and standfirst
         if "status" in self.fields:
             # Offer only the moves this user may make; clean() still checks whatever is posted.
             allowed = permissions.allowed_statuses(self.user, self.instance.status if self.instance.pk else None)

@@ -235,7 +235,8 @@ class FrontPageAdmin(admin.ModelAdmin):
             "title": "Front page",
             "form": form,
             "rows": rows,
-            "media": self.media + form.media,
+            # form-a11y.js names the autocomplete boxes from each row's <label> (axe-core).
+            "media": self.media + form.media + forms.Media(js=["desk/form-a11y.js"]),
             "draft": draft,
             "live": FrontLayout.objects.live_at(now).select_related("saved_by").first(),
             "scheduled": FrontLayout.objects.scheduled(now).select_related("saved_by"),

@@ -16,7 +16,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import absolute_url
+
 from .. import permissions, preview, revisions
+from ..publishing import preview_state
+from . import confirm
 
 
 class ShareLinkForm(forms.Form):
@@ -99,10 +103,16 @@ def compare(model_admin, request, object_id):
 
 
 def restore(model_admin, request, object_id, version_id):
+    """GET (or a POST without its token): what the restore changes, to confirm; a confirmed POST restores."""
     article = article_or_404(model_admin, request, object_id)
     if not permissions.can_edit_content(request.user, article):
         raise PermissionDenied
     version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+    if not confirm.is_confirmed(request, confirm.RESTORE, [article.pk, version.pk]):
+        when = timezone.localtime(version.revision.date_created)
+        label = f"{when:%Y-%m-%d %H:%M} by {version.revision.user or 'the wire'}"
+        changes = revisions.compare(revisions.snapshot_of_article(article), revisions.snapshot_of_version(version))
+        return confirm.restore_page(model_admin, request, article, version, label=label, changes=changes)
     try:
         revisions.restore_version(article, version, by=request.user)
     except IntegrityError:
@@ -125,5 +135,8 @@ def share(model_admin, request, object_id):
     if article.status not in preview.SHAREABLE_STATUSES:
         form = None
     elif request.method == "POST" and form.is_valid():
-        link = request.build_absolute_uri(preview.share_url(article, hours=form.cleaned_data["hours"]))
-    return _render(model_admin, request, "share.html", article, "Share a preview", form=form, link=link)
+        link = absolute_url(preview.share_url(article, hours=form.cleaned_data["hours"]))
+    return _render(
+        model_admin, request, "share.html", article, "Share a preview", form=form, link=link,
+        preview_state=preview_state(article),
+    )

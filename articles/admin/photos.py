@@ -15,6 +15,7 @@ from ..images import get_rendition
 from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
 from ..renditions import request_renditions
+from .focal_point import focal_picker_html
 from .provenance import LicenceFilter, SourceTypeFilter, credentials_html, photo_badges
 
 # What the metadata panel shows, in order: (key in Photo.metadata, label)
@@ -153,7 +154,7 @@ class PhotoAdmin(admin.ModelAdmin):
     search_fields = ["caption", "credit", "photographer", "headline", "copyright", "usage_terms"]
     readonly_fields = [
         "thumbnail", "badges", "content_credentials_panel", "original_file", "file_metadata", "sha256", "width",
-        "height", "created_at",
+        "height", "created_at", "focal_picker",
     ]  # fmt: skip
     form = PhotoChangeForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -161,6 +162,10 @@ class PhotoAdmin(admin.ModelAdmin):
     filter_horizontal = ["credit_sources"]
     date_hierarchy = "created_at"
     change_list_template = "admin/articles/photo/change_list.html"
+
+    class Media:
+        css = {"all": ["desk/focal-point.css"]}
+        js = ["desk/focal-point.js"]  # click the picture to set the focal point (focal_point.py)
     fieldsets = [
         (None, {"fields": ["thumbnail", "badges", "caption", "credit", "alt_text"]}),
         ("Rights", {"fields": ["photographer", "copyright", "source", "credit_sources"]}),
@@ -181,8 +186,8 @@ class PhotoAdmin(admin.ModelAdmin):
         (
             "Crop",
             {
-                "fields": ["focal_x", "focal_y", "width", "height"],
-                "description": "Card crops (16:9 and 1:1) are centred on the focal point, "
+                "fields": ["focal_picker", "focal_x", "focal_y", "width", "height"],
+                "description": "The crops (16:9, 4:3 and 1:1) are centred on the focal point, "
                 "measured in pixels of the upright picture.",
             },
         ),
@@ -286,6 +291,10 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Preview")
     def thumbnail(self, photo):
         return thumbnail_html(photo)
+
+    @admin.display(description="Focal point and crops")
+    def focal_picker(self, photo):
+        return focal_picker_html(photo)
 
     @admin.display(description="Rights and provenance")
     def badges(self, photo):

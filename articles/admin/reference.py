@@ -4,8 +4,15 @@ from django.db import models
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from newsroom.links import absolute_url
+
 from ..models import Article, Author, Section, Source
 from ..permissions import can_publish
+
+
+def public_page(obj):
+    """ "View on site": the public page on the site's address (not the admin's host, nor example.com)."""
+    return absolute_url(obj.get_absolute_url())
 
 
 @admin.register(Section)
@@ -14,6 +21,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    view_on_site = staticmethod(public_page)
 
 
 @admin.register(Source)
@@ -23,6 +31,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "photo_policy"]
     search_fields = ["name", "attribution"]
     prepopulated_fields = {"slug": ["name"]}
+    view_on_site = staticmethod(public_page)
 
 
 @admin.register(Author)
@@ -31,6 +40,7 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    view_on_site = staticmethod(public_page)
 
 
 admin.site.unregister(Tag)

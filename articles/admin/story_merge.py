@@ -31,6 +31,7 @@ LABELS = {
     "published_at": "Publish time",
     "embargo_until": "Embargo",
     "updated_at": "Updated time",
+    "seo_title": "SEO title",
     "seo_description": "Search description",
     "exclude_from_top_stories": "Kept out of the Top 10",
     "tags": "Tags",
@@ -38,7 +39,7 @@ LABELS = {
     "lead_photo": "Lead photo",
 }
 # Plain text inputs: after a conflict the form is shown again with the merged text in them.
-TEXT_INPUTS = ["headline", "slug", "dek", "body", "dateline", "seo_description"]
+TEXT_INPUTS = ["headline", "slug", "dek", "body", "dateline", "seo_title", "seo_description"]
 CHOICE_PREFIX = "merge_choice_"
 RELATED_PREFIXES = {"authorships": ArticleAuthor, "captions": Caption}
 
@@ -70,6 +71,7 @@ class Submission:
     merge: merging.StoryMerge | None = None
     who: object = None
     when: object = None
+    opened_at: object = None  # when the version the form was opened at was saved (None: unknown)
 
     @classmethod
     def read(cls, request, article):
@@ -90,6 +92,7 @@ class Submission:
         # conflict to choose, never a guess (merging.UNKNOWN).
         self.base = (editing.state_of_revision(version, tags=base_tags) if version is not None else None) or {}
         self.theirs = editing.state_of_article(self.article)
+        self.opened_at = version.revision.date_created if version is not None else None
         latest = revisions.versions_of(self.article).first()
         self.who = (latest and latest.revision.user) or "Someone"
         self.when = timezone.localtime(latest.revision.date_created if latest else self.article.modified_at)
@@ -189,7 +192,7 @@ class Submission:
         elif prefix == "captions" and "lead_photo" in self.mine_related:
             _rewrite(data, prefix, _caption_forms(self.article, values))
         elif prefix == "notes":
-            _rewrite_notes(data, prefix, self.article)
+            _rewrite_notes(data, prefix, self.article, self.opened_at)
         return data
 
 
@@ -311,13 +314,32 @@ def _caption_form(pk, article, photo_id, caption, lead):
             "position": position}
 
 
-def _rewrite_notes(data, prefix, article):
-    """Keep the notes this editor is adding; the stored ones are whatever is stored now."""
+def _rewrite_notes(data, prefix, article, opened_at):
+    """Keep the notes this editor is adding, and the stored notes this editor edited or deleted (an
+    edit is a posted text that differs from the stored one: publishing.edit_note audits it). A note
+    someone else edited after the form's version (`opened_at`) stays as they left it, and so does
+    every other stored note."""
+    posted = {}
+    total = min(_int(data.get(f"{prefix}-TOTAL_FORMS")), 1000)
+    for index in range(total):
+        pk = data.get(f"{prefix}-{index}-id")
+        if pk:
+            posted[str(pk)] = index
     rows = _rows(data, prefix, ["kind", "text"]) or []
-    stored = list(ArticleNote.objects.filter(article=article).values_list("pk", flat=True))
     initial = _int(data.get(f"{prefix}-INITIAL_FORMS"))
     new = [row for row in rows if row["index"] >= initial and row["text"].strip()]
-    forms = [{"id": pk, "article": article.pk} for pk in stored]
+    forms = []
+    for note in ArticleNote.objects.filter(article=article):
+        form = {"id": note.pk, "article": article.pk, "kind": note.kind, "text": note.text}
+        index = posted.get(str(note.pk))
+        edited_since = note.edited_at is not None and (opened_at is None or note.edited_at > opened_at)
+        if index is not None and f"{prefix}-{index}-text" in data and not edited_since:
+            if data.get(f"{prefix}-{index}-DELETE"):
+                form["DELETE"] = "on"
+            elif data[f"{prefix}-{index}-text"].replace("\r\n", "\n").strip() != note.text:
+                form["kind"] = data.get(f"{prefix}-{index}-kind", note.kind)
+                form["text"] = data[f"{prefix}-{index}-text"]
+        forms.append(form)
     forms += [{"id": "", "article": article.pk, "kind": row["kind"], "text": row["text"]} for row in new]
     _rewrite(data, prefix, forms)
 

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom.links import absolute_url
 
+from .. import datelines
 from ..models import Article
 from ..seo import article_json_ld, lead_image
 from ..seo import article_metadata as build_metadata
@@ -81,3 +82,9 @@ def iso_seconds(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def dateline_lede(place):
+    """The dateline as the body opens with it ('SEOUL — '): articles.datelines owns its form."""
+    return datelines.dateline_lede(place)

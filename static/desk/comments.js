@@ -87,14 +87,11 @@
         const data = await response.json();
         choices.replaceChildren();
         for (const username of data.users) {
-          const item = document.createElement("li");
-          item.setAttribute("role", "option");
           const pick = document.createElement("button");
           pick.type = "button";
           pick.textContent = "@" + username;
           pick.addEventListener("click", () => insert(username, mention.start));
-          item.append(pick);
-          choices.append(item);
+          choices.append(pick);
         }
         choices.hidden = data.users.length === 0;
       }, 150);

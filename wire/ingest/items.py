@@ -43,6 +43,8 @@ class WireItem:
     copyright_holder: str = ""
     copyright_notice: str = ""
     subjects: list[str] = field(default_factory=list)
+    # The subjects' codes as the agency wrote them ("medtop:04000000", a mediatopic address): wire/sections.py.
+    subject_codes: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     version_created: datetime | None = None
     embargo_until: datetime | None = None

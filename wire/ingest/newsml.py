@@ -4,8 +4,10 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from articles.datelines import place_of
+
 from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePackage, WirePicture
-from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
+from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 # Qcodes mean the same with or without their scheme alias ("ninat:picture" or a full URI).
 PICTURE_CLASSES = {"picture", "graphic"}
@@ -118,6 +120,7 @@ def _news_item(root, filename, resolver):
         copyright_holder=_name(_child(rights, "copyrightHolder")),
         copyright_notice=_text(_child(rights, "copyrightNotice")),
         subjects=[name for name in map(_name, _children(content_meta, "subject")) if name],
+        subject_codes=[code[:200] for code in map(_qcode, _children(content_meta, "subject")) if code],
         keywords=[text for text in map(_text, _children(content_meta, "keyword")) if text],
         version_created=parse_wire_datetime(_text(_child(item_meta, "versionCreated")), "versionCreated"),
         embargo_until=parse_wire_datetime(
@@ -152,8 +155,8 @@ def _description(content_meta, roles):
 def _dateline(content_meta):
     located = _name(_child(content_meta, "located"))
     if located:
-        return located.upper()[:100]
-    return place_from_dateline(_text(_child(content_meta, "dateline")))[:100]
+        return place_of(located)
+    return place_of(_text(_child(content_meta, "dateline")))
 
 
 def _body(content_set):

@@ -1,8 +1,10 @@
 """IPTC ninjs (News in JSON), versions 1.x and 2.x, into WireItems."""
 import json
 
+from articles.datelines import place_of
+
 from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
-from .text import parse_wire_datetime, place_from_dateline, plain_text, split_byline, text_to_html
+from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
 
 PICTURE_TYPES = {"picture", "graphic"}
 # Rendition names agencies use for the full-size file, best first.
@@ -58,6 +60,7 @@ def parse_ninjs_object(obj, *, filename="", resolver=None):
         copyright_holder=_text(obj.get("copyrightholder")),
         copyright_notice=_text(obj.get("copyrightnotice")),
         subjects=_names(obj.get("subjects") or obj.get("subject")),
+        subject_codes=_codes(obj.get("subjects") or obj.get("subject")),
         keywords=[_text(k) for k in _list(obj.get("keywords")) if isinstance(k, str)],
         version_created=parse_wire_datetime(obj.get("versioncreated"), "versioncreated"),
         embargo_until=parse_wire_datetime(obj.get("embargoed"), "embargoed"),
@@ -130,7 +133,7 @@ def _located(obj):
     located = obj.get("located")
     if isinstance(located, dict):
         located = located.get("name")
-    return place_from_dateline(located)[:100] if isinstance(located, str) else ""
+    return place_of(plain_text(located)) if isinstance(located, str) else ""
 
 
 def _source(obj):
@@ -150,6 +153,15 @@ def _names(entries):
             if isinstance(name, str) and name.strip():
                 names.append(_text(name))
     return names
+
+
+def _codes(entries):
+    """The subjects' codes: ninjs 2 gives a mediatopic address as "uri", older items a "code" or "qcode"."""
+    codes = []
+    for entry in _list(entries):
+        if isinstance(entry, dict):
+            codes += [value.strip() for key in ("uri", "code", "qcode") if isinstance(value := entry.get(key), str)]
+    return [code[:200] for code in codes if code]
 
 
 def _associations(obj):

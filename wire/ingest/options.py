@@ -5,6 +5,9 @@ from django.conf import settings
 
 from articles.models import Section
 
+from ..models import SectionRule
+from ..sections import rule_for
+
 IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED = "imported", "updated", "unchanged", "ignored", "failed"
 STATUSES = (IMPORTED, UPDATED, UNCHANGED, IGNORED, FAILED)
 WIRE_SUFFIXES = {".json", ".xml"}
@@ -54,6 +57,7 @@ class IngestBatch:
 
     options: IngestOptions = field(default_factory=IngestOptions)
     sections: list | None = None
+    section_rules: list | None = None  # the desk's SectionRules, in priority order
     # Sources and authors seen in committed items of this batch; an item's own finds wait in
     # `pending` until its transaction commits, so a rolled-back row is never reused.
     known: dict = field(default_factory=dict)
@@ -76,14 +80,20 @@ class IngestBatch:
             self.sections = list(Section.objects.all())
             if not self.sections:
                 self.sections = [Section.objects.get_or_create(slug="news", defaults={"name": "News"})[0]]
+        if self.section_rules is None:
+            self.section_rules = list(SectionRule.objects.select_related("section"))
         return self.sections
 
     def section_for(self, item):
-        """--section if given; else a section named like one of the item's subjects or keywords
-        ("Economy" for the subject "economy"); else NEWSROOM_INGEST_SECTION; else the first section."""
+        """--section if given; else the first wire section rule that matches (wire/sections.py: subject
+        codes, keywords, the default rule); else a section named like one of the item's subjects or
+        keywords ("Economy" for the subject "economy"); else NEWSROOM_INGEST_SECTION; else the first section."""
         if self.options.section is not None:
             return self.options.section
         sections = self.load_sections()
+        rule = rule_for(item, self.section_rules)
+        if rule is not None:
+            return rule.section
         by_name = {key: s for s in sections for key in (s.name.lower(), s.slug)}
         for tag in item.tags:
             if tag.lower() in by_name:

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles import merging
+from articles.datelines import strip_lede
 from articles.editing import locked_story
 from articles.html import MarkupRejected
 from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
@@ -29,7 +30,6 @@ from .. import agency, pending
 from ..models import WireVersion
 from .items import IngestError
 from .options import FAILED, IGNORED, IMPORTED, UNCHANGED, UPDATED, IngestBatch, IngestOptions, IngestResult
-from .text import strip_dateline_lede
 
 WITHDRAWN = {"canceled", "cancelled", "withheld"}
 # "Yonhap News Agency" and "Example Wire Ltd" are the agencies "Yonhap" and "Example Wire".
@@ -305,7 +305,7 @@ def _apply_fields(article, item, batch):
 
 
 def _story_body(item):
-    return strip_dateline_lede(item.body_html) if item.dateline else item.body_html
+    return strip_lede(item.body_html, item.dateline)
 
 
 def _source(item, batch):

@@ -1,4 +1,4 @@
-"""Small helpers shared by the format parsers: dates, plain text, bylines."""
+"""Small helpers shared by the format parsers: dates, plain text, bylines (datelines: articles.datelines)."""
 import re
 from datetime import datetime
 from html import escape, unescape
@@ -57,20 +57,3 @@ def split_byline(value):
     """'By Jane Roe and Kim Min-ji' -> ['Jane Roe', 'Kim Min-ji']."""
     text = _BY.sub("", plain_text(value))
     return [name for name in (n.strip() for n in _SPLIT_NAMES.split(text)) if name]
-
-
-def place_from_dateline(value):
-    """'SEOUL, July 3' -> 'SEOUL'."""
-    return plain_text(value).split(",")[0].strip().upper()
-
-
-# "SEOUL, June 20 (Yonhap) -- " opening a wire story's first paragraph. The page prints the
-# dateline and the "(Yonhap)" source line itself, so the agency's own copy of them goes.
-_DATELINE_LEDE = re.compile(
-    r"^(\s*<p>)\s*[A-Z][A-Z .,'/&-]{1,60}?,\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s*\([^)<]{1,40}\)\s*(?:--|\u2014|\u2013)\s*"
-)
-
-
-def strip_dateline_lede(body_html):
-    """Drop the agency's 'PLACE, Month Day (Agency) -- ' from the start of the body."""
-    return _DATELINE_LEDE.sub(r"\1", body_html, count=1)
