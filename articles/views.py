@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -280,7 +280,7 @@ def search(request):
     )
 
 
-@require_GET
+@require_safe  # GET and HEAD: link checkers and monitors ask with HEAD
 def favicon(request):
     """Browsers and feed readers ask for /favicon.ico whatever a page links: send them to the site's icon.
 
@@ -290,7 +290,7 @@ def favicon(request):
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

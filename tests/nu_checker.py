@@ -52,7 +52,7 @@ class Finding:
 
     def describe(self, label):
         where = f"{label}, line {self.line}, column {self.column}"
-        return f"{where}: {self.kind}: {self.message}\n    {self.extract.strip()}"
+        return f"{where}: {self.kind}: {self.message}\n    near: {' '.join(self.extract.split())}"
 
 
 def check_files(paths):

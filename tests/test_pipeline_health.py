@@ -100,3 +100,9 @@ def test_metrics_need_the_token_and_carry_request_and_pipeline_figures(client, s
     assert "django_http_requests_latency_seconds_by_view_method" in text
     assert "django_http_responses_total_by_status_total" in text
     assert "newsroom_renditions_backlog" in text and "newsroom_pipeline_degraded" in text
+
+
+def test_the_page_says_when_it_was_generated_in_the_newsroom_zone(staff, settings):
+    settings.TIME_ZONE = "Asia/Seoul"
+    page = staff.get(PAGE).content.decode()
+    assert " KST ·" in page and "+00:00" not in page  # not the JSON's raw ISO stamp with microseconds

@@ -46,6 +46,7 @@ def test_favicon_ico_sends_browsers_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("/img/favicon.svg")
     assert "max-age=86400" in response["Cache-Control"]
+    assert client.head("/favicon.ico").status_code == 302 and client.head("/robots.txt").status_code == 200
 
 
 def test_desk_sign_in_and_admin_pages_link_the_icon(client, editor):
