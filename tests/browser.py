@@ -37,3 +37,15 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+
+def signed_in_page(browser, base_url, username, password="correct-horse-battery", viewport=None):
+    """A page in its own browser context (its own cookies: a second person) signed in to the desk."""
+    context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from tests.axe import assert_accessible
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, signed_in_page
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -29,13 +29,7 @@ def desk_user(username, role):
 
 
 def signed_in(browser, base_url, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    return signed_in_page(browser, base_url, username, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles.models import Article, StoryDraft
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, signed_in_page
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -26,14 +26,7 @@ def desk(settings):
 
 
 def logged_in_page(browser, base_url, username):
-    context = browser.new_context()  # separate cookies: a second browser
-    page = context.new_page()
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    return signed_in_page(browser, base_url, username)
 
 
 def change_url(live_server, story):

@@ -11,6 +11,7 @@ from articles.images import CROPS, crop_box
 from articles.photos import import_photo
 from tests.axe import assert_accessible
 from tests.browser import chromium_browser
+from tests.browser import signed_in_page as sign_in
 from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.usefixtures("no_avif")]
@@ -23,13 +24,7 @@ def signed_in_page(browser, base_url, role):
     call_command("sync_roles")  # transactional tests start from an empty database
     username = role.lower().replace(" ", "-")
     UserFactory(username=username, is_staff=True).groups.add(Group.objects.get(name=role))
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    return sign_in(browser, base_url, username, viewport={"width": 1280, "height": 900})
 
 
 def screenshot(page, name):
