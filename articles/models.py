@@ -8,16 +8,17 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+
+from newsroom.links import reverse_once
 
 from .datelines import place_of, strip_lede
 from .html import BODY_EDITOR_EXTENSIONS, photo_ids, sanitize_html
 from .slugs import unique_slug
 from .sources import SourceQuerySet
-from .storage import originals_storage
+from .storage import originals_storage, storage_url
 
 
 class Section(models.Model):
@@ -33,7 +34,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:section", args=[self.slug])
+        return reverse_once("reader:section", self.slug)
 
 
 class Source(models.Model):
@@ -75,7 +76,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:source", args=[self.slug])
+        return reverse_once("reader:source", self.slug)
 
     @property
     def attribution_line(self):
@@ -98,7 +99,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:author", args=[self.slug])
+        return reverse_once("reader:author", self.slug)
 
 
 def card_photos(renditions=None):
@@ -286,7 +287,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reader:detail", kwargs=self.url_kwargs())
+        return reverse_once("reader:detail", **self.url_kwargs())
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.is_embargoed_at(self.published_at or timezone.now()):
@@ -337,8 +338,17 @@ class Article(models.Model):
     def ordered_captions(self):
         # Photos readers may not see now are already left out by with_card_related()'s prefetch;
         # is_usable() keeps that true for captions loaded any other way.
+        # A card asks for its lead photo several times: sorted once per prefetched list (a new
+        # prefetch, or none at all, sorts afresh).
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("captions")
+        memo = self.__dict__.get("_ordered_captions")
+        if prefetched is not None and memo is not None and memo[0] is prefetched:
+            return memo[1]
         captions = [c for c in self.captions.all() if c.photo.is_usable()]
-        return sorted(captions, key=lambda c: (c.role != Caption.Role.LEAD, c.position, c.pk))
+        captions.sort(key=lambda c: (c.role != Caption.Role.LEAD, c.position, c.pk))
+        if prefetched is not None:
+            self.__dict__["_ordered_captions"] = (prefetched, captions)
+        return captions
 
     @property
     def lead_caption(self):
@@ -584,7 +594,9 @@ class Rendition(models.Model):
 
     @property
     def url(self):
-        return self.file.url
+        if not self.file:
+            return self.file.url  # raises: no file
+        return storage_url(self.file.storage, self.file.name)
 
 
 class CaptionQuerySet(models.QuerySet):

@@ -500,6 +500,9 @@ NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
 # commits (pagecache/generation.py); the published copy is re-read from the database after this
 # many seconds, the bound on how long a write made outside Django (psql) can go unseen.
 NEWSROOM_GENERATION_RECHECK_SECONDS = env_int("NEWSROOM_GENERATION_RECHECK_SECONDS", 5)
+# With Redis: how many pages each process also keeps in its own memory (pagecache/hot.py), so a hit
+# fetches only the generation from Redis, not the page (0 = off). About 50 KB a page.
+NEWSROOM_PAGE_HOT_ENTRIES = env_int("NEWSROOM_PAGE_HOT_ENTRIES", 200)
 NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env_int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", 30)
 NEWSROOM_PROXY_CACHE_SECONDS = env_int("NEWSROOM_PROXY_CACHE_SECONDS", 1)

@@ -15,7 +15,8 @@ plain public 200. Staff (session cookie), previews and share links (``/preview/`
 starting one: a cookie.) With SECURE_SSL_REDIRECT, plain-HTTP requests go through to be redirected.
 
 A hit costs one cache round trip: with Redis, the shared generation and the page's entry come
-together (``get_many``); with the per-process memory cache, the generation is one database query.
+together (``get_many``), or the generation alone when this process holds a hot copy of the page
+(pagecache/hot.py); with the per-process memory cache, the generation is one database query.
 A miss reads the generation from the database the page is built from and stores the entry under
 it (pagecache/generation.py explains why this is exact across processes).
 
@@ -35,6 +36,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.timezone import now
 
+from . import hot
 from .generation import (
     SHARED_KEY,
     has_uncommitted_writes,
@@ -89,11 +91,24 @@ def page_key(request):
 
 
 def lookup(key):
-    """(the shared generation or None, the URL's entry or None) in one cache round trip."""
+    """(the shared generation or None, the URL's entry or None), in one cache round trip if it can be.
+
+    With Redis, a page this process served under the shared generation comes from its own hot copy
+    (pagecache/hot.py): the round trip then fetches the generation alone.
+    """
     if not shares_cache():
         return None, cache.get(key)
+    copy = hot.pages.get(cache.make_key(key))
+    if copy is not None:
+        shared = shared_generation(cache.get(SHARED_KEY))
+        if shared is not None and copy[0] == shared.value:
+            return shared, (copy[0], hot.response_from(copy))
+        return shared, cache.get(key)
     found = cache.get_many([SHARED_KEY, key])
-    return shared_generation(found.get(SHARED_KEY)), found.get(key)
+    shared, entry = shared_generation(found.get(SHARED_KEY)), found.get(key)
+    if entry is not None and shared is not None and entry[0] == shared.value:
+        hot.pages.put(cache.make_key(key), *entry)
+    return shared, entry
 
 
 def server_seconds(request):
@@ -174,5 +189,7 @@ class PageCacheMiddleware:
                 headers={name: value for name, value in response.items() if name not in UNSTORED_HEADERS},
             )
             cache.set(key, (generation.value, stored), server_seconds(request))
+            if shares_cache():
+                hot.pages.put(cache.make_key(key), generation.value, stored)
             response["X-Page-Cache"] = "miss"
         return conditional(request, response)

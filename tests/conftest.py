@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import caches
 
+from pagecache import hot
+
 
 def pytest_configure(config):
     """A fast password hasher: the default PBKDF2 spends ~0.3 s per login or created user."""
@@ -29,9 +31,11 @@ def empty_cache():
     """Every cache alias (page caches and rate-limit counters) starts and ends empty."""
     for cache in caches.all():
         cache.clear()
+    hot.pages.clear()
     yield
     for cache in caches.all():
         cache.clear()
+    hot.pages.clear()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.publishing import set_status
+from pagecache import hot
 from pagecache.generation import SHARED_KEY, Generation, publish, read_generation
 from tests.factories import ArticleFactory
 
@@ -137,3 +138,30 @@ def test_a_scheduled_story_limits_how_long_the_generation_holds(client):
     time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.1)
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss" and story.slug in response.content.decode()
+
+
+def test_a_hot_copy_is_served_only_under_the_shared_generation(client):
+    """Each process keeps the pages it served (pagecache/hot.py); Redis then sends only the generation."""
+    story = ArticleFactory(headline="Tram line extended")
+    url = story.get_absolute_url()
+    cached_twice(client, url)
+    cache.delete_many([key for key in cache.keys("page:*")])  # Redis no longer holds the page
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit" and "Tram line extended" in response.content.decode()
+    assert response["X-Request-ID"] != client.get(url)["X-Request-ID"]  # a fresh response every time
+    # Another process's write moves the shared generation: the hot copy no longer counts.
+    Article.objects.filter(pk=story.pk).update(headline="Tram line extension delayed")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss" and "Tram line extension delayed" in response.content.decode()
+
+
+def test_hot_copies_are_bounded_and_can_be_turned_off(client, settings):
+    stories = ArticleFactory.create_batch(3)
+    settings.NEWSROOM_PAGE_HOT_ENTRIES = 2
+    for story in stories:
+        client.get(story.get_absolute_url())
+    assert len(hot.pages._entries) == 2  # the least recently served went first
+    hot.pages.clear()
+    settings.NEWSROOM_PAGE_HOT_ENTRIES = 0
+    cached_twice(client, stories[0].get_absolute_url())
+    assert not hot.pages._entries
