@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import images
+from articles import images, renditions
 from articles.images import STRUCTURED_DATA_SPECS, family_names, family_specs
 from articles.renditions import CARD_PICTURE, FIGURE_PICTURE, card_renditions, story_renditions
 from articles.seo import SOCIAL_SPECS, social_spec
@@ -16,12 +16,17 @@ from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, Sectio
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif", "uncached_pages")]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
 PICTURE_TAG = re.compile(r'{%\s*picture\s+\S+\s+"([^"]+)"')
+# Tags that draw a picture in Python (the card: articles/templatetags/reader.py) name its spec by constant.
+PICTURE_CALL = re.compile(r"\bpicture\([^,()]+(?:\([^()]*\))?[^,()]*,\s*([A-Z_]+)")
 
 
 def test_the_reader_templates_use_only_the_pictures_pages_prefetch_for():
     used = {spec for path in TEMPLATES.rglob("*.html") for spec in PICTURE_TAG.findall(path.read_text())}
+    tags = (ROOT / "articles" / "templatetags").glob("*.py")
+    used |= {getattr(renditions, name) for path in tags for name in PICTURE_CALL.findall(path.read_text())}
     assert used == {CARD_PICTURE, FIGURE_PICTURE}
 
 
