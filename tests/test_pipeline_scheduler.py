@@ -62,10 +62,18 @@ def test_a_scheduler_started_after_the_send_time_still_sends_today(settings):
     assert not newsletter_missed(datetime(2026, 12, 1, 23, 0, tzinfo=seoul))
 
 
-def test_the_scheduler_registers_every_periodic_job():
+def test_the_scheduler_registers_every_periodic_job_and_runs_the_sweeps_at_start():
+    from apscheduler.triggers.interval import IntervalTrigger
+
     scheduler = build_scheduler(Leadership(None))
     names = {job.id for job in scheduler.get_jobs()}
     assert set(jobs()) <= names and {"heartbeat", "renew lock"} <= names
+    # Before start() a job has a next_run_time only if one was given (else the trigger decides).
+    first = {job.id: getattr(job, "next_run_time", None) for job in scheduler.get_jobs()}
+    soon = datetime.now(ZoneInfo("UTC")).timestamp() + 5
+    for job in periodic_jobs():
+        starts_at_once = first[job.name] is not None and first[job.name].timestamp() < soon
+        assert starts_at_once == isinstance(job.trigger, IntervalTrigger), job.name
 
 
 def test_scheduler_once_runs_every_periodic_task_in_process():
