@@ -24,7 +24,6 @@ import redis
 from django.conf import settings
 
 from pipeline.schedule import LOCK_NAME
-
 from tests.ops_helpers import admin_connection, database_url
 from tests.queue_helpers import TEST_QUEUE_URL, clear_queue_keys
 
