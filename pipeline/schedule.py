@@ -89,7 +89,10 @@ class Leadership:
     """The Redis lock that makes one scheduler the active one (no Redis: a single process, always)."""
 
     def __init__(self, connection, ttl=LOCK_TTL):
-        self.lock = connection.lock(LOCK_NAME, timeout=ttl) if connection is not None else None
+        # thread_local=False: the lock is taken in the main thread but renewed from APScheduler's
+        # worker threads, where a thread-local token would be missing (renewal then failed every
+        # time, the lock ran out after LOCK_TTL and a standby scheduler became active beside us).
+        self.lock = connection.lock(LOCK_NAME, timeout=ttl, thread_local=False) if connection is not None else None
 
     def acquire(self, blocking=True):
         if self.lock is None:

@@ -54,6 +54,30 @@ def test_only_one_scheduler_is_active_and_another_takes_over_when_it_dies(rq_bac
     second.release()
 
 
+def test_the_lock_is_renewed_from_the_schedulers_job_threads(rq_backend):  # noqa: F811
+    import threading
+    import time
+
+    leadership, standby = Leadership(rq_backend, ttl=2), Leadership(rq_backend, ttl=2)
+    assert leadership.acquire(blocking=False)  # in the main thread, as `manage.py scheduler` does
+    errors = []
+
+    def renew():  # as the "renew lock" job does, in one of APScheduler's pool threads
+        try:
+            leadership.renew()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    for _ in range(3):
+        time.sleep(1)
+        worker = threading.Thread(target=renew)
+        worker.start()
+        worker.join()
+    assert errors == []
+    assert not standby.acquire(blocking=False)  # 3 s on, past the 2 s TTL: still ours
+    leadership.release()
+
+
 def test_a_scheduler_started_after_the_send_time_still_sends_today(settings):
     settings.NEWSLETTER_SEND_AT = "07:00"
     seoul = ZoneInfo(settings.TIME_ZONE)
