@@ -27,8 +27,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000
 RUN groupadd --system --gid 10001 newsroom \
  && useradd --system --uid 10001 --gid newsroom --home-dir /app --shell /usr/sbin/nologin newsroom \
- && mkdir -p /srv/media /srv/private_media /srv/static \
- && chown newsroom:newsroom /srv/media /srv/private_media /srv/static
+ && mkdir -p /srv/media /srv/private_media /srv/static /srv/wire \
+ && chown newsroom:newsroom /srv/media /srv/private_media /srv/static /srv/wire
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . .

@@ -7,7 +7,7 @@
    upload was before) against the queued path (checked, stored, one task queued): ms and ratio.
 2. Renditions per second made by 1 and by 2 `manage.py worker` processes (real RQ on
    BENCH_QUEUE_URL) for the same photos (12 MP): ratio 2 workers / 1 worker.
-3. Newsletter mails per second to a local SMTP sink (aiosmtpd on 127.0.0.1:8627) through the
+3. Newsletter mails per second to a local SMTP sink (aiosmtpd on 127.0.0.1:BENCH_SMTP_PORT, 8627) through the
    batch task (claims, pacing off), against plain Django send_mail calls over one connection.
 4. Wire intake items per second from a drop folder (claim, ingest, move aside) against ingest_paths
    on the same files (the batch the command runs).
@@ -30,7 +30,7 @@ _tmp = tempfile.mkdtemp(prefix="bench-pipeline-")
 os.environ["MEDIA_ROOT"] = f"{_tmp}/media"
 os.environ["PRIVATE_MEDIA_ROOT"] = f"{_tmp}/private"
 QUEUE_URL = os.environ.setdefault("BENCH_QUEUE_URL", "redis://127.0.0.1:6379/6")
-SMTP_PORT = 8627
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "8627"))  # another engineer's range: set yours
 ROOT = Path(__file__).resolve().parent.parent
 
 from _setup import setup_django  # noqa: E402  (bench/ is on sys.path when run as a script)

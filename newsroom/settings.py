@@ -572,6 +572,11 @@ LOGGING = {
             "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
         }
     },
-    "loggers": {"newsroom.cache": {"filters": ["once_per_interval"]}},
+    "loggers": {
+        "newsroom.cache": {"filters": ["once_per_interval"]},
+        # Two INFO lines per job run (about 30 a minute) drown the scheduler's log; a job that raises
+        # is still logged (ERROR), and the health page shows the scheduler's heartbeat.
+        "apscheduler": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -89,7 +89,10 @@ class Leadership:
     """The Redis lock that makes one scheduler the active one (no Redis: a single process, always)."""
 
     def __init__(self, connection, ttl=LOCK_TTL):
-        self.lock = connection.lock(LOCK_NAME, timeout=ttl) if connection is not None else None
+        # thread_local=False: the lock is taken in the main thread but renewed from APScheduler's
+        # worker threads, where a thread-local token would be missing (renewal then failed every
+        # time, the lock ran out after LOCK_TTL and a standby scheduler became active beside us).
+        self.lock = connection.lock(LOCK_NAME, timeout=ttl, thread_local=False) if connection is not None else None
 
     def acquire(self, blocking=True):
         if self.lock is None:
@@ -106,13 +109,18 @@ class Leadership:
 
 
 def build_scheduler(leadership):
-    scheduler = BlockingScheduler(timezone=ZoneInfo(settings.TIME_ZONE))
+    zone = ZoneInfo(settings.TIME_ZONE)
+    scheduler = BlockingScheduler(timezone=zone)
     for job in periodic_jobs():
+        # The sweeps (interval jobs) run once at start, then at their interval: a stack just started,
+        # or a standby that took over, beats, polls the intakes and catches up at once instead of a
+        # minute (or five) later. Daily jobs keep their time (newsletter_missed covers a late start).
+        start_now = {"next_run_time": datetime.now(zone)} if isinstance(job.trigger, IntervalTrigger) else {}
         # coalesce: a scheduler that was busy or paused runs a missed job once, not once per miss.
         scheduler.add_job(fire, job.trigger, args=[job], id=job.name, name=job.name, coalesce=True,
-                          max_instances=1, misfire_grace_time=30)
+                          max_instances=1, misfire_grace_time=30, **start_now)
     scheduler.add_job(Heartbeat.beat, "interval", seconds=HEARTBEAT_SECONDS, args=["scheduler", socket.gethostname()],
-                      id="heartbeat", next_run_time=datetime.now(ZoneInfo(settings.TIME_ZONE)))
+                      id="heartbeat", next_run_time=datetime.now(zone))
 
     def renew_or_stop():
         try:

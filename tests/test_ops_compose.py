@@ -55,6 +55,7 @@ def test_web_waits_for_a_healthy_database_and_a_finished_migration():
     services = compose()["services"]
     assert services["web"]["depends_on"]["db"] == {"condition": "service_healthy"}
     assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert services["web"]["depends_on"]["queue"] == {"condition": "service_healthy"}  # it queues tasks
     assert services["migrate"]["command"] == ["release"] and services["migrate"]["restart"] == "no"
     assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
 

@@ -2,7 +2,10 @@
 
 CI has no Docker engine, so this is the closest to `docker compose up`: a fresh database, the static
 files collected as the image build does, two `release` runs racing (the advisory lock keeps the
-migrations apart), gunicorn started by the entrypoint, and nginx rendered from our template.
+migrations apart), gunicorn started by the entrypoint, nginx rendered from our template, and the
+compose file's `worker` and `scheduler` services started by the entrypoint on a queue of their own:
+with no cron, the scheduler's jobs reach the worker, a dropped wire file becomes a story, an
+uploaded photo gets its renditions, and the pipeline health says all is well.
 """
 import http.client
 import json
@@ -17,9 +20,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 
+from pipeline.schedule import LOCK_NAME
 from tests.ops_helpers import admin_connection, database_url
+from tests.queue_helpers import TEST_QUEUE_URL, clear_queue_keys
+
+METRICS_TOKEN = secrets.token_urlsafe(24)
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
@@ -137,7 +145,16 @@ def stack(tmp_path_factory):
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
         "GUNICORN_GRACEFUL_TIMEOUT": "2",  # quick teardown
+        # The queue on a Redis database of its own, as compose's `queue` service is.
+        "TASKS_REDIS_URL": TEST_QUEUE_URL,
+        "NEWSROOM_METRICS_TOKEN": METRICS_TOKEN,
+        "WIRE_INTAKE_POLL_SECONDS": "2",
+        "WIRE_INTAKE_SETTLE_SECONDS": "1",
+        "NEWSROOM_PHOTO_AVIF": "0",  # the slow encoder is not what this test is about
     }
+    queue = redis.Redis.from_url(TEST_QUEUE_URL)
+    clear_queue_keys(queue)
+    queue.delete(LOCK_NAME)
     processes = []
     try:
         # What the Dockerfile does at build time.
@@ -160,8 +177,11 @@ def stack(tmp_path_factory):
         processes.append(nginx)
         wait_for(web_port, "/healthz")
         wait_for(nginx_port, "/healthz")
+        for service in ("worker", "scheduler"):  # compose's two background services
+            processes.append(subprocess.Popen([ENTRYPOINT, service], env=env, stdout=open(tmp / f"{service}.log", "w"),
+                                              stderr=subprocess.STDOUT, start_new_session=True))
         yield {"tmp": tmp, "web": web_port, "nginx": nginx_port, "releases": releases,
-               "release_logs": release_logs, "dbname": dbname}
+               "release_logs": release_logs, "dbname": dbname, "env": env}
     finally:
         for process in processes:
             if process.poll() is None:
@@ -174,6 +194,9 @@ def stack(tmp_path_factory):
         with admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
             conn.execute(f'DROP ROLE IF EXISTS "{dbname}_reader"')
+        clear_queue_keys(queue)
+        queue.delete(LOCK_NAME)
+        queue.close()
 
 
 def test_two_releases_at_once_both_succeed_and_the_schema_is_complete(stack):
@@ -264,3 +287,90 @@ def test_nginx_micro_caches_public_pages_but_never_for_staff_or_the_admin(stack)
     for _ in range(2):
         _, headers, _ = request(stack["nginx"], "/admin/login/", headers=https)
     assert headers["X-Micro-Cache"] != "HIT"
+
+
+# --- the background services: what `docker compose up` runs all day, with no cron on the host ---------
+
+
+def eventually(check, what, deadline=120):
+    """Poll `check()` until it returns something true (a loaded machine starts Django slowly)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"{what} did not happen within {deadline}s")
+
+
+def manage(stack, *args):
+    """`entrypoint.sh manage ...` as `docker compose exec web python manage.py ...` would run it."""
+    return subprocess.run([ENTRYPOINT, "manage", *args], env=stack["env"], capture_output=True, text=True,
+                          timeout=120)
+
+
+def query(stack, sql, params=()):
+    with psycopg.connect(database_url(stack["dbname"])) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def test_the_scheduler_reaches_the_worker_and_both_health_checks_pass(stack):
+    # The scheduler queues the heartbeat task at once when it starts; only a worker can run it.
+    eventually(lambda: query(stack, "SELECT 1 FROM pipeline_heartbeat WHERE name = 'worker'"),
+               "a worker running the scheduler's heartbeat task")
+    worker_check = manage(stack, "check_worker", "--max-age", "60")  # compose's worker health check
+    assert worker_check.returncode == 0, worker_check.stderr
+    scheduler_check = manage(stack, "check_heartbeat", "scheduler", "--max-age", "90")
+    assert scheduler_check.returncode == 0, scheduler_check.stderr
+
+
+def test_a_file_dropped_in_an_intake_folder_becomes_a_story(stack):
+    folder = stack["tmp"] / "wire-drop" / "yonhap"
+    folder.mkdir(parents=True)
+    made = manage(stack, "shell", "-c", (
+        "from articles.models import Source; from wire.models import Intake; "
+        f"Intake.objects.create(source=Source.objects.for_name('Yonhap'), kind='folder', location={str(folder)!r})"
+    ))
+    assert made.returncode == 0, made.stderr
+    item = {"uri": "urn:stack:drop:1", "version": "1", "type": "text", "versioncreated": "2026-03-02T08:00:00Z",
+            "headlines": [{"role": "main", "value": "Harbour cranes back at work"}],
+            "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>Loading resumed at dawn.</p>"}]}
+    (folder / "cranes.json").write_text(json.dumps(item))
+
+    eventually(lambda: query(stack, "SELECT 1 FROM articles_article WHERE headline = %s",
+                             ["Harbour cranes back at work"]), "the dropped story")
+    assert eventually(lambda: list((folder / ".processed").glob("*/cranes.json")), "the file moved aside")
+
+
+def test_an_uploaded_photo_gets_its_renditions_from_the_worker(stack):
+    photo = ROOT / "tests" / "fixtures" / "photos" / "iptc_only_4000x2667.jpg"
+    uploaded = manage(stack, "shell", "-c", (
+        "from django.core.files import File; from articles.photos import import_photo; "
+        f"p = import_photo(File(open({str(photo)!r}, 'rb'), name='harbour.jpg'))[0]; "
+        "print(p.pk, p.renditions.count())"
+    ))
+    assert uploaded.returncode == 0, uploaded.stderr
+    photo_id, made_in_upload = map(int, uploaded.stdout.split()[-2:])
+    assert made_in_upload == 0  # the upload only stored and checked the original
+    eventually(lambda: query(stack, "SELECT 1 FROM articles_rendition WHERE photo_id = %s AND spec = 'w320.webp'",
+                             [photo_id]), "the worker's renditions")
+
+
+def test_the_pipeline_health_is_ok_and_prometheus_sees_the_worker(stack):
+    auth = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    https = {"Host": "localhost", "X-Forwarded-Proto": "https"}
+
+    def healthy():
+        status, _, body = request(stack["nginx"], "/admin/pipeline.json", headers={**https, **auth})
+        return status == 200 and json.loads(body)
+
+    health = eventually(healthy, "an ok pipeline health")
+    assert health["queue"]["backend"] == "rq" and health["queue"]["workers"]
+    assert {"scheduler", "worker"} <= set(health["heartbeats"])
+    status, _, body = request(stack["web"], "/metrics", headers=auth)
+    assert status == 200
+    text = body.decode()
+    assert "newsroom_workers 1.0" in text and "newsroom_pipeline_degraded 0.0" in text
+    assert "django_http_requests_latency_seconds_by_view_method" in text  # gunicorn's, across processes
+    status, _, _ = request(stack["nginx"], "/metrics", headers={**https, **auth})
+    assert status == 404  # refused on the public side

@@ -102,7 +102,18 @@ def test_metrics_need_the_token_and_carry_request_and_pipeline_figures(client, s
     assert "newsroom_renditions_backlog" in text and "newsroom_pipeline_degraded" in text
 
 
-def test_the_page_says_when_it_was_generated_in_the_newsroom_zone(staff, settings):
+def test_the_page_gives_its_times_in_the_newsroom_zone(staff, settings, tmp_path):
+    from wire.ingest import IngestOptions, ingest_paths
+
+    from .ingest_helpers import ninjs, write_json
+
     settings.TIME_ZONE = "Asia/Seoul"
+    intake = Intake.objects.create(source=SourceFactory(name="Yonhap"), kind=Intake.Kind.FOLDER, location="/x")
+    ingest_paths([str(write_json(tmp_path, "a.json", ninjs(guid="urn:test:zone")))],
+                 options=IngestOptions(source_name="Yonhap"))
+    IntakeFailure.objects.create(intake=intake, item="bad.xml", reason="Not well-formed XML.")
+    enqueue(queue_tasks.always_fails, "zone")
     page = staff.get(PAGE).content.decode()
-    assert " KST ·" in page and "+00:00" not in page  # not the JSON's raw ISO stamp with microseconds
+    assert " KST ·" in page  # when the page was made
+    assert page.count(" KST") >= 4  # last item, the source's failure, the task failure too
+    assert "+00:00" not in page  # never the JSON's raw ISO stamp with microseconds

@@ -54,6 +54,30 @@ def test_only_one_scheduler_is_active_and_another_takes_over_when_it_dies(rq_bac
     second.release()
 
 
+def test_the_lock_is_renewed_from_the_schedulers_job_threads(rq_backend):  # noqa: F811
+    import threading
+    import time
+
+    leadership, standby = Leadership(rq_backend, ttl=2), Leadership(rq_backend, ttl=2)
+    assert leadership.acquire(blocking=False)  # in the main thread, as `manage.py scheduler` does
+    errors = []
+
+    def renew():  # as the "renew lock" job does, in one of APScheduler's pool threads
+        try:
+            leadership.renew()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    for _ in range(3):
+        time.sleep(1)
+        worker = threading.Thread(target=renew)
+        worker.start()
+        worker.join()
+    assert errors == []
+    assert not standby.acquire(blocking=False)  # 3 s on, past the 2 s TTL: still ours
+    leadership.release()
+
+
 def test_a_scheduler_started_after_the_send_time_still_sends_today(settings):
     settings.NEWSLETTER_SEND_AT = "07:00"
     seoul = ZoneInfo(settings.TIME_ZONE)
@@ -62,10 +86,18 @@ def test_a_scheduler_started_after_the_send_time_still_sends_today(settings):
     assert not newsletter_missed(datetime(2026, 12, 1, 23, 0, tzinfo=seoul))
 
 
-def test_the_scheduler_registers_every_periodic_job():
+def test_the_scheduler_registers_every_periodic_job_and_runs_the_sweeps_at_start():
+    from apscheduler.triggers.interval import IntervalTrigger
+
     scheduler = build_scheduler(Leadership(None))
     names = {job.id for job in scheduler.get_jobs()}
     assert set(jobs()) <= names and {"heartbeat", "renew lock"} <= names
+    # Before start() a job has a next_run_time only if one was given (else the trigger decides).
+    first = {job.id: getattr(job, "next_run_time", None) for job in scheduler.get_jobs()}
+    soon = datetime.now(ZoneInfo("UTC")).timestamp() + 5
+    for job in periodic_jobs():
+        starts_at_once = first[job.name] is not None and first[job.name].timestamp() < soon
+        assert starts_at_once == isinstance(job.trigger, IntervalTrigger), job.name
 
 
 def test_scheduler_once_runs_every_periodic_task_in_process():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Photo
 from pipeline.queue import enqueue
 from tests.factories import SourceFactory
+from tests.queue_helpers import drain, rq_backend  # noqa: F401
 from wire.intake import poll_due_intakes, poll_intake
 from wire.models import Intake, IntakeFailure
 
@@ -113,6 +114,58 @@ def test_the_same_item_delivered_twice_changes_nothing(folder_intake, settle):
     story.refresh_from_db()
     assert Article.objects.count() == 1 and story.version == version
     assert len(list((folder / ".processed" / timezone.localdate().isoformat()).iterdir())) == 2  # both kept
+
+
+def test_a_file_left_claimed_by_a_killed_worker_goes_back_and_is_ingested(folder_intake, settle, settings):
+    from wire.intake import claim
+
+    folder = Path(folder_intake.location)
+    abandoned = claim(drop(folder, "left.json", ninjs(guid="urn:test:drop:left", headline="Dam level rises")))
+    in_hand = claim(drop(folder, "busy.json", ninjs(guid="urn:test:drop:busy")))  # a live worker's
+    long_ago = time.time() - settings.TASK_TIMEOUT - 5  # no task runs that long: its worker is gone
+    os.utime(abandoned, (long_ago, long_ago))
+
+    assert poll(folder_intake) == {"imported": 1}
+
+    assert Article.objects.get().headline == "Dam level rises"
+    assert (folder / ".processed" / timezone.localdate().isoformat() / "left.json").exists()
+    assert in_hand.exists()  # a recent claim is left to the worker holding it
+
+
+def test_the_same_name_delivered_while_a_claim_is_in_hand_replaces_nothing(folder_intake, settle):
+    from wire.intake import claim
+
+    folder = Path(folder_intake.location)
+    first = claim(drop(folder, "flash.json", ninjs(guid="urn:test:drop:flash:1")))
+    second = claim(drop(folder, "flash.json", ninjs(guid="urn:test:drop:flash:2")))
+    assert first != second and first.exists() and second.exists()
+
+
+def test_a_folder_whose_files_cannot_be_moved_is_unavailable_and_backs_off(folder_intake, settle):
+    from pipeline.models import TaskFailure
+
+    folder = Path(folder_intake.location)
+    (folder / ".processing").write_text("not a folder")  # as unwritable as a folder we may not write to
+    drop(folder, "waiting.json", ninjs(guid="urn:test:drop:stuck"))
+
+    assert poll(folder_intake) == {"unavailable": 1}
+
+    folder_intake.refresh_from_db()
+    assert folder_intake.consecutive_failures == 1 and "cannot be moved" in folder_intake.last_error
+    assert folder_intake.next_poll_at > timezone.now()  # backed off, not polled again every tick
+    assert (folder / "waiting.json").exists() and not TaskFailure.objects.exists()
+
+
+def test_with_the_real_queue_a_dropped_file_becomes_a_story(folder_intake, settle, rq_backend):  # noqa: F811
+    folder = Path(folder_intake.location)
+    drop(folder, "queued.json", ninjs(guid="urn:test:drop:rq", headline="Night trains return"))
+
+    enqueue(poll_due_intakes)  # what the scheduler queues; a worker runs it and the poll it queues
+    assert not Article.objects.exists()
+    drain(rq_backend)
+
+    assert Article.objects.get().headline == "Night trains return"
+    assert (folder / ".processed" / timezone.localdate().isoformat() / "queued.json").exists()
 
 
 def test_a_missing_folder_backs_off(folder_intake):

@@ -2,10 +2,14 @@
 
 Drop folder: a wire file is picked up once it has not changed for WIRE_INTAKE_SETTLE_SECONDS (and
 does not carry an upload tool's temporary suffix), so files still being written are left alone. It
-is claimed by an atomic rename into `.processing/` (two workers never take the same file), ingested
+is claimed by an atomic rename into `.processing/` under a name of its own (two workers never take
+the same file, and a second delivery under the same name never replaces one in hand), ingested
 with ingest_item() like any other batch (pictures read from the drop folder, never outside it),
 then moved to `.processed/<date>/`; a file with any item that failed goes to `.quarantine/` with a
-`<name>.reason.txt` beside it instead. Hidden folders are ours and never scanned.
+`<name>.reason.txt` beside it instead. Hidden folders are ours and never scanned. A claim older
+than TASK_TIMEOUT was left by a worker that died (RQ stops any task by then): the next poll puts
+the file back, and ingesting it again is harmless. A folder whose files cannot be moved (its
+permissions) counts as unavailable, like a missing one.
 
 Feed: a GET with If-None-Match / If-Modified-Since; 304 costs nothing. The body is one ninjs list or
 NewsML-G2 newsMessage. On errors the next poll backs off (interval × 2^failures, at most an hour).
@@ -14,6 +18,9 @@ The same file or item delivered twice changes nothing: ingest_item() finds the G
 """
 
 import logging
+import os
+import secrets
+import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -34,6 +41,7 @@ from .models import Intake, IntakeFailure
 logger = logging.getLogger("wire.intake")
 
 PROCESSING, PROCESSED, QUARANTINE = ".processing", ".processed", ".quarantine"
+CLAIM_MARK = "~"  # a claimed file is .processing/<token>~<delivered name>
 TEMPORARY_SUFFIXES = {".part", ".partial", ".tmp", ".filepart", ".crdownload"}
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -129,31 +137,68 @@ def settled_files(folder, now=None):
 
 
 def claim(path):
-    """Move `path` into .processing/ (atomic: one worker wins); None if another worker took it."""
-    target = path.parent / PROCESSING / path.name
+    """Move `path` into .processing/ (atomic: one worker wins); None if another worker took it.
+
+    The claimed name is unique, so the rename never replaces a file another worker holds; its
+    modification time becomes the claim's time (see return_abandoned).
+    """
+    target = path.parent / PROCESSING / f"{secrets.token_hex(4)}{CLAIM_MARK}{path.name}"
     target.parent.mkdir(exist_ok=True)
     try:
         path.rename(target)
     except FileNotFoundError:
         return None
+    now = time.time()
+    os.utime(target, (now, now))
     return target
 
 
-def move_aside(path, folder, *, reason=""):
+def delivered_name(claimed):
+    return claimed.name.split(CLAIM_MARK, 1)[-1]
+
+
+def free_path(directory, name):
+    """`directory/name`, or `stem.2.suffix`, `stem.3.suffix`... if taken: the same name twice keeps both."""
+    path, stem, suffix = directory / name, Path(name).stem, Path(name).suffix
+    n = 1
+    while path.exists():
+        n += 1
+        path = directory / f"{stem}.{n}{suffix}"
+    return path
+
+
+def move_aside(claimed, folder, *, reason=""):
     """Processed files to .processed/<date>/, failed ones to .quarantine/ with their reason beside them."""
     if reason:
         target_dir = folder / QUARANTINE
     else:
         target_dir = folder / PROCESSED / timezone.localdate().isoformat()
     target_dir.mkdir(parents=True, exist_ok=True)
-    target, n = target_dir / path.name, 1
-    while target.exists():  # the same name delivered again: keep both
-        n += 1
-        target = target_dir / f"{path.stem}.{n}{path.suffix}"
-    path.rename(target)
+    target = free_path(target_dir, delivered_name(claimed))
+    claimed.rename(target)
     if reason:
         target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
     return target
+
+
+def return_abandoned(folder, now=None):
+    """Put back files claimed longer ago than a task may run: their worker died (killed, or its
+    machine lost) before moving them aside. Returns how many went back."""
+    processing = folder / PROCESSING
+    if not processing.is_dir():
+        return 0
+    cutoff = (now or time.time()) - settings.TASK_TIMEOUT
+    returned = 0
+    for claimed in sorted(processing.iterdir()):
+        try:
+            if not claimed.is_file() or claimed.stat().st_mtime >= cutoff:
+                continue
+            claimed.rename(free_path(folder, delivered_name(claimed)))
+        except FileNotFoundError:  # another poll put it back a moment ago
+            continue
+        logger.warning("wire intake: %s was claimed by a worker that never finished; put back", claimed.name)
+        returned += 1
+    return returned
 
 
 def poll_folder(intake):
@@ -161,8 +206,16 @@ def poll_folder(intake):
     if not folder.is_dir():
         raise IntakeUnavailable(f"The drop folder {folder} does not exist or is not a folder.")
     counts = {}
-    for path in settled_files(folder):
-        claimed = claim(path)
+    try:
+        return_abandoned(folder)
+        paths = settled_files(folder)
+    except OSError as error:
+        raise IntakeUnavailable(f"The drop folder {folder} cannot be read: {error.strerror or error}.") from error
+    for path in paths:
+        try:
+            claimed = claim(path)
+        except OSError as error:
+            raise unmovable(folder, error) from error
         if claimed is None:
             continue
         results = ingest_file(intake, claimed, folder)
@@ -170,20 +223,30 @@ def poll_folder(intake):
         for result in failures:
             record_failure(intake, result.guid or path.name, result.error)
         reason = "\n".join(f"{r.guid or path.name}: {r.error}" for r in failures)
-        move_aside(claimed, folder, reason=reason)
+        try:
+            move_aside(claimed, folder, reason=reason)
+        except OSError as error:  # ingested; the claim is put back later and found unchanged
+            raise unmovable(folder, error) from error
         for status, n in count(results).items():
             counts[status] = counts.get(status, 0) + n
     return counts
 
 
+def unmovable(folder, error):
+    return IntakeUnavailable(
+        f"Files in the drop folder {folder} cannot be moved ({error.strerror or error}): the workers need "
+        "write access to it to claim files and move them aside."
+    )
+
+
 def ingest_file(intake, path, folder):
     """Ingest one claimed file; its pictures are looked up in the drop folder it was delivered to."""
     try:
-        entries = parse_bytes(read_wire_file(path), filename=path.name,
+        entries = parse_bytes(read_wire_file(path), filename=delivered_name(path),
                               resolver=FolderResolver(folder, confine_to=folder))
     except IngestError as error:
         entries = error
-    return ingest_parsed([(path.name, entries)], options=options_for(intake))
+    return ingest_parsed([(delivered_name(path), entries)], options=options_for(intake))
 
 
 # --- HTTP feed --------------------------------------------------------------------------------------
