@@ -142,8 +142,19 @@ def test_s3_without_a_bucket_and_unknown_storage_are_refused():
     assert "NEWSROOM_STORAGE must be 'filesystem' or 's3'" in result.stderr
 
 
-def test_env_example_lists_every_variable_the_settings_read():
+def variables_the_settings_read():
     source = (ROOT / "newsroom" / "settings.py").read_text()
-    read = set(re.findall(r'(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*"([A-Z][A-Z0-9_]*)"', source))
+    return set(re.findall(r'(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*"([A-Z][A-Z0-9_]*)"', source))
+
+
+def test_env_example_lists_every_variable_the_settings_read():
     listed = set(env_example()) | set(re.findall(r"^# ([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
-    assert read - listed == set(), "add these to .env.example (and docs/deploying.md)"
+    assert variables_the_settings_read() - listed == set(), "add these to .env.example (and docs/deploying.md)"
+
+
+def test_deploying_md_documents_every_variable_the_settings_read():
+    guide = (ROOT / "docs" / "deploying.md").read_text()
+    table = guide[guide.index("## Environment variables"):]
+    table = table[:table.index("\n## ", 1)]
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", table))
+    assert variables_the_settings_read() - documented == set(), "add a row to docs/deploying.md's table"
