@@ -20,16 +20,15 @@ from django.utils import timezone
 
 from frontpage.models import HOME_SLOTS, FrontLayout, FrontSlot
 
-from .models import Article
+from .models import PUBLISHED_SQL, Article
 
 STORIES_PER_SECTION = 4
 
-SECTION_LATEST_SQL = """
+SECTION_LATEST_SQL = f"""
 SELECT latest.id FROM articles_section s
 CROSS JOIN LATERAL (
     SELECT a.id FROM articles_article a
-    WHERE a.section_id = s.id AND a.id <> ALL(%(shown)s) AND a.status = 'published' AND a.published_at <= %(now)s
-      AND (a.embargo_until IS NULL OR a.embargo_until <= %(now)s)
+    WHERE a.section_id = s.id AND a.id <> ALL(%(shown)s) AND {PUBLISHED_SQL}
     ORDER BY a.published_at DESC, a.id DESC LIMIT %(per_section)s
 ) latest
 """

@@ -120,6 +120,14 @@ def card_photos(renditions=None):
     return models.Prefetch("captions", queryset=captions)
 
 
+# published(now) for the raw SQL of the LATERAL-join queries (articles/related.py, front_page.py):
+# the story table aliased `a`, the moment passed as %(now)s. Keep the two in step.
+PUBLISHED_SQL = (
+    "a.status = 'published' AND a.published_at <= %(now)s "
+    "AND (a.embargo_until IS NULL OR a.embargo_until <= %(now)s)"
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, due, and past any embargo. Every public surface uses this."""

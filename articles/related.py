@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import Article
+from .models import PUBLISHED_SQL, Article
 
 RELATED_WINDOW = 200
 # Candidates looked up in the story table: the best by shared tags, newest (highest id) first among
@@ -23,10 +23,6 @@ RELATED_WINDOW = 200
 RELATED_POOL = 40
 LINK_FIELDS = ("headline", "slug", "published_at", "created_at")
 
-PUBLISHED_SQL = (
-    "a.status = 'published' AND a.published_at <= %(now)s "
-    "AND (a.embargo_until IS NULL OR a.embargo_until <= %(now)s)"
-)
 STORY_LINKS_SQL = f"""
 WITH candidates AS MATERIALIZED (
     SELECT ti.object_id AS id, count(*) AS shared

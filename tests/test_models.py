@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, Caption
+from articles.models import PUBLISHED_SQL, Article, Caption
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, SectionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,22 @@ def test_embargoed_story_is_not_published_before_embargo_lifts():
     story = ArticleFactory(embargo_until=timezone.now() + timedelta(hours=1))
     assert story not in Article.objects.published()
     assert story in Article.objects.published(now=timezone.now() + timedelta(hours=2))
+
+
+def test_the_raw_sql_copy_of_published_admits_the_same_stories():
+    now = timezone.now()
+    ArticleFactory(draft=True)
+    ArticleFactory(status=Article.Status.READY, published_at=None)
+    ArticleFactory(scheduled=True)
+    ArticleFactory(killed=True)
+    ArticleFactory(embargo_until=now + timedelta(hours=1))
+    live = {ArticleFactory().pk, ArticleFactory(embargo_until=now - timedelta(minutes=1)).pk}
+    for moment in (now, now + timedelta(days=2)):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT a.id FROM articles_article a WHERE {PUBLISHED_SQL}", {"now": moment})
+            raw = {row[0] for row in cursor.fetchall()}
+        assert raw == set(Article.objects.published(moment).values_list("pk", flat=True))
+    assert raw > live
 
 
 def test_clean_refuses_publishing_before_embargo():
