@@ -36,6 +36,8 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from _setup import corpus_database, server_env  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
@@ -53,48 +55,16 @@ RATIOS = {}  # name -> (ratio, target or None), for the summary at the end
 SCALING = {}  # page -> cost at --large / cost at --stories (target: at most 1.2)
 
 
-def server_url(db):
-    return DATABASE_URL.rsplit("/", 1)[0] + f"/{db}"
-
-
 def django_env(db, **extra):
-    return {
-        **os.environ,
-        "DATABASE_URL": server_url(db),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "REDIS_URL": "",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "PRIVATE_MEDIA_ROOT": str(WORK / "private_media"),
-        "NEWSROOM_SITE_URL": "http://127.0.0.1",
-        "TASKS_BACKEND": "immediate",
-        # Every bench request comes from one address: the per-address search limit (30/m) would
-        # answer 429 to the 100k search step, which measures search, not the limiter.
-        "NEWSROOM_SEARCH_RATE": "1000000/m",
-        **extra,
-    }
-
-
-def psql(sql, db="postgres"):
-    return subprocess.run(["psql", server_url(db), "-tAc", sql], capture_output=True, text=True, check=True).stdout
+    return server_env(db, WORK, **extra)
 
 
 def ensure_corpus(stories, rebuild=False):
     db = f"{DATABASE_NAME}_bench_{stories}"
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() == "1"
-    if exists and rebuild:
-        psql(f'DROP DATABASE "{db}"')
-        exists = False
     env = django_env(db)
-    if not exists:
+    if corpus_database(db, rebuild):
         print(f"building the corpus of {stories:,} stories in {db} (once) ...", file=sys.stderr, flush=True)
         started = time.monotonic()
-        psql(f'CREATE DATABASE "{db}"')
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PY, "bench/corpus.py", "build", "--stories", str(stories)], cwd=ROOT, env=env, check=True)
         print(f"  built in {time.monotonic() - started:.0f} s", file=sys.stderr)

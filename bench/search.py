@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from _setup import corpus_database, server_env  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WORK = Path("/tmp/newsroom_search_bench")
@@ -39,49 +41,20 @@ KOREAN_WORDS = ["평양", "예산", "부산항", "대책"]
 ADMIN = {"default list": {}, "search": {"q": "harbour budget"}, "status filter": {"state": "live"}}
 
 
-def server_url(db):
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
-    return base.rsplit("/", 1)[0] + f"/{db}"
-
-
 def bench_env(db):
-    return {
-        **os.environ,
-        "DATABASE_URL": server_url(db),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "REDIS_URL": "",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "PRIVATE_MEDIA_ROOT": str(WORK / "private_media"),
-        "TASKS_BACKEND": "immediate",
-        "NEWSROOM_PAGE_CACHE_SECONDS": "0",
-        "NEWSROOM_SEARCH_CACHE_SECONDS": "0",
-    }
-
-
-def psql(sql):
-    return subprocess.run(["psql", server_url("postgres"), "-tAc", sql], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return server_env(db, WORK, NEWSROOM_PAGE_CACHE_SECONDS="0", NEWSROOM_SEARCH_CACHE_SECONDS="0")
 
 
 def ensure_corpus(stories, rebuild):
     db = f"newsroom_search_bench_{stories}"
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
-    if exists and rebuild:
-        psql(f'DROP DATABASE "{db}"')
-        exists = False
     env = bench_env(db)
-    if not exists:
+    created = corpus_database(db, rebuild)
+    if created:
         print(f"building {stories:,} stories in {db} (once) ...", file=sys.stderr, flush=True)
-        psql(f'CREATE DATABASE "{db}"')
     started = time.monotonic()
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     migrated = time.monotonic() - started
-    if not exists:
+    if created:
         subprocess.run([PY, "bench/corpus.py", "build", "--stories", str(stories)], cwd=ROOT, env=env, check=True)
     return db, migrated
 
