@@ -5,20 +5,14 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests.axe import assert_accessible
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, signed_in_page
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def signed_in(browser, base_url, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("#content form [type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    return signed_in_page(browser, base_url, username, viewport={"width": 1280, "height": 900})
 
 
 def desk_users():

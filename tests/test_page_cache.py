@@ -6,10 +6,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from articles.preview import share_url
-from articles.publishing import append_note
+from articles.publishing import append_note, mark_updated
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,16 @@ def test_a_saved_story_is_purged_from_the_cdn_by_its_surrogate_keys(
     assert headers["Fastly-Key"] == "token-abc"
     keys = set(headers["Surrogate-Key"].split())
     assert {f"story-{story.pk}", f"section-{story.section_id}", f"tag-{story.tags.get().pk}", "home", "feeds"} <= keys
+
+
+def test_a_fresh_updated_time_purges_the_story_from_the_cdn(fastly_on_localhost, django_capture_on_commit_callbacks):
+    """mark_updated() once wrote through QuerySet.update(), which sends no signal: no purge."""
+    story = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_updated(story, timezone.now())
+    assert fastly_on_localhost, "no purge was sent"
+    path, headers = fastly_on_localhost[-1]
+    assert {f"story-{story.pk}", "home", "feeds"} <= set(headers["Surrogate-Key"].split())
 
 
 def test_a_section_change_purges_the_whole_site(fastly_on_localhost, django_capture_on_commit_callbacks):

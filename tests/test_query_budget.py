@@ -1,6 +1,7 @@
 """Query budgets of reader pages: constant whatever the number of tags, authors, photos and stories.
 
-The one file for page budgets (feeds, sitemaps and search pin theirs beside their other tests)."""
+The one file for reader page budgets (feeds, sitemaps and search pin theirs beside their other
+tests; the content API's are in test_api_queries.py)."""
 import pytest
 
 from tests.factories import (
