@@ -35,10 +35,11 @@ echo "docker-compose.yml is valid"
 
 echo "ci_ops_smoke: the image's build steps (runtime dependencies only, collectstatic, check --deploy)"
 # As the Dockerfile does: a fresh virtualenv with pyproject.toml's runtime dependencies (no dev
-# extras), so app code that imports a dev-only package fails here rather than in production.
-cp pyproject.toml README.md "$build/"
+# extras) at the versions constraints.txt pins, so app code that imports a dev-only package fails
+# here rather than in production.
+cp pyproject.toml README.md constraints.txt "$build/"
 python3 -m venv "$build/venv"
-"$build/venv/bin/pip" install --quiet --disable-pip-version-check "$build"
+"$build/venv/bin/pip" install --quiet --disable-pip-version-check "$build" -c "$build/constraints.txt"
 SECRET_KEY=collectstatic-only-not-secret DEBUG=0 STATIC_ROOT="$build/static" \
   "$build/venv/bin/python" manage.py collectstatic --noinput -v0
 SECRET_KEY="ci-$(random_hex 48)" DEBUG=0 ALLOWED_HOSTS=news.example.com \
