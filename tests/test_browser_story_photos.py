@@ -126,6 +126,9 @@ def test_a_photo_put_in_the_body_reaches_the_public_page_and_the_feed(live_serve
         page.wait_for_selector(".photo-card-choose")
         page.fill(".photo-chooser-search input[name=q]", "container ship")
         page.click(".photo-chooser-search button[type=submit]")
+        # The search answers by fetch(): the unfiltered grid already holds this card, so wait for the
+        # results to replace it (or time out, if the search narrows nothing).
+        page.wait_for_function("() => document.querySelectorAll('.photo-card-choose').length < 2")
         page.wait_for_selector(f".photo-card-choose[data-photo-id='{library_photo.pk}']")
         screenshot(page, "chooser")
         assert page.locator(".photo-card-choose").count() == 1
