@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .middleware import mark_signed_in
+        from .totp import accept_codes_when_the_cache_cannot_answer
+
+        accept_codes_when_the_cache_cannot_answer()
 
         def start_session_clock(sender, request, user, **kwargs):
             if request is not None and hasattr(request, "session"):

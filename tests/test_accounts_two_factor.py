@@ -40,6 +40,17 @@ def test_the_authenticator_code_completes_the_admin_sign_in(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_an_authenticator_code_signs_in_once(client):
+    secret = with_totp(desk_user("Editor"))
+    code = current_code(secret)
+    sign_in(client, "editor")
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    client.logout()
+    sign_in(client, "editor")
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200  # refused: replayed
+    assert client.get("/admin/").status_code == 302
+
+
 def test_a_recovery_code_signs_in_once(client):
     user = desk_user("Editor")
     with_totp(user)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from newsroom.logs import OncePerInterval
 from newsroom.settings import cache_settings
 from tests.factories import ArticleFactory
+from tests.test_accounts_two_factor import current_code, with_totp
+from tests.workflow_helpers import desk_user
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,16 @@ def test_staff_sign_in_works_and_the_session_holds_while_redis_is_down(client, r
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200  # the session was stored without the cache
     assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_an_editor_signs_in_with_an_authenticator_code_while_redis_is_down(client, redis_down, settings):
+    # In production Editors and Admins must use a second factor: an outage must not lock them out.
+    settings.NEWSROOM_2FA_REQUIRED_ROLES = ["Editor", "Admin"]
+    secret = with_totp(desk_user("Editor"))
+    client.post("/accounts/login/?next=/admin/", {"login": "editor", "password": "correct-horse-battery"})
+    response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_readyz_says_degraded_but_keeps_the_replica_in_service(client, redis_down):
