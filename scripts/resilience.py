@@ -14,7 +14,8 @@ read beacon and the admin login page:
 4. smtp        SMTP is down: sign-ups answer 302 and their mails wait in the outbox; the SMTP server
                comes back, `send_signup_mails --now` runs, and every mail arrives.
 
-Exit status 0 only if every phase met its condition. Options shorten the phases for development.
+Exit status 0 only if every phase met its condition. Options shorten the phases for development and move
+the ports (`--port-base`, for several runs on one machine).
 """
 
 import argparse
@@ -36,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-PORTS = {"web": 8301, "smtp": 8302, "redis": 6383, "postgres": 5443}
+PORTS = {"web": 8301, "smtp": 8302, "redis": 6383, "postgres": 5443}  # --port-base N moves them to N..N+3
 GUNICORN_WORKERS = 2
 RESTART_GRACE = 2.0  # seconds after PostgreSQL accepts connections in which errors still count as the window
 
@@ -544,7 +545,14 @@ def main():
     parser.add_argument("--steady", type=float, default=60, help="seconds of steady load (60)")
     parser.add_argument("--outage", type=float, default=25, help="seconds of each outage phase (25)")
     parser.add_argument("--signups", type=int, default=20, help="sign-ups while SMTP is down (20)")
-    sys.exit(Suite(parser.parse_args()).run())
+    parser.add_argument(
+        "--port-base", type=int, help="use ports N (web), N+1 (SMTP), N+2 (Redis), N+3 (PostgreSQL) instead of "
+        + ", ".join(f"{port} ({name})" for name, port in PORTS.items()),
+    )
+    args = parser.parse_args()
+    if args.port_base:  # several people (or CI jobs) on one machine each run the suite on their own ports
+        PORTS.update({name: args.port_base + n for n, name in enumerate(("web", "smtp", "redis", "postgres"))})
+    sys.exit(Suite(args).run())
 
 
 if __name__ == "__main__":
