@@ -47,6 +47,7 @@ bench: install
 
 # Resilience suite (scripts/resilience.py): gunicorn under 50 clients with its own PostgreSQL, Redis and
 # SMTP server on 127.0.0.1, each failing mid-load; prints requests, errors, p50/p99. About 3 minutes.
+# Its own ports: RESILIENCE_ARGS="--port-base 8120" (8120..8123), so two runs on one machine do not collide.
 resilience: install
 	$(PY) scripts/resilience.py $(RESILIENCE_ARGS)
 
