@@ -2,24 +2,28 @@
 
 Editors and admins (who may publish) see the whole desk; photo editors the stories on their way
 out (ready, scheduled, embargoed, published) to put pictures on; reporters and anyone else
-only their own stories. Each panel is one query: its first rows and, by a window count, how
+only their own stories. Whoever may change photos (editors, photo editors, admins) also sees the
+photos whose licence ends soon, so a live story's picture can be replaced before it disappears. Each panel is one query: its first rows and, by a window count, how
 many there are in all.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from articles.models import Article, ArticleNote, StatusChange
+from articles.models import Article, ArticleNote, Caption, Photo, StatusChange
 from articles.permissions import ANY_CAPTION_PERMISSION, can_publish, editable_stories
 from wire.models import PendingUpdate
 
 Status = Article.Status
 PANEL_ROWS = 8
 INGEST_PERMISSION = "articles.add_article"  # who may ingest wire copy (wire/admin.py)
+PHOTO_PERMISSION = "articles.change_photo"  # who may fix a photo's rights or replace it
 
 
 @dataclass
@@ -107,6 +111,8 @@ def dashboard_for(user, now=None):
             empty="Nothing published yet.",
         )
     )
+    if user.has_perm(PHOTO_PERMISSION):
+        panels.append(_expiring_photos(now))
     if scope != "photos":
         panels.append(_corrections(user, scope))
     return Dashboard(scope=scope, panels=panels)
@@ -178,3 +184,20 @@ def _corrections(user, scope):
     rows = [Row(n.article.headline, story_url(n.article_id), n.created_at, "corrected", detail=n.text[:120])
             for n in found]
     return Panel("corrections", "Recent corrections", rows, total, "", "No corrections.")
+
+
+def _expiring_photos(now):
+    """Photos whose licence ends within NEWSROOM_PHOTO_EXPIRING_DAYS, soonest first; those a live story
+    shows are marked, since readers lose the picture at that moment (articles/rights.py)."""
+    days = settings.NEWSROOM_PHOTO_EXPIRING_DAYS
+    live = Caption.objects.filter(photo=OuterRef("pk"), article__in=Article.objects.published(now))
+    expiring = Photo.objects.expiring(timedelta(days=days), now).annotate(on_live_story=Exists(live))
+    photos, total = first_rows(expiring, ["expires_at", "pk"])
+    rows = [
+        Row(str(p), reverse("admin:articles_photo_change", args=[p.pk]), p.expires_at, "licence ends",
+            detail=p.credit, badges=["on a live story"] if p.on_live_story else [])
+        for p in photos
+    ]
+    more = f"{reverse('admin:articles_photo_changelist')}?licence=expiring"
+    return Panel("photos-expiring", f"Photo licences ending in the next {days} days", rows, total, more,
+                 "No photo licence ends soon.")

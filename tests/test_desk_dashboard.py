@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleNote, StatusChange
 from desk.dashboard import PANEL_ROWS, dashboard_for
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, UserFactory
 from tests.workflow_helpers import count_queries, desk_user
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +86,51 @@ def test_a_story_returned_to_its_reporter_is_marked(reporter):
 def test_a_photo_editor_sees_stories_on_their_way_out_not_drafts_or_wire(reporter):
     a_desk_day(reporter)
     desk = panels(desk_user("Photo editor"))
-    assert set(desk) == {"ready", "scheduled", "embargoed", "published"}
+    assert set(desk) == {"ready", "scheduled", "embargoed", "published", "photos-expiring"}
     assert desk["ready"].count == 3
+
+
+def expiring_photos(now):
+    """A live story's photo ending tomorrow, a library photo ending in three days, and three that must
+    not be listed: one ending after the window, one already expired, one with no licence end."""
+    live_story = ArticleFactory(headline="Live with a picture")
+    on_live = PhotoFactory(headline="Ferry at dusk", credit="AFP-Yonhap", expires_at=now + timedelta(days=1))
+    CaptionFactory(article=live_story, photo=on_live)
+    draft = ArticleFactory(headline="Draft with a picture", draft=True)
+    in_library = PhotoFactory(headline="Harbour cranes", expires_at=now + timedelta(days=3))
+    CaptionFactory(article=draft, photo=in_library)
+    PhotoFactory(headline="Later licence", expires_at=now + timedelta(days=30))
+    PhotoFactory(headline="Already expired", expires_at=now - timedelta(hours=1))
+    PhotoFactory(headline="No licence end")
+    return on_live, in_library
+
+
+@pytest.mark.parametrize("role", ["Editor", "Photo editor"])
+def test_photos_whose_licence_ends_soon_are_listed_soonest_first_live_ones_marked(role, settings):
+    settings.NEWSROOM_PHOTO_EXPIRING_DAYS = 7
+    on_live, in_library = expiring_photos(timezone.now())
+    panel = panels(desk_user(role, username=f"desk-{role}"))["photos-expiring"]
+    assert headlines(panel) == ["Ferry at dusk", "Harbour cranes"] and panel.count == 2
+    assert [row.badges for row in panel.rows] == [["on a live story"], []]
+    assert panel.rows[0].when == on_live.expires_at and panel.rows[0].when_label == "licence ends"
+    assert panel.rows[0].url == reverse("admin:articles_photo_change", args=[on_live.pk])
+    assert panel.rows[0].detail == "AFP-Yonhap"
+    assert panel.more_url == reverse("admin:articles_photo_changelist") + "?licence=expiring"
+    assert panel.title == "Photo licences ending in the next 7 days"
+
+
+def test_reporters_do_not_get_the_expiring_photos_panel(reporter):
+    expiring_photos(timezone.now())
+    assert "photos-expiring" not in panels(reporter)
+
+
+def test_the_admin_home_shows_the_expiring_photos_to_the_photo_desk(client):
+    on_live, _ = expiring_photos(timezone.now())
+    client.force_login(desk_user("Photo editor", username="photo-desk"))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'id="desk-photos-expiring"' in html
+    assert f'href="{reverse("admin:articles_photo_change", args=[on_live.pk])}" class="desk-story">Ferry at dusk' in html
+    assert '<span class="desk-badge is-warning">on a live story</span>' in html
 
 
 def test_pending_agency_updates_are_listed_with_a_review_link(editor):
@@ -143,8 +186,21 @@ def test_the_story_list_filters_every_status_including_scheduled_and_embargoed(c
 def test_the_dashboard_query_count_does_not_grow_with_the_stories(client, editor, reporter):
     client.force_login(editor)
     a_desk_day(reporter)
+    expiring_photos(timezone.now())
     few = count_queries(client, reverse("admin:index"))
     a_desk_day(reporter, n=12)
+    for _ in range(PANEL_ROWS + 2):
+        expiring_photos(timezone.now())
+    many = count_queries(client, reverse("admin:index"))
+    assert many == few <= DASHBOARD_BUDGET
+
+
+def test_the_photo_desks_dashboard_query_count_does_not_grow_with_the_photos(client):
+    client.force_login(desk_user("Photo editor", username="photo-desk"))
+    expiring_photos(timezone.now())
+    few = count_queries(client, reverse("admin:index"))
+    for _ in range(PANEL_ROWS + 2):
+        expiring_photos(timezone.now())
     many = count_queries(client, reverse("admin:index"))
     assert many == few <= DASHBOARD_BUDGET
 
