@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from frontpage.layouts import SlotChoice
-from tests.api_helpers import leak_stories
+from tests.api_helpers import leak_stories, make_key
 from tests.factories import ArticleFactory, SectionFactory
 from tests.front_helpers import publish_front
 
@@ -46,6 +46,19 @@ def test_a_pinned_story_readers_may_not_see_is_never_in_the_front(client):
     for story in stories.values():
         assert story.headline not in body
     assert front(client)["home"][0]["story"]["id"] == live.pk
+
+
+@pytest.mark.parametrize("scopes", [("content",), ("content", "embargo")])
+def test_no_key_sees_a_hidden_story_in_the_front_not_even_an_embargo_key(client, scopes):
+    """Embargo access is for the story endpoints; the front is what readers see now, whoever asks."""
+    stories = leak_stories()
+    publish_front(*[SlotChoice(story, position=i + 1) for i, story in enumerate(stories.values())])
+    ArticleFactory(headline="Live story")
+    _key, raw = make_key(*scopes)
+    response = client.get("/api/v1/front", HTTP_X_API_KEY=raw)
+    assert response.status_code == 200
+    for story in stories.values():
+        assert story.headline not in response.content.decode()
 
 
 def test_the_front_query_count_does_not_grow_with_pins(client, django_assert_max_num_queries):

@@ -26,7 +26,16 @@ def surfaces(story):
         "atom": reverse("reader:feed-latest-atom"),
         "section rss": reverse("reader:feed-section-rss", args=[story.section.slug]),
         "sitemap images": reverse("reader:sitemap-section", args=["articles"]),
+        "api story": f"/api/v1/stories/{story.pk}",
+        "api list": "/api/v1/stories",
+        "api ninjs": f"/api/v1/stories/{story.pk}.ninjs",
+        "api photos": "/api/v1/photos",
+        "api front": "/api/v1/front",
     }
+
+
+# Surfaces that list photos or sitemaps' entries, not the story's text.
+NO_HEADLINE = {"sitemap images", "api photos"}
 
 
 def json_ld(html):
@@ -46,6 +55,9 @@ def live_story_with_expiring_photo():
         CaptionFactory(article=story, photo=photo, caption="The harbour at dawn.")
         inline = PhotoFactory()  # no licence end: stays
         CaptionFactory(article=story, photo=inline, role="inline", position=1)
+        # The expiring photo is also placed inside the body (a <figure data-photo> reference).
+        story.body += f'<figure data-photo="{photo.pk}"></figure><p>More from the harbour.</p>'
+        story.save()
     return story, photo, inline
 
 
@@ -64,7 +76,7 @@ def test_expired_photo_leaves_page_lists_feeds_sitemap_and_json_ld_at_its_time(c
         assert response.status_code == 200, name
         body = response.content.decode()
         assert marker not in body, f"{name} still shows the expired photo"
-        assert "Harbour plan approved" in body or name == "sitemap images"
+        assert "Harbour plan approved" in body or name in NO_HEADLINE, name
     page = after["page"].content.decode()
     assert "The harbour at dawn." not in page
     assert images.rendition_prefix(inline) in page  # the unexpired inline photo stays
@@ -99,3 +111,18 @@ def test_photo_editor_shortening_a_licence_drops_cached_responses_at_once(client
         photo.expires_at = NOON - timedelta(seconds=1)
         photo.save()
         assert images.rendition_prefix(photo) not in client.get(url).content.decode()
+
+
+def test_the_newsletter_never_carries_a_photo(live_story_with_expiring_photo):
+    """The edition mail lists headlines and summaries only, so no licence can run out inside it."""
+    from newsletter.models import Edition, Subscriber
+    from newsletter.sending import build_message, edition_articles
+
+    story, photo, inline = live_story_with_expiring_photo
+    with time_machine.travel(EXPIRY - timedelta(seconds=5), tick=False):
+        edition = Edition.objects.create(key="2026-03-02", subject="Top stories", article_ids=[story.pk])
+        subscriber = Subscriber.objects.create(email="reader@example.com", confirmed_at=NOON)
+        message = build_message(edition, edition_articles(edition), subscriber)
+    mail = message.body + "".join(str(content) for content, _type in message.alternatives)
+    assert "Harbour plan approved" in mail
+    assert images.rendition_prefix(photo) not in mail and images.rendition_prefix(inline) not in mail
