@@ -2,9 +2,9 @@
 
 Editors and admins (who may publish) see the whole desk; photo editors the stories on their way
 out (ready, scheduled, embargoed, published) to put pictures on; reporters and anyone else
-only their own stories. Whoever may change photos (editors, photo editors, admins) also sees the
-photos whose licence ends soon, so a live story's picture can be replaced before it disappears. Each panel is one query: its first rows and, by a window count, how
-many there are in all.
+only their own stories. Whoever may change photos (editors, photo editors, admins) also sees
+the photos whose licence ends soon, so a live story's picture can be replaced before it goes.
+Each panel is one query: its first rows and, by a window count, how many there are in all.
 """
 
 from dataclasses import dataclass, field

@@ -129,7 +129,8 @@ def test_the_admin_home_shows_the_expiring_photos_to_the_photo_desk(client):
     client.force_login(desk_user("Photo editor", username="photo-desk"))
     html = client.get(reverse("admin:index")).content.decode()
     assert 'id="desk-photos-expiring"' in html
-    assert f'href="{reverse("admin:articles_photo_change", args=[on_live.pk])}" class="desk-story">Ferry at dusk' in html
+    link = reverse("admin:articles_photo_change", args=[on_live.pk])
+    assert f'href="{link}" class="desk-story">Ferry at dusk' in html
     assert '<span class="desk-badge is-warning">on a live story</span>' in html
 
 
