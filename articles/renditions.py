@@ -24,6 +24,7 @@ from .images import (
     get_rendition,
 )
 from .models import Article, Photo, Rendition
+from .withdrawal import withdraw_photo
 
 # The photo's renditions are complete once this spec exists: every photo's standard set includes
 # it (WebP is always offered, 320 is the narrowest width), and the on-the-spot fallback is a JPEG.
@@ -80,6 +81,23 @@ def request_renditions(photo, image=None):
         images.ensure_renditions(photo, image=image)
     else:
         enqueue_after_commit(make_renditions, photo.pk)
+
+
+# The photo fields every rendition carries in its XMP (images.rights_xmp).
+XMP_FIELDS = frozenset({"photographer", "copyright", "credit", "usage_terms", "web_statement", "digital_source_type"})
+
+
+def remake_for_changed_metadata(photo, changed):
+    """After `changed` fields of a saved photo: if any is written into the renditions' XMP, the files
+    that carry the old values go (withdrawal.withdraw_photo: rows, files, a new key) and a fresh set is
+    requested, so a corrected credit or licence reaches every copy a partner or reader downloads.
+    Returns True when the renditions were remade."""
+    if not XMP_FIELDS & set(changed) or not photo.renditions.exists():
+        return False
+    withdraw_photo(photo)
+    if Photo.objects.usable().filter(pk=photo.pk).exists():  # an expired photo stays withdrawn
+        request_renditions(photo)
+    return True
 
 
 def nudge(photo):

@@ -13,7 +13,7 @@ from articles.metadata import read_xmp
 from articles.rights import SOURCE_TYPES
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory
 from tests.rights_helpers import EXPECTED, rights_photo
-from tests.workflow_helpers import desk_user
+from tests.workflow_helpers import desk_user, form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
 
@@ -94,6 +94,36 @@ def test_renditions_keep_credit_copyright_usage_terms_and_digital_source_type_in
         assert values["credit"] == "Test Wire" and values["copyright"] == "(C) Test Wire 2026"
         assert values["usage_terms"] == "Editorial use only"
         assert values["digital_source_type"] == DST + "trainedAlgorithmicMedia"
+
+
+def test_a_photo_editors_correction_reaches_the_renditions_xmp(client):
+    """Renditions made before an edit carry the old credit: the photo admin remakes them, under new names."""
+    photo = rights_photo("source_type_trainedAlgorithmicMedia.jpg")
+    images.ensure_renditions(photo, ["w320"])
+    old_name = photo.renditions.get(spec="w320").file.name
+    client.force_login(desk_user("Photo editor"))
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    data = form_data(client.get(url).content.decode(), form_id="photo_form")
+    data.update(credit="Corrected Wire", usage_terms="Editorial use only")
+    assert client.post(url, data).status_code == 302
+    photo.refresh_from_db()
+    rendition = photo.renditions.get(spec="w320")
+    assert rendition.file.name != old_name
+    values, _gps = read_xmp(Image.open(rendition.file))
+    assert values["credit"] == "Corrected Wire" and values["usage_terms"] == "Editorial use only"
+    assert values["digital_source_type"] == DST + "trainedAlgorithmicMedia"
+
+
+def test_an_edit_outside_the_xmp_fields_keeps_the_renditions(client):
+    photo = rights_photo("source_type_digitalCapture.jpg")
+    images.ensure_renditions(photo, ["w320"])
+    old_name = photo.renditions.get(spec="w320").file.name
+    client.force_login(desk_user("Photo editor"))
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    data = form_data(client.get(url).content.decode(), form_id="photo_form")
+    data.update(caption="A new caption only.")
+    assert client.post(url, data).status_code == 302
+    assert photo.renditions.get(spec="w320").file.name == old_name
 
 
 # --- C2PA -------------------------------------------------------------------------------------

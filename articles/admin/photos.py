@@ -14,7 +14,7 @@ from newsroom.forms import MultipleFileField
 from ..images import get_rendition
 from ..models import Photo, Rendition
 from ..photos import PhotoRejected, discard_photo_files, import_photo, inspect_image
-from ..renditions import request_renditions
+from ..renditions import remake_for_changed_metadata, request_renditions
 from .focal_point import focal_picker_html
 from .provenance import LicenceFilter, SourceTypeFilter, credentials_html, photo_badges
 
@@ -229,6 +229,8 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if remake_for_changed_metadata(obj, form.changed_data):
+                return  # a fresh set, focal crops included
             if {"focal_x", "focal_y"} & set(form.changed_data):
                 request_renditions(obj)  # fresh card crops made now, not on a reader's first view
             return
