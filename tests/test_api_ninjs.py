@@ -15,8 +15,11 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from articles.models import Article
+from articles.renditions import remake_for_changed_metadata
 from tests.api_helpers import full_story, make_key
 from tests.factories import ArticleFactory
+from tests.ingest_helpers import PHOTOS, ingest, ninjs, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +130,7 @@ def second_newsroom(tmp_path):
 READ_STORY = """
 import json
 from articles.models import Article
+from articles.renditions import remake_for_changed_metadata
 a = Article.objects.get()
 print(json.dumps({
     "headline": a.headline, "dek": a.dek, "body": a.body, "dateline": a.dateline, "status": a.status,
@@ -134,12 +138,22 @@ print(json.dumps({
     "authors": [x.author.name for x in a.authorships.order_by("position")],
     "tags": sorted(t.name for t in a.tags.all()),
     "photos": [(c.caption, c.credit) for c in a.captions.order_by("position", "pk")],
+    "rights": [(c.photo.usage_terms, c.photo.web_statement, c.photo.expires_at.isoformat() if c.photo.expires_at
+                else None, c.photo.digital_source_type) for c in a.captions.order_by("position", "pk")],
 }))
 """
 
 
 def test_our_ninjs_ingested_by_a_second_newsroom_makes_the_same_story(client, no_avif, tmp_path, second_newsroom):
     story = full_story()
+    # The photo's licence travels with it: terms, rights page, licence end and digital source type.
+    photo = story.captions.get().photo
+    photo.usage_terms, photo.web_statement = "Editorial use only. No sales.", "https://rights.example/terms"
+    photo.expires_at = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    photo.digital_source_type = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"
+    photo.save()
+    # What the photo admin does after such an edit: renditions carrying the old XMP are remade.
+    remake_for_changed_metadata(photo, ["usage_terms", "web_statement", "digital_source_type"])
     document = client.get(f"/api/v1/stories/{story.pk}.ninjs").json()
     # A partner fetches the pictures and delivers them beside the item, as agencies do (ingest never downloads).
     folder = tmp_path / "outbox"
@@ -164,3 +178,24 @@ def test_our_ninjs_ingested_by_a_second_newsroom_makes_the_same_story(client, no
     assert copy["authors"] == [a.author.name for a in story.authorships.order_by("position")]
     assert copy["tags"] == sorted(t.name for t in story.tags.all())
     assert copy["photos"] == [[c.caption, c.credit] for c in story.captions.order_by("position", "pk")]
+    assert copy["rights"] == [[photo.usage_terms, photo.web_statement, photo.expires_at.isoformat(),
+                               photo.digital_source_type]]
+
+
+def test_ingest_reads_a_ninjs_pictures_licence(tmp_path, no_avif):
+    """usageterms, rightsinfo and expires on a picture association reach the Photo; the earliest end holds."""
+    picture = PHOTOS / "afp_yonhap_pyongyang_portraits.jpg"
+    (tmp_path / "picture1.jpg").write_bytes(picture.read_bytes())
+    soon = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    association = {
+        "name": "featureimage", "type": "picture", "uri": "urn:partner:photo:1",
+        "usageterms": "Editorial use only. Do not use after 2099-01-01.",
+        "rightsinfo": {"linkedrights": "https://rights.example/p1"},
+        "expires": soon.isoformat(), "renditions": [{"name": "original", "href": "picture1.jpg"}],
+    }
+    write_json(tmp_path, "story.json", ninjs(guid="urn:partner:story:1", associations=[association]))
+    ingest(tmp_path, root=str(tmp_path))
+    photo = Article.objects.get(wire_guid="urn:partner:story:1").captions.get().photo
+    assert photo.usage_terms == "Editorial use only. Do not use after 2099-01-01."
+    assert photo.web_statement == "https://rights.example/p1"
+    assert photo.expires_at == soon

@@ -23,6 +23,10 @@ class WirePicture:
     headline: str = ""
     byline: str = ""
     copyright: str = ""
+    # The agency's licence terms for the picture (articles/rights.py acts on them).
+    usage_terms: str = ""
+    web_statement: str = ""
+    expires_at: datetime | None = None
     # The folder (or uploaded-file set) the href is resolved against; see resolvers.py.
     resolver: object = None
 

@@ -2,6 +2,7 @@
 import json
 
 from articles.datelines import place_of
+from articles.rights import url_or_blank
 
 from .items import PICTURE_SUFFIXES, IngestError, WireItem, WirePicture
 from .text import parse_wire_datetime, plain_text, split_byline, text_to_html
@@ -207,5 +208,11 @@ def _picture(obj, resolver):
         headline=_headline(obj),
         byline=", ".join(split_byline(obj.get("by") or obj.get("byline") or ""))[:255],
         copyright=_text(obj.get("copyrightnotice") or obj.get("copyrightholder"))[:255],
+        usage_terms=_text(obj.get("usageterms")),
+        web_statement=url_or_blank(_text((obj.get("rightsinfo") or {}).get("linkedrights"))
+                                   if isinstance(obj.get("rightsinfo"), dict) else ""),
+        # ninjs 2.1's "expires" (2.0 has no such property; ours carries the licence end there): after
+        # it the picture may not run, so it is read as the photo's licence end (the stricter reading).
+        expires_at=parse_wire_datetime(obj.get("expires"), "picture's expires"),
         resolver=resolver,
     )

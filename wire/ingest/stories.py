@@ -23,6 +23,8 @@ from articles.html import MarkupRejected
 from articles.models import Article, ArticleAuthor, ArticleNote, Author, Caption, Source
 from articles.photos import PhotoRejected, discard_photo_files, import_photo, link_credit_sources
 from articles.publishing import PublishError, append_note, set_status
+from articles.renditions import remake_for_changed_metadata
+from articles.rights import no_use_after
 from articles.slugs import unique_slug
 from newsroom.links import absolute_url
 
@@ -411,12 +413,20 @@ def _import_picture(picture, batch, new_photos):
         changed = []
         for attr, value in (("caption", picture.caption), ("credit", picture.credit),
                             ("headline", picture.headline), ("photographer", picture.byline),
-                            ("copyright", picture.copyright)):
+                            ("copyright", picture.copyright), ("usage_terms", picture.usage_terms),
+                            ("web_statement", picture.web_statement)):
             if value and not getattr(photo, attr):
                 setattr(photo, attr, value)
                 changed.append(attr)
+        # A licence end from the item (its own, or a "do not use after" in its terms) and one from the
+        # file: the earliest holds.
+        ends = [end for end in (picture.expires_at, no_use_after(picture.usage_terms)) if end]
+        if ends and (photo.expires_at is None or min(ends) < photo.expires_at):
+            photo.expires_at = min(ends)
+            changed.append("expires_at")
         if changed:
             photo.save(update_fields=changed)
+            remake_for_changed_metadata(photo, changed)  # renditions made on import lack these in their XMP
         if "credit" in changed:
             link_credit_sources(photo)
     return photo
