@@ -90,6 +90,8 @@ FEATURED = {
         "credit": "AFP-Yonhap",
         "photographer": "Staff photographer",
         "copyright": "AFP",
+        # The agency's licence terms, read from the file into the photo desk's fields (docs/photos.md).
+        "usage_terms": "Editorial use only. No sales.",
         "color": (150, 40, 40),
         "label": "PYONGYANG",
         # Where the crops centre (set by clicking the photo on its admin page): the right-hand side.
@@ -104,6 +106,15 @@ FEATURED = {
         "copyright": "Yonhap",
         "color": (40, 70, 130),
         "label": "WASHINGTON",
+    },
+}
+
+# A wire picture that is an AI-generated illustration (IPTC digital source type in its XMP): readers
+# see the label under the figure, editors the badge (docs/photos.md).
+AI_ILLUSTRATED = {
+    "Schools adopt four-day week in rural pilot": {
+        "caption": "An illustration, generated with AI by the agency, of a classroom in a country school.",
+        "digital_source_type": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
     },
 }
 
@@ -184,18 +195,23 @@ SECTION_COLORS = {
 XMP_TEMPLATE = """<?xpacket begin="﻿" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
-  xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">
+  xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"
+  xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{caption}</rdf:li></rdf:Alt></dc:description>
 <dc:creator><rdf:Seq><rdf:li>{photographer}</rdf:li></rdf:Seq></dc:creator>
 <dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{copyright}</rdf:li></rdf:Alt></dc:rights>
 <photoshop:Credit>{credit}</photoshop:Credit>
-<photoshop:City>{city}</photoshop:City>
+<photoshop:City>{city}</photoshop:City>{rights}
 </rdf:Description></rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>"""
+USAGE_TERMS_XMP = '<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt></xmpRights:UsageTerms>'
+SOURCE_TYPE_XMP = "<Iptc4xmpExt:DigitalSourceType>{}</Iptc4xmpExt:DigitalSourceType>"
 
 
-def demo_image(color, label, *, caption, credit, photographer, copyright, size=(1200, 800)):
-    """A deterministic JPEG carrying its caption and credit as XMP, the way agency photos arrive."""
+def demo_image(color, label, *, caption, credit, photographer, copyright, usage_terms="", digital_source_type="",
+               size=(1200, 800)):
+    """A deterministic JPEG carrying its caption, credit and any licence terms and digital source type
+    as XMP, the way agency photos arrive."""
     image = Image.new("RGB", size, color)
     draw = ImageDraw.Draw(image)
     for i in range(0, size[0], 80):
@@ -205,17 +221,20 @@ def demo_image(color, label, *, caption, credit, photographer, copyright, size=(
     draw.text((100, size[1] - 150), label, fill=(20, 20, 20), font_size=56)
     fields = {"caption": caption, "credit": credit, "photographer": photographer, "copyright": copyright,
               "city": label.split()[0].title()}
-    xmp = XMP_TEMPLATE.format(**{k: escape(v) for k, v in fields.items()}).encode()
+    rights = "".join(template.format(escape(value)) for template, value in
+                     [(USAGE_TERMS_XMP, usage_terms), (SOURCE_TYPE_XMP, digital_source_type)] if value)
+    xmp = XMP_TEMPLATE.format(**{k: escape(v) for k, v in fields.items()}, rights=rights).encode()
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85, xmp=xmp)
     return buffer.getvalue()
 
 
-def ensure_photo(*, caption, credit, color, label, photographer="", copyright="", source=None):
-    """Run a generated wire photo through the real upload pipeline (the same bytes reuse the photo)."""
+def ensure_photo(*, caption, credit, color, label, photographer="", copyright="", source=None, **rights):
+    """Run a generated wire photo through the real upload pipeline (the same bytes reuse the photo).
+    `rights`: usage_terms and digital_source_type, written into the file as an agency would."""
     data = demo_image(
         color, label, caption=caption, credit=credit, photographer=photographer or "Newsroom staff",
-        copyright=copyright or credit,
+        copyright=copyright or credit, **rights,
     )
     photo, _created = import_photo(ContentFile(data, name=f"{label.lower().replace(' ', '-')}.jpg"), source=source)
     if not photo.alt_text:
@@ -285,13 +304,14 @@ def seed_demo(now=None):
             for headline, dateline in topics:
                 index += 1
                 source_slug = SOURCE_ROTATION[index % len(SOURCE_ROTATION)]
-                photo = ensure_photo(
-                    caption=f"A scene from {dateline.title()} related to the story: {headline.lower()}.",
-                    credit=CREDITS[source_slug],
-                    color=SECTION_COLORS[section_slug],
-                    label=f"{dateline} {index:02d}",
-                    source=sources[source_slug],
-                )
+                photo = ensure_photo(**{
+                    "caption": f"A scene from {dateline.title()} related to the story: {headline.lower()}.",
+                    "credit": CREDITS[source_slug],
+                    "color": SECTION_COLORS[section_slug],
+                    "label": f"{dateline} {index:02d}",
+                    "source": sources[source_slug],
+                    **AI_ILLUSTRATED.get(headline, {}),
+                })
                 ensure_story(
                     slug=None,
                     headline=headline,
