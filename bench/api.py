@@ -4,8 +4,10 @@
 
 Runs in a throwaway test database (test_<name>) with 40 published stories, each with two authors,
 tags, a lead photo with renditions and a correction. Measures requests per second (in rounds, so
-every path sees the same machine load) for: the HTML story page (the baseline), the API story
-detail, the API story list (a page of 20) and the ninjs document. Figures are printed, never asserted.
+every path sees the same machine load) for: the HTML story page rendered (page cache off: built
+from the database, like every API answer — the baseline), the HTML story page as anonymous readers
+get it (whole-page cache on, pagecache/), the API story detail, the API story list (a page of 20)
+and the ninjs document. Ratios are printed against both HTML figures. Never asserted.
 """
 
 import argparse
@@ -23,6 +25,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 STORIES = 40
+RENDERED = "HTML story page, rendered (baseline)"
+CACHED = "HTML story page, page cache (readers)"
 
 
 def rate(client, urls, requests):
@@ -53,26 +57,32 @@ def main():
             from tests.api_helpers import full_story
 
             stories = [full_story() for _ in range(STORIES)]
-            paths = {
-                "HTML story page (baseline)": [s.get_absolute_url() for s in stories],
-                "API story detail": [f"/api/v1/stories/{s.pk}" for s in stories],
-                "API story list (20 a page)": ["/api/v1/stories?page_size=20"],
-                "API story ninjs": [f"/api/v1/stories/{s.pk}.ninjs" for s in stories],
+            pages = [s.get_absolute_url() for s in stories]
+            no_page_cache = {"NEWSROOM_PAGE_CACHE_SECONDS": 0}
+            paths = {  # name -> (URLs, settings for that path)
+                RENDERED: (pages, no_page_cache),
+                CACHED: (pages, {}),
+                "API story detail": ([f"/api/v1/stories/{s.pk}" for s in stories], {}),
+                "API story list (20 a page)": (["/api/v1/stories?page_size=20"], {}),
+                "API story ninjs": ([f"/api/v1/stories/{s.pk}.ninjs" for s in stories], {}),
             }
             client = Client()
-            for urls in paths.values():  # warm caches, templates and connections
-                rate(client, urls, 20)
+            for urls, overrides in paths.values():  # warm caches, templates and connections
+                with override_settings(**overrides):
+                    rate(client, urls, 20)
             results = {name: [] for name in paths}
             queries = {}
             for _ in range(args.rounds):
-                for name, urls in paths.items():
-                    per_second, queries[name] = rate(client, urls, args.requests)
+                for name, (urls, overrides) in paths.items():
+                    with override_settings(**overrides):
+                        per_second, queries[name] = rate(client, urls, args.requests)
                     results[name].append(per_second)
-        baseline = max(results["HTML story page (baseline)"])
+        rendered, cached = max(results[RENDERED]), max(results[CACHED])
         print(f"{args.rounds} rounds of {args.requests} requests per path, {STORIES} stories (best round)")
+        print(f"  {'':38s}  {'req/s':>7s}  queries  vs rendered page  vs cached page")
         for name, rates in results.items():
             best = max(rates)
-            print(f"  {name:28s}: {best:7.1f} req/s  {queries[name]:2d} queries  {best / baseline:5.2f}x the HTML page")
+            print(f"  {name:38s}: {best:7.1f}  {queries[name]:7d}  {best / rendered:15.2f}x  {best / cached:13.2f}x")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         shutil.rmtree(media, ignore_errors=True)
