@@ -204,7 +204,9 @@ XMP_TEMPLATE = """<?xpacket begin="﻿" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <photoshop:City>{city}</photoshop:City>{rights}
 </rdf:Description></rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>"""
-USAGE_TERMS_XMP = '<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt></xmpRights:UsageTerms>'
+USAGE_TERMS_XMP = (
+    '<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt></xmpRights:UsageTerms>'
+)
 SOURCE_TYPE_XMP = "<Iptc4xmpExt:DigitalSourceType>{}</Iptc4xmpExt:DigitalSourceType>"
 
 
