@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from pagecache.generation import request_generation_read, shared_lifetimes
 from pagecache.keys import SITE_KEY, add_keys, response_keys
 
 from .keys import caller
@@ -17,10 +18,9 @@ def cache_control(key):
     if key.pk is None:
         # The pages' policy (pagecache.middleware.mark_public): browsers revalidate (a cheap 304),
         # shared caches and the CDN keep it briefly and are purged by surrogate key when a story changes.
-        return (
-            f"public, max-age=0, s-maxage={settings.NEWSROOM_SHARED_CACHE_SECONDS}, "
-            f"stale-while-revalidate={settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS}"
-        )
+        # Never past the next scheduled go-live, embargo lift or licence end (pagecache.generation).
+        s_maxage, stale, _proxy = shared_lifetimes(request_generation_read().valid_until)
+        return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
     if key.has_embargo_access:
         return "private, no-store"
     return f"private, max-age={settings.NEWSROOM_API_CACHE_SECONDS}"

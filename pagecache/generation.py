@@ -256,21 +256,44 @@ def install_write_hook(sender, connection, **kwargs):
 # --- once per request --------------------------------------------------------------------------------
 
 
-def current_generation():
-    """The generation value for this request: read once per request, afresh on every call outside one."""
+def request_generation_read():
+    """The Generation for this request: read once per request, afresh on every call outside one."""
     memo = _request_generation.get()
-    if memo is not None:
-        if memo[0] is None:
-            memo[0] = read_generation().value
-        return memo[0]
-    return read_generation().value
+    if memo is None:
+        return read_generation()
+    if memo[0] is None:
+        memo[0] = read_generation()
+    return memo[0]
+
+
+def current_generation():
+    """The generation value this request's caches use."""
+    return request_generation_read().value
 
 
 def use_generation(generation):
     """Within request_generation(): the request's caches use `generation` (already read)."""
     memo = _request_generation.get()
     if memo is not None:
-        memo[0] = generation.value
+        memo[0] = generation
+
+
+def shared_lifetimes(valid_until, now=None):
+    """(s-maxage, stale-while-revalidate, nginx's X-Accel-Expires) for a public answer now.
+
+    What nginx or a CDN keeps is dropped by a purge when something is written, but nothing is
+    written when a scheduled story, an embargo lift or a photo's licence end comes due. So no shared
+    cache may keep an answer, stale copies included, past the generation's next clock moment.
+    """
+    s_maxage = settings.NEWSROOM_SHARED_CACHE_SECONDS
+    stale = settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS
+    proxy = settings.NEWSROOM_PROXY_CACHE_SECONDS
+    budget = valid_until - (now or time.time())
+    if budget >= s_maxage + stale and budget >= proxy:
+        return s_maxage, stale, proxy
+    budget = max(0, math.floor(budget))
+    s_maxage = min(s_maxage, budget)
+    return s_maxage, min(stale, budget - s_maxage), min(proxy, budget)
 
 
 @contextmanager

@@ -28,6 +28,7 @@ the request log (with their request id) but not in django-prometheus's figures (
 """
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,7 +44,9 @@ from .generation import (
     publish,
     read_generation,
     request_generation,
+    request_generation_read,
     shared_generation,
+    shared_lifetimes,
     shares_cache,
     use_generation,
 )
@@ -117,22 +120,21 @@ def server_seconds(request):
     return settings.NEWSROOM_PAGE_CACHE_SECONDS
 
 
-def mark_public(response):
-    """Validators, shared-cache lifetimes and surrogate keys on a public response."""
+def mark_public(response, generation):
+    """Validators, shared-cache lifetimes and surrogate keys on a public response built under `generation`."""
     if not response.has_header("ETag"):
         response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(now().timestamp())
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,
-        s_maxage=settings.NEWSROOM_SHARED_CACHE_SECONDS,
-        stale_while_revalidate=settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS,
-    )
-    response["X-Accel-Expires"] = str(settings.NEWSROOM_PROXY_CACHE_SECONDS)
+    set_shared_lifetimes(response, generation)
     response[settings.NEWSROOM_SURROGATE_KEY_HEADER] = " ".join([SITE_KEY, *response_keys(response)])
     return response
+
+
+def set_shared_lifetimes(response, generation):
+    s_maxage, stale, proxy = shared_lifetimes(generation.valid_until)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=s_maxage, stale_while_revalidate=stale)
+    response["X-Accel-Expires"] = str(proxy)
 
 
 def conditional(request, response):
@@ -162,18 +164,21 @@ class PageCacheMiddleware:
             key = page_key(request)
             shared, entry = lookup(key)
             if entry is not None and shared is not None and entry[0] == shared.value:
-                return self.hit(request, entry[1])
+                return self.hit(request, entry[1], shared)
             # No usable shared generation, or a miss: read the database's, the one the page is built from.
             generation = read_generation()
             use_generation(generation)
             if shares_cache() and (shared is None or shared.value != generation.value) and not has_uncommitted_writes():
                 publish(generation)
             if entry is not None and entry[0] == generation.value:
-                return self.hit(request, entry[1])
+                return self.hit(request, entry[1], generation)
             return self.build(request, key, generation)
 
-    def hit(self, request, response):
+    def hit(self, request, response, generation):
         response["X-Page-Cache"] = "hit"
+        if generation.valid_until != math.inf:
+            # Stored with the lifetimes left when it was built: shorten them as the clock moment nears.
+            set_shared_lifetimes(response, generation)
         return conditional(request, response)
 
     def build(self, request, key=None, generation=None):
@@ -181,7 +186,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not is_public_response(request, response):
             return response
-        mark_public(response)
+        mark_public(response, generation or request_generation_read())
         if key:
             stored = HttpResponse(
                 response.content,

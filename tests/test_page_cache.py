@@ -2,6 +2,7 @@
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -24,6 +25,24 @@ def test_an_anonymous_page_is_served_from_the_cache_the_second_time(client):
     second = client.get(story.get_absolute_url())
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert first.content == second.content
+
+
+def shared_lifetimes(response):
+    """(s-maxage, stale-while-revalidate) of a response's Cache-Control."""
+    parts = dict(part.strip().partition("=")[::2] for part in response["Cache-Control"].split(","))
+    return int(parts["s-maxage"]), int(parts["stale-while-revalidate"])
+
+
+@pytest.mark.parametrize("path", ["story", "/", "/api/v1/stories"])
+def test_no_shared_cache_may_keep_an_answer_past_the_next_clock_moment(client, path):
+    """A story due in 20 s (like a licence end or an embargo lift) is no write a CDN purge could follow."""
+    story = ArticleFactory(headline="Port strike talks resume")
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=20))  # scheduled
+    path = story.get_absolute_url() if path == "story" else path
+    for response in (client.get(path), client.get(path)):  # built, then (pages) served from the cache
+        s_maxage, stale = shared_lifetimes(response)
+        assert 18 <= s_maxage and s_maxage + stale <= 20, response["Cache-Control"]
+        assert int(response.get("X-Accel-Expires", 0)) <= 1
 
 
 def test_public_responses_say_how_shared_caches_may_keep_them(client, settings):
