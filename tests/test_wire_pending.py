@@ -207,3 +207,26 @@ def test_the_review_page_applies_per_field_choices(client, tmp_path, live_story,
     ingest(write_json(tmp_path, "v3.json", item(3, descriptions=[{"role": "summary", "value": "Third standfirst."}])))
     form = client.get(reverse("admin:articles_article_change", args=[live_story.pk])).content.decode()
     assert "is waiting for an editor" in form
+
+
+def test_applying_only_a_byline_moves_the_version_so_an_open_form_cannot_put_the_old_one_back(client, tmp_path, editor):
+    from .workflow_helpers import open_change_form, save_change_form
+
+    ingest(write_json(tmp_path, "v1.json", item(1)))
+    story = Article.objects.get()
+    client.force_login(editor)
+    opened = open_change_form(client, story)  # an editor has the story (not live) open
+    # A reporter's upload of a story they may not edit waits for an editor, who applies the byline.
+    upload(client, desk_user("Reporter"), write_json(tmp_path, "v2.json", item(2, by="By Han Ji-woo and Lee Seo-yeon")))
+    update = PendingUpdate.objects.get()
+    assert list(update.fields) == ["byline"]
+    version = Article.objects.get().version
+    assert pending.apply(update, {"byline": "agency"}, by=editor, story_version=version) == ["byline"]
+    assert Article.objects.get().version > version  # a write like any other
+
+    client.force_login(editor)
+    response = save_change_form(client, story, opened, dek="A standfirst typed meanwhile.")
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.dek == "A standfirst typed meanwhile."
+    assert [a.author.name for a in story.authorships.order_by("position")] == ["Han Ji-woo", "Lee Seo-yeon"]

@@ -173,18 +173,21 @@ def _apply_fields(pending, article, choices, by):
             values[name] = now[name]
     if "embargo_until" in values and not permissions.can_publish(by):
         raise PermissionDenied("Changing the embargo needs the publish permission.")
+    if not values:
+        return []
     story_fields = [name for name in STORY_FIELDS if name in values]
-    if story_fields:
-        with locked_story(article, story_fields, by=by) as story:
-            for name in story_fields:
-                setattr(story, name, values[name])
-            if story.status == Status.PUBLISHED:
-                # The publishing rules: an embargo may not hold a live story back.
-                check_publishable(story, by=by, at=story.published_at)
-    if "byline" in values:
-        _set_byline(article, values["byline"])
-    if "tags" in values:
-        article.tags.set(list(values["tags"]))
+    # One locked write, even when only the byline or tags change: the version moves on, so a form
+    # opened before this merges them in instead of saving its old byline and tags back.
+    with locked_story(article, story_fields, by=by) as story:
+        for name in story_fields:
+            setattr(story, name, values[name])
+        if story_fields and story.status == Status.PUBLISHED:
+            # The publishing rules: an embargo may not hold a live story back.
+            check_publishable(story, by=by, at=story.published_at)
+        if "byline" in values:
+            _set_byline(story, values["byline"])
+        if "tags" in values:
+            story.tags.set(list(values["tags"]))
     return list(values)
 
 
