@@ -1,6 +1,7 @@
 """Agency updates as three-way merges, pending updates and who may change a live story from the
 wire (#10 parts 3 and 4)."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -9,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.editing import save_story
-from articles.models import Article, ArticleNote, Source
+from articles.models import Article, ArticleNote, Caption, Source
 from articles.publishing import publish_article
 from wire import pending
 from wire.models import PendingUpdate, WireVersion
 
-from .ingest_helpers import ingest, ninjs, write_json
+from .ingest_helpers import PHOTOS, ingest, ninjs, write_json
 from .workflow_helpers import desk_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
@@ -230,3 +231,27 @@ def test_applying_only_a_byline_moves_the_version_so_an_open_form_cannot_put_the
     story.refresh_from_db()
     assert story.dek == "A standfirst typed meanwhile."
     assert [a.author.name for a in story.authorships.order_by("position")] == ["Han Ji-woo", "Lee Seo-yeon"]
+
+
+def picture_item(version, caption, **fields):
+    picture = {"name": "featureimage", "type": "picture", "uri": "urn:test:pic:PIC20260302",
+               "descriptions": [{"role": "caption", "value": caption}]}
+    return item(version, associations=[picture], **fields)
+
+
+def test_a_caption_the_desk_rewrote_keeps_the_desks_words_when_the_agency_sends_v2(tmp_path, editor):
+    shutil.copy(PHOTOS / "reuters_gps.jpg", tmp_path / "PIC20260302.jpg")
+    ingest(write_json(tmp_path, "v1.json", picture_item(1, "City hall in spring.")))
+    caption = Caption.objects.get()
+    caption.caption = "The desk's caption: city hall, Busan, in April."
+    caption.save()
+
+    ingest(write_json(tmp_path, "v2.json", picture_item(2, "City hall in spring.", headline="Agency headline v2")))
+    assert Article.objects.get().headline == "Agency headline v2"
+    assert Caption.objects.get().caption == "The desk's caption: city hall, Busan, in April."
+
+    # A caption the desk left alone takes the agency's new words.
+    caption.caption = "City hall in spring."
+    caption.save()
+    ingest(write_json(tmp_path, "v3.json", picture_item(3, "City hall in the rain.")))
+    assert Caption.objects.get().caption == "City hall in the rain."
