@@ -255,3 +255,19 @@ def test_a_caption_the_desk_rewrote_keeps_the_desks_words_when_the_agency_sends_
     caption.save()
     ingest(write_json(tmp_path, "v3.json", picture_item(3, "City hall in the rain.")))
     assert Caption.objects.get().caption == "City hall in the rain."
+
+
+@pytest.mark.parametrize("uploader", ["Editor", "Reporter"])
+def test_a_withdrawal_of_a_story_not_yet_published_waits_for_an_editor_too(client, tmp_path, uploader, editor):
+    """An agency's withdrawal must reach the desk before anyone publishes the story: it waits as a
+    pending withdrawal whoever uploaded it, and applying it kills the story (no public note)."""
+    ingest(write_json(tmp_path, "v1.json", item(1)))
+    user = editor if uploader == "Editor" else desk_user("Reporter")
+    upload(client, user, write_json(tmp_path, "v2.json", item(2, pubstatus="canceled")))
+    story = Article.objects.get()
+    assert story.status == Article.Status.READY
+    update = PendingUpdate.objects.get(kind="withdrawal")
+    assert not pending.may_apply(desk_user("Reporter", "another-reporter"), update)
+    pending.apply(update, {}, by=editor)
+    story.refresh_from_db()
+    assert story.status == Article.Status.KILLED and not ArticleNote.objects.exists()

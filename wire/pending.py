@@ -69,11 +69,13 @@ def hold(article, log, merge, *, reason, only_conflicts=False):
 
 
 def hold_withdrawal(article, log):
+    """The agency withdrew the item: an editor decides (live or not, the story is never killed on its own)."""
+    if article.status == Status.PUBLISHED:
+        reason = "The agency withdrew the item; an editor decides whether to unpublish the story."
+    else:
+        reason = "The agency withdrew the item; an editor decides whether to kill the story before it is published."
     pending = PendingUpdate.objects.create(
-        article=article,
-        wire_version=log,
-        kind=PendingUpdate.Kind.WITHDRAWAL,
-        reason="The agency withdrew the item; an editor decides whether to unpublish the story.",
+        article=article, wire_version=log, kind=PendingUpdate.Kind.WITHDRAWAL, reason=reason
     )
     update_held.send(sender=PendingUpdate, pending=pending)
     return pending
@@ -192,8 +194,10 @@ def _apply_fields(pending, article, choices, by):
 
 
 def _apply_withdrawal(pending, article, by):
-    if article.status == Status.PUBLISHED:
+    was_live = article.status == Status.PUBLISHED
+    if article.status != Status.KILLED:
         set_status(article, Status.KILLED, by=by)
+    if was_live:  # readers who saw it are told why it went
         append_note(article, kind=ArticleNote.Kind.UPDATE, by=by,
                     text=f"This story was withdrawn by {_agency_name(article)}.")
     _resolve(pending, PendingUpdate.State.APPLIED, by, {"withdrawal": "applied"})

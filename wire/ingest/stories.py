@@ -208,6 +208,10 @@ def _update_story(article, item, batch, result, new_photos):
                 result.message = "Merged; fields both the desk and the agency changed wait for an editor."
             elif not withdrawn:
                 _publish_if_asked(article, batch, result)
+        if withdrawn and not live_withdrawal and article.status != Article.Status.KILLED:
+            # Not live yet: the desk must know before anyone publishes it.
+            pending.hold_withdrawal(article, log)
+            result.message = "The agency withdrew the item: an editor decides whether to kill the story."
         _add_to_revision(article)
     result.status = UPDATED
     _finish(result, article)
