@@ -164,7 +164,8 @@ def test_save_again_after_a_conflict_keeps_the_other_editors_paragraph_and_stand
         row = conflict.locator("tr.merge-conflict[data-field=dek]")
         assert row.locator("td.theirs").inner_text() == "Unions accept the offer; refunds from Monday."
         # The form shown again already holds the first editor's paragraph.
-        assert "Ticket refunds start on Monday." in second.locator(".field-body .ProseMirror[contenteditable=true]").inner_text()
+        on_screen = second.locator(".field-body .ProseMirror[contenteditable=true]").inner_text()
+        assert "Ticket refunds start on Monday." in on_screen
         row.locator("input[value=mine]").check()
         save(second)
         second.wait_for_url("**/admin/articles/article/")
@@ -182,6 +183,10 @@ def test_save_again_after_a_conflict_keeps_the_other_editors_paragraph_and_stand
     assert story.dateline == "SEOUL"  # datelines are kept in capitals
 
 
+def html_body(html):
+    return {"role": "main", "contenttype": "text/html", "value": html}
+
+
 @pytest.fixture
 def wire_desk(desk, tmp_path):
     """v1 of an agency item in, the desk rewrites its headline and publishes it."""
@@ -189,8 +194,8 @@ def wire_desk(desk, tmp_path):
     from articles.publishing import publish_article
     from tests.ingest_helpers import ingest, ninjs, write_json
 
-    ingest(write_json(tmp_path, "v1.json", ninjs(bodies=[{"role": "main", "contenttype": "text/html",
-                                                         "value": "<p>The first boat leaves at six.</p><p>Fares stay.</p>"}])))
+    v1_body = html_body("<p>The first boat leaves at six.</p><p>Fares stay.</p>")
+    ingest(write_json(tmp_path, "v1.json", ninjs(bodies=[v1_body])))
     editor = Group.objects.get(name="Editor").user_set.get(username="first-editor")
     story = Article.objects.get(wire_guid="urn:test:harbour")
     story.headline = "Harbour ferry leaves earlier from Monday"
@@ -206,8 +211,9 @@ def test_wire_v2_of_a_live_story_waits_until_an_editor_applies_it(live_server, w
 
     story = wire_desk
     page_url = live_server.url + story.get_absolute_url()
-    ingest(write_json(tmp_path, "v2.json", ninjs(version="2", headline="Ferry timetable changes again", bodies=[
-        {"role": "main", "contenttype": "text/html", "value": "<p>The first boat leaves at half past five.</p><p>Fares stay.</p>"}])))
+    v2_body = html_body("<p>The first boat leaves at half past five.</p><p>Fares stay.</p>")
+    v2 = ninjs(version="2", headline="Ferry timetable changes again", bodies=[v2_body])
+    ingest(write_json(tmp_path, "v2.json", v2))
     with chromium_browser() as browser:
         reader = browser.new_context().new_page()
         reader.goto(page_url)
