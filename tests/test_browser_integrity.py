@@ -64,6 +64,7 @@ def test_two_browsers_merge_disjoint_edits_and_choose_on_the_same_field(live_ser
         second.goto(change_url(live_server, story))
         first.fill("#id_headline", "Strike off: trains run on Friday")
         save(first)
+        first.wait_for_url("**/admin/articles/article/")  # saved before the second editor saves
         second.fill("#id_headline", "Rail unions call off the strike")
         save(second)
         conflict = second.locator(".edit-conflict")
