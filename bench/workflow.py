@@ -25,21 +25,32 @@ from django.contrib import admin  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import include, path  # noqa: E402
+from django.urls import path  # noqa: E402
 
-from articles.admin.articles import ArticleAdmin  # noqa: E402
+from articles.admin.articles import ArticleAdmin, ArticleAuthorInline  # noqa: E402
 from articles.admin.forms import ArticleTagsForm  # noqa: E402
-from articles.models import Article  # noqa: E402
+from articles.models import Article, Caption  # noqa: E402
+from newsroom.urls import urlpatterns as site_urls  # noqa: E402
 
 plain_site = admin.AdminSite(name="plain")
 
 
+class PlainCaptionInline(admin.StackedInline):
+    """The caption rows as a stock inline (ours carries the photo chooser, whose upload URL only
+    the site's admin has)."""
+
+    model = Caption
+    extra = 0
+    fields = ["photo", "role", "caption", "credit", "position"]
+
+
 class PlainArticleAdmin(admin.ModelAdmin):
-    """The baseline: the same form, fieldsets and inlines, none of the workflow."""
+    """The baseline: the same form, fieldsets and rows, none of the workflow."""
 
     form = ArticleTagsForm
     fieldsets = ArticleAdmin.fieldsets
-    inlines = ArticleAdmin.inlines
+    inlines = [ArticleAuthorInline, PlainCaptionInline]
+    change_form_template = "admin/change_form.html"  # Django's own page, not the desk's story form
     autocomplete_fields = ArticleAdmin.autocomplete_fields
     prepopulated_fields = ArticleAdmin.prepopulated_fields
 
@@ -49,7 +60,8 @@ for model, model_admin in admin.site._registry.items():  # autocomplete targets 
     if model is not Article:
         plain_site.register(model, type(model_admin))
 
-urlpatterns = [path("plain/", plain_site.urls), path("admin/", admin.site.urls), path("", include("articles.urls"))]
+# The site's own URLs (the story form links to the desk's comments and the reader pages) plus the baseline.
+urlpatterns = [path("plain/", plain_site.urls), *site_urls]
 
 
 def make_story(n):

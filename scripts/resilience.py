@@ -7,7 +7,8 @@ read beacon and the admin login page:
 
 1. steady      60 s, nothing fails: 0 errors.
 2. redis       Redis is stopped mid-load and started again: 0 errors; /readyz says "degraded" while
-               it is down and pages are built uncached (their latency is printed per window).
+               it is down and pages are built uncached (their latency is printed per window); an
+               Editor signs in with password and authenticator code meanwhile (2FA is required).
 3. postgres    PostgreSQL is stopped and started again mid-load: errors only inside the restart
                window (from the stop until it accepts connections again, plus 2 s), then none, with
                the same gunicorn master serving.
@@ -19,19 +20,26 @@ the ports (`--port-base`, for several runs on one machine).
 """
 
 import argparse
+import base64
 import glob
+import hashlib
+import hmac
 import http.client
+import http.cookies
 import json
 import mailbox
 import os
+import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +66,14 @@ for n in range(40):
     )
     article.tags.add("harbour", f"topic-{n % 5}")
     stories.append({"id": article.pk, "url": article.get_absolute_url()})
-print("SEED" + json.dumps({"stories": stories, "section": f"/section/{section.slug}/"}))
+# An Editor with an authenticator app: with DEBUG off Editors must use a second factor.
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group, User
+editor = User.objects.create_user("editor", password="resilience-editor-password", is_staff=True)
+editor.groups.add(Group.objects.get(name="Editor"))
+secret = generate_totp_secret()
+TOTP.activate(editor, secret)
+print("SEED" + json.dumps({"stories": stories, "section": f"/section/{section.slug}/", "totp": secret}))
 """
 
 
@@ -187,6 +202,14 @@ class Load:
 
 
 OK_STATUSES = {200, 204, 301, 302}
+
+
+def totp_code(secret, at=None):
+    """The code an authenticator app shows now (RFC 6238: SHA-1, 30 s, 6 digits), as allauth checks it."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at or time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def percentile(values, q):
@@ -355,6 +378,7 @@ class Suite:
         data = json.loads(seed[seed.index("SEED") + 4 :])
         self.stories = data["stories"]
         self.section = data["section"]
+        self.totp_secret = data["totp"]
         self.start_smtp()
         self.start_gunicorn()
         self.gunicorn_pid = self.processes.running["gunicorn"].pid
@@ -390,6 +414,44 @@ class Suite:
         finally:
             connection.close()
 
+    def sign_in_with_totp(self):
+        """The editor signs in through the sign-in page with password and authenticator code, as a
+        browser would (cookies, CSRF token); the status of /admin/ afterwards (200: signed in)."""
+        cookies = http.cookies.SimpleCookie()
+
+        def request(method, path, fields=None):
+            connection = http.client.HTTPConnection(HOST, PORTS["web"], timeout=30)
+            headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items())}
+            body = None
+            if fields is not None:
+                fields = {**fields, "csrfmiddlewaretoken": csrf_token}
+                body = "&".join(f"{k}={urllib.parse.quote(v)}" for k, v in fields.items())
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                for header in response.headers.get_all("Set-Cookie") or ():
+                    cookies.load(header)
+                return response.status, response.getheader("Location", ""), response.read().decode(errors="replace")
+            finally:
+                connection.close()
+
+        def form_token(page):
+            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            return match.group(1) if match else ""
+
+        csrf_token = form_token(request("GET", "/accounts/login/?next=/admin/")[2])
+        status, location, _ = request(
+            "POST", "/accounts/login/?next=/admin/", {"login": "editor", "password": "resilience-editor-password"}
+        )
+        if not location.startswith("/accounts/2fa/authenticate/"):
+            return f"password step answered {status} {location!r}"
+        csrf_token = form_token(request("GET", location)[2])
+        status, location, _ = request("POST", "/accounts/2fa/authenticate/", {"code": totp_code(self.totp_secret)})
+        if status != 302:
+            return f"code step answered {status} (code refused)"
+        return request("GET", "/admin/")[0]
+
     def expect(self, condition, message):
         print(("  ok    " if condition else "  FAIL  ") + message, flush=True)
         if not condition:
@@ -416,6 +478,7 @@ class Suite:
             self.processes.stop("redis")
             time.sleep(1)
             seen["readyz"] = self.readyz()
+            seen["sign_in"] = self.sign_in_with_totp()
             return {"stopped": load.now()}
 
         def start_redis(load):
@@ -445,6 +508,10 @@ class Suite:
         self.expect(
             status == 200 and body.get("status") == "degraded",
             f"/readyz while Redis is down: {status} {body.get('status')} (want 200 degraded)",
+        )
+        self.expect(
+            seen["sign_in"] == 200,
+            f"an Editor signs in with password and authenticator code while Redis is down ({seen['sign_in']})",
         )
         status, body = seen["readyz_after"]
         self.expect(

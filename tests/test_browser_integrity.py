@@ -64,6 +64,7 @@ def test_two_browsers_merge_disjoint_edits_and_choose_on_the_same_field(live_ser
         second.goto(change_url(live_server, story))
         first.fill("#id_headline", "Strike off: trains run on Friday")
         save(first)
+        first.wait_for_url("**/admin/articles/article/")  # saved before the second editor saves
         second.fill("#id_headline", "Rail unions call off the strike")
         save(second)
         conflict = second.locator(".edit-conflict")
@@ -131,3 +132,135 @@ def test_presence_shows_the_other_editor_and_preview_shows_the_screen(live_serve
         opened.value.wait_for_load_state()
         assert "A headline only on this screen" in opened.value.content()
     assert Article.objects.get(pk=story.pk).headline == "Rail strike called off"
+
+
+def type_new_last_paragraph(page, text):
+    editor = page.locator(".field-body .ProseMirror[contenteditable=true]")
+    editor.click()
+    editor.press("Control+End")  # the end of the body, wherever the click landed
+    page.keyboard.press("Enter")
+    page.keyboard.type(text)
+
+
+def test_save_again_after_a_conflict_keeps_the_other_editors_paragraph_and_standfirst(live_server, desk):
+    """The issue's report: A saves a new paragraph and a new standfirst; B, who had the story open,
+    is shown the conflict box and presses Save again. Nothing of A's may be lost."""
+    story = desk
+    with chromium_browser() as browser:
+        first = logged_in_page(browser, live_server.url, "first-editor")
+        second = logged_in_page(browser, live_server.url, "second-editor")
+        first.goto(change_url(live_server, story))
+        second.goto(change_url(live_server, story))
+
+        type_new_last_paragraph(first, "Ticket refunds start on Monday.")
+        first.fill("#id_dek", "Unions accept the offer; refunds from Monday.")
+        save(first)
+        first.wait_for_url("**/admin/articles/article/")
+
+        second.fill("#id_headline", "Rail strike is off")
+        second.fill("#id_dek", "Trains run again from Friday.")
+        save(second)
+        conflict = second.locator(".edit-conflict")
+        assert conflict.locator("tr.merge-conflict").count() == 1  # only the standfirst: both changed it
+        row = conflict.locator("tr.merge-conflict[data-field=dek]")
+        assert row.locator("td.theirs").inner_text() == "Unions accept the offer; refunds from Monday."
+        # The form shown again already holds the first editor's paragraph.
+        on_screen = second.locator(".field-body .ProseMirror[contenteditable=true]").inner_text()
+        assert "Ticket refunds start on Monday." in on_screen
+        row.locator("input[value=mine]").check()
+        save(second)
+        second.wait_for_url("**/admin/articles/article/")
+        assert "Saved your changes to" in second.locator(".messagelist").inner_text()
+
+        # And once more from the list, a plain second save: still nothing lost.
+        second.goto(change_url(live_server, story))
+        second.fill("#id_dateline", "Seoul")
+        save(second)
+        second.wait_for_url("**/admin/articles/article/")
+    story.refresh_from_db()
+    assert story.headline == "Rail strike is off"
+    assert story.dek == "Trains run again from Friday."
+    assert "Ticket refunds start on Monday." in story.body and "Trains run again from Friday." in story.body
+    assert story.dateline == "SEOUL"  # datelines are kept in capitals
+
+
+def html_body(html):
+    return {"role": "main", "contenttype": "text/html", "value": html}
+
+
+@pytest.fixture
+def wire_desk(desk, tmp_path):
+    """v1 of an agency item in, the desk rewrites its headline and publishes it."""
+    from articles.editing import save_story
+    from articles.publishing import publish_article
+    from tests.ingest_helpers import ingest, ninjs, write_json
+
+    v1_body = html_body("<p>The first boat leaves at six.</p><p>Fares stay.</p>")
+    ingest(write_json(tmp_path, "v1.json", ninjs(bodies=[v1_body])))
+    editor = Group.objects.get(name="Editor").user_set.get(username="first-editor")
+    story = Article.objects.get(wire_guid="urn:test:harbour")
+    story.headline = "Harbour ferry leaves earlier from Monday"
+    save_story(story, ["headline"], by=editor)
+    publish_article(story, by=editor)
+    reporter = UserFactory(username="a-reporter", is_staff=True)
+    reporter.groups.add(Group.objects.get(name="Reporter"))
+    return Article.objects.get(pk=story.pk)
+
+
+def test_wire_v2_of_a_live_story_waits_until_an_editor_applies_it(live_server, wire_desk, tmp_path):
+    from tests.ingest_helpers import ingest, ninjs, write_json
+
+    story = wire_desk
+    page_url = live_server.url + story.get_absolute_url()
+    v2_body = html_body("<p>The first boat leaves at half past five.</p><p>Fares stay.</p>")
+    v2 = ninjs(version="2", headline="Ferry timetable changes again", bodies=[v2_body])
+    ingest(write_json(tmp_path, "v2.json", v2))
+    with chromium_browser() as browser:
+        reader = browser.new_context().new_page()
+        reader.goto(page_url)
+        assert "Harbour ferry leaves earlier from Monday" in reader.content()
+        assert "half past five" not in reader.content()
+
+        editor = logged_in_page(browser, live_server.url, "first-editor")
+        editor.goto(change_url(live_server, story))
+        editor.locator("text=is waiting for an editor").first.wait_for()
+        editor.goto(f"{live_server.url}/admin/wire/pendingupdate/")
+        editor.locator("#result_list tbody a").first.click()
+        review = editor.locator("table.three-way")
+        headline = review.locator("tr[data-field=headline]")
+        assert "Ferry timetable changes again" in headline.locator("td.agency-now").inner_text()
+        assert "Harbour ferry leaves earlier from Monday" in headline.locator("td.ours").inner_text()
+        assert headline.locator("input[value=ours]").is_checked()  # both changed it: ours unless chosen
+        review.locator("tr[data-field=body] input[value=agency]").check()
+        editor.locator("input[name=_apply]").click()
+        editor.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
+
+        reader.goto(page_url)
+        html = reader.content()
+        assert "half past five" in html and "Harbour ferry leaves earlier from Monday" in html
+        assert "updated with a new version" in html
+
+
+def test_a_reporters_upload_of_v2_with_a_later_embargo_changes_nothing_public(live_server, wire_desk, tmp_path):
+    from tests.ingest_helpers import ninjs, write_json
+
+    story = wire_desk
+    page_url = live_server.url + story.get_absolute_url()
+    v2 = write_json(tmp_path, "v2.json", ninjs(version="2", headline="Rewritten by a reporter",
+                                               embargoed="2099-01-01T00:00:00Z"))
+    with chromium_browser() as browser:
+        reporter = logged_in_page(browser, live_server.url, "a-reporter")
+        reporter.goto(f"{live_server.url}/admin/wire/wireversion/upload/")
+        reporter.set_input_files("input[type=file]", str(v2))
+        reporter.locator("input[type=submit][value=Ingest]").click()
+        reporter.wait_for_load_state()
+        assert "Waiting for an editor" in reporter.content()
+
+        reader = browser.new_context().new_page()
+        response = reader.goto(page_url)
+        assert response.status == 200
+        assert "Harbour ferry leaves earlier from Monday" in reader.content()
+        assert "Rewritten by a reporter" not in reader.content()
+    story.refresh_from_db()
+    assert story.headline == "Harbour ferry leaves earlier from Monday" and story.embargo_until is None
+    assert story.is_published()

@@ -153,3 +153,44 @@ def test_a_save_with_no_revision_of_its_base_asks_rather_than_guesses(editors):
     second_form["base_version"] = "999"  # a version nobody recorded
     response = save_change_form(editors[1], story, second_form, headline="Mine")
     assert response.status_code == 200 and "merge_choice_headline" in response.content.decode()
+
+
+def test_a_photos_alt_text_changed_meanwhile_is_not_put_back_by_a_form_opened_before(editors):
+    story = ArticleFactory(headline="Storm closes ports")
+    lead = CaptionFactory(article=story, role="lead", caption="Dock workers at dawn", position=0)
+    lead.photo.alt_text = "Workers on a dock."
+    lead.photo.save()
+    first_form, second_form = two_forms(editors, story)
+    first_form["captions-0-alt_text"] = "Three dock workers unload a container ship at dawn."
+    assert save_change_form(editors[0], story, first_form).status_code == 302
+
+    # The second editor never touched the alt text: their save must not bring the old one back.
+    response = save_change_form(editors[1], story, second_form, headline="Storm shuts every port")
+    assert response.status_code == 302, form_errors(response)
+    lead.photo.refresh_from_db()
+    assert lead.photo.alt_text == "Three dock workers unload a container ship at dawn."
+    assert Article.objects.get(pk=story.pk).headline == "Storm shuts every port"
+
+
+def test_an_alt_text_typed_in_a_form_opened_before_another_save_is_kept_or_asked_about(editors):
+    story = ArticleFactory(headline="Storm closes ports")
+    lead = CaptionFactory(article=story, role="lead", caption="Dock workers at dawn", position=0)
+    first_form, second_form = two_forms(editors, story)
+    assert save_change_form(editors[0], story, first_form, headline="Their headline").status_code == 302
+    # The form merges (their headline) and still saves my alt text.
+    mine = "Dock workers unload a ship."
+    assert save_change_form(editors[1], story, {**second_form, "captions-0-alt_text": mine}).status_code == 302
+    lead.photo.refresh_from_db()
+    assert lead.photo.alt_text == mine and Article.objects.get(pk=story.pk).headline == "Their headline"
+
+    # Both change the alt text: the later save is asked, not silently written over the other.
+    first_form, second_form = two_forms(editors, story)
+    save_change_form(editors[0], story, {**first_form, "captions-0-alt_text": "Their alt text."})
+    response = save_change_form(editors[1], story, {**second_form, "captions-0-alt_text": "My alt text."})
+    assert response.status_code == 200 and "changed this photo&#x27;s alt text" in response.content.decode()
+    lead.photo.refresh_from_db()
+    assert lead.photo.alt_text == "Their alt text."
+    again = form_data(response.content.decode())
+    assert save_change_form(editors[1], story, again).status_code == 302  # I typed mine again: saved
+    lead.photo.refresh_from_db()
+    assert lead.photo.alt_text == "My alt text."

@@ -1,6 +1,7 @@
 """Agency updates as three-way merges, pending updates and who may change a live story from the
 wire (#10 parts 3 and 4)."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -9,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.editing import save_story
-from articles.models import Article, ArticleNote, Source
+from articles.models import Article, ArticleNote, Caption, Source
 from articles.publishing import publish_article
 from wire import pending
 from wire.models import PendingUpdate, WireVersion
 
-from .ingest_helpers import ingest, ninjs, write_json
+from .ingest_helpers import PHOTOS, ingest, ninjs, write_json
 from .workflow_helpers import desk_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif")]
@@ -207,3 +208,66 @@ def test_the_review_page_applies_per_field_choices(client, tmp_path, live_story,
     ingest(write_json(tmp_path, "v3.json", item(3, descriptions=[{"role": "summary", "value": "Third standfirst."}])))
     form = client.get(reverse("admin:articles_article_change", args=[live_story.pk])).content.decode()
     assert "is waiting for an editor" in form
+
+
+def test_applying_only_a_byline_moves_the_version_so_an_open_form_cannot_put_the_old_one_back(client, tmp_path, editor):
+    from .workflow_helpers import open_change_form, save_change_form
+
+    ingest(write_json(tmp_path, "v1.json", item(1)))
+    story = Article.objects.get()
+    client.force_login(editor)
+    opened = open_change_form(client, story)  # an editor has the story (not live) open
+    # A reporter's upload of a story they may not edit waits for an editor, who applies the byline.
+    upload(client, desk_user("Reporter"), write_json(tmp_path, "v2.json", item(2, by="By Han Ji-woo and Lee Seo-yeon")))
+    update = PendingUpdate.objects.get()
+    assert list(update.fields) == ["byline"]
+    version = Article.objects.get().version
+    assert pending.apply(update, {"byline": "agency"}, by=editor, story_version=version) == ["byline"]
+    assert Article.objects.get().version > version  # a write like any other
+
+    client.force_login(editor)
+    response = save_change_form(client, story, opened, dek="A standfirst typed meanwhile.")
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.dek == "A standfirst typed meanwhile."
+    assert [a.author.name for a in story.authorships.order_by("position")] == ["Han Ji-woo", "Lee Seo-yeon"]
+
+
+def picture_item(version, caption, **fields):
+    picture = {"name": "featureimage", "type": "picture", "uri": "urn:test:pic:PIC20260302",
+               "descriptions": [{"role": "caption", "value": caption}]}
+    return item(version, associations=[picture], **fields)
+
+
+def test_a_caption_the_desk_rewrote_keeps_the_desks_words_when_the_agency_sends_v2(tmp_path, editor):
+    shutil.copy(PHOTOS / "reuters_gps.jpg", tmp_path / "PIC20260302.jpg")
+    ingest(write_json(tmp_path, "v1.json", picture_item(1, "City hall in spring.")))
+    caption = Caption.objects.get()
+    caption.caption = "The desk's caption: city hall, Busan, in April."
+    caption.save()
+
+    ingest(write_json(tmp_path, "v2.json", picture_item(2, "City hall in spring.", headline="Agency headline v2")))
+    assert Article.objects.get().headline == "Agency headline v2"
+    assert Caption.objects.get().caption == "The desk's caption: city hall, Busan, in April."
+
+    # A caption the desk left alone takes the agency's new words.
+    caption.caption = "City hall in spring."
+    caption.save()
+    ingest(write_json(tmp_path, "v3.json", picture_item(3, "City hall in the rain.")))
+    assert Caption.objects.get().caption == "City hall in the rain."
+
+
+@pytest.mark.parametrize("uploader", ["Editor", "Reporter"])
+def test_a_withdrawal_of_a_story_not_yet_published_waits_for_an_editor_too(client, tmp_path, uploader, editor):
+    """An agency's withdrawal must reach the desk before anyone publishes the story: it waits as a
+    pending withdrawal whoever uploaded it, and applying it kills the story (no public note)."""
+    ingest(write_json(tmp_path, "v1.json", item(1)))
+    user = editor if uploader == "Editor" else desk_user("Reporter")
+    upload(client, user, write_json(tmp_path, "v2.json", item(2, pubstatus="canceled")))
+    story = Article.objects.get()
+    assert story.status == Article.Status.READY
+    update = PendingUpdate.objects.get(kind="withdrawal")
+    assert not pending.may_apply(desk_user("Reporter", "another-reporter"), update)
+    pending.apply(update, {}, by=editor)
+    story.refresh_from_db()
+    assert story.status == Article.Status.KILLED and not ArticleNote.objects.exists()

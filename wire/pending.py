@@ -69,11 +69,13 @@ def hold(article, log, merge, *, reason, only_conflicts=False):
 
 
 def hold_withdrawal(article, log):
+    """The agency withdrew the item: an editor decides (live or not, the story is never killed on its own)."""
+    if article.status == Status.PUBLISHED:
+        reason = "The agency withdrew the item; an editor decides whether to unpublish the story."
+    else:
+        reason = "The agency withdrew the item; an editor decides whether to kill the story before it is published."
     pending = PendingUpdate.objects.create(
-        article=article,
-        wire_version=log,
-        kind=PendingUpdate.Kind.WITHDRAWAL,
-        reason="The agency withdrew the item; an editor decides whether to unpublish the story.",
+        article=article, wire_version=log, kind=PendingUpdate.Kind.WITHDRAWAL, reason=reason
     )
     update_held.send(sender=PendingUpdate, pending=pending)
     return pending
@@ -173,24 +175,29 @@ def _apply_fields(pending, article, choices, by):
             values[name] = now[name]
     if "embargo_until" in values and not permissions.can_publish(by):
         raise PermissionDenied("Changing the embargo needs the publish permission.")
+    if not values:
+        return []
     story_fields = [name for name in STORY_FIELDS if name in values]
-    if story_fields:
-        with locked_story(article, story_fields, by=by) as story:
-            for name in story_fields:
-                setattr(story, name, values[name])
-            if story.status == Status.PUBLISHED:
-                # The publishing rules: an embargo may not hold a live story back.
-                check_publishable(story, by=by, at=story.published_at)
-    if "byline" in values:
-        _set_byline(article, values["byline"])
-    if "tags" in values:
-        article.tags.set(list(values["tags"]))
+    # One locked write, even when only the byline or tags change: the version moves on, so a form
+    # opened before this merges them in instead of saving its old byline and tags back.
+    with locked_story(article, story_fields, by=by) as story:
+        for name in story_fields:
+            setattr(story, name, values[name])
+        if story_fields and story.status == Status.PUBLISHED:
+            # The publishing rules: an embargo may not hold a live story back.
+            check_publishable(story, by=by, at=story.published_at)
+        if "byline" in values:
+            _set_byline(story, values["byline"])
+        if "tags" in values:
+            story.tags.set(list(values["tags"]))
     return list(values)
 
 
 def _apply_withdrawal(pending, article, by):
-    if article.status == Status.PUBLISHED:
+    was_live = article.status == Status.PUBLISHED
+    if article.status != Status.KILLED:
         set_status(article, Status.KILLED, by=by)
+    if was_live:  # readers who saw it are told why it went
         append_note(article, kind=ArticleNote.Kind.UPDATE, by=by,
                     text=f"This story was withdrawn by {_agency_name(article)}.")
     _resolve(pending, PendingUpdate.State.APPLIED, by, {"withdrawal": "applied"})

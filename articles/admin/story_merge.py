@@ -190,7 +190,7 @@ class Submission:
         if prefix == "authorships" and "byline" in self.mine_related:
             _rewrite(data, prefix, _byline_forms(self.article, values["byline"]))
         elif prefix == "captions" and "lead_photo" in self.mine_related:
-            _rewrite(data, prefix, _caption_forms(self.article, values))
+            _rewrite(data, prefix, _caption_forms(self.article, values, _submitted_alt_texts(data)))
         elif prefix == "notes":
             _rewrite_notes(data, prefix, self.article, self.opened_at)
         return data
@@ -263,7 +263,8 @@ def _submitted_captions(data):
 
 
 def _rewrite(data, prefix, forms):
-    for key in [key for key in data if key.startswith(f"{prefix}-")]:
+    """Replace inline `prefix`'s rows in `data` by `forms` (a name "initial-x" is x's hidden initial)."""
+    for key in [key for key in data if key.startswith((f"{prefix}-", f"initial-{prefix}-"))]:
         if not key.endswith(("MIN_NUM_FORMS", "MAX_NUM_FORMS")):
             del data[key]
     initial = sum(1 for form in forms if form.get("id"))
@@ -271,7 +272,11 @@ def _rewrite(data, prefix, forms):
     data[f"{prefix}-INITIAL_FORMS"] = str(initial)
     for index, form in enumerate(forms):
         for name, value in form.items():
-            if value is not None:
+            if value is None:
+                continue
+            if name.startswith("initial-"):
+                data[f"initial-{prefix}-{index}-{name.removeprefix('initial-')}"] = str(value)
+            else:
                 data[f"{prefix}-{index}-{name}"] = str(value)
 
 
@@ -290,7 +295,18 @@ def _byline_forms(article, byline):
     return sorted(forms, key=lambda form: not form["id"])
 
 
-def _caption_forms(article, values):
+def _submitted_alt_texts(data):
+    """{photo id: {"alt_text": posted, "initial-alt_text": as loaded}} of the posted caption rows, so
+    the rewritten rows carry each photo's alt text (story_photos.CaptionForm saves only a change)."""
+    texts = {}
+    for index in range(min(_int(data.get("captions-TOTAL_FORMS")), 1000)):
+        photo, key = _int(data.get(f"captions-{index}-photo"), None), f"captions-{index}-alt_text"
+        if photo is not None and key in data:
+            texts[photo] = {"alt_text": data[key], "initial-alt_text": data.get(f"initial-{key}")}
+    return texts
+
+
+def _caption_forms(article, values, alt_texts=None):
     lead = values.get("lead_photo")
     wanted = {int(key[len(editing.CAPTION_PREFIX):]): value for key, value in values.items()
               if key.startswith(editing.CAPTION_PREFIX) and value is not None}
@@ -304,6 +320,8 @@ def _caption_forms(article, values):
             continue
         forms.append(_caption_form(row.pk, article, row.photo_id, caption, lead))
     forms += [_caption_form("", article, photo_id, caption, lead) for photo_id, caption in wanted.items()]
+    for form in forms:
+        form.update((alt_texts or {}).get(form["photo"], {}))
     return forms
 
 

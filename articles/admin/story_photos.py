@@ -68,6 +68,9 @@ class CaptionForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 60}),
         help_text="Describes the picture for readers who cannot see it. Saved on the photo, for every story "
         "that uses it; the photo's uploader and photo editors can change it.",
+        # The form carries the alt text as it was loaded: a save changes the photo only if this
+        # editor changed the text, never putting back a version someone else has replaced since.
+        show_hidden_initial=True,
     )
     user = None  # set per request by CaptionInline.get_formset
 
@@ -86,17 +89,31 @@ class CaptionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         photo = cleaned.get("photo")
-        if photo is None or "alt_text" not in self.changed_data or self.fields["alt_text"].disabled:
+        if photo is None or not self._alt_text_changed():
             return cleaned
-        if cleaned.get("alt_text", "") != photo.alt_text and not permissions.can_edit_alt_text(self.user, photo):
+        alt_text = cleaned.get("alt_text", "")
+        if alt_text != photo.alt_text and not permissions.can_edit_alt_text(self.user, photo):
             self.add_error("alt_text", "Only the photo's uploader or a photo editor can change its alt text.")
+        elif "photo" not in self.changed_data and photo.alt_text not in (alt_text, self._alt_text_loaded()):
+            self.add_error("alt_text", f"Someone changed this photo's alt text while you were editing it, to "
+                                       f"“{photo.alt_text}”. Keep it, or type yours again, then save.")
+            self.data = self.data.copy()
+            self.data[self.add_initial_prefix("alt_text")] = photo.alt_text  # asked once
         return cleaned
+
+    def _alt_text_loaded(self):
+        """The alt text as this form was loaded (the hidden initial value)."""
+        field = self.fields["alt_text"]
+        return field.widget.value_from_datadict(self.data, self.files, self.add_initial_prefix("alt_text")) or ""
+
+    def _alt_text_changed(self):
+        return not self.fields["alt_text"].disabled and "alt_text" in self.changed_data
 
     def save(self, commit=True):
         caption = super().save(commit)
         photo = self.cleaned_data.get("photo")
         alt_text = self.cleaned_data.get("alt_text", "")
-        if commit and photo is not None and not self.fields["alt_text"].disabled and alt_text != photo.alt_text:
+        if commit and photo is not None and self._alt_text_changed() and alt_text != photo.alt_text:
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])
         return caption

@@ -60,6 +60,31 @@
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
 
+    // Closing the tab (or switching away) inside the interval: send what is waiting now, so a
+    // closed tab loses nothing typed. keepalive lets the request outlive the page (up to 64 KB
+    // of form; a longer one keeps the draft of the last interval).
+    function flush() {
+      if (timer === null || submitting) {
+        return;
+      }
+      clearTimeout(timer);
+      timer = null;
+      lastSave = Date.now();
+      fetch(live.dataset.autosaveUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-CSRFToken": csrf() },
+        credentials: "same-origin",
+        keepalive: true,
+      }).catch(() => {});
+    }
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") {
+        flush();
+      }
+    });
+
     // -- warn before leaving with unsaved changes ----------------------------------------------
     form.addEventListener("submit", () => {
       if (!form.dataset.previewing) {

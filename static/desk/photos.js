@@ -37,7 +37,7 @@
   }
 
   function field(row, name) {
-    return row.querySelector(`[name$='-${name}']`);
+    return row.querySelector(`[name$='-${name}']:not([name^='initial-'])`);  // not the hidden initial value
   }
 
   function rowFor(photoId) {

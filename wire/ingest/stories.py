@@ -192,8 +192,9 @@ def _update_story(article, item, batch, result, new_photos):
     with _revision(f"Updated from the wire: version {item.version or '?'} of {item.guid}.", batch):
         live_withdrawal = withdrawn and article.status == Article.Status.PUBLISHED
         # The version is recorded as received whatever becomes of it; the fields only if applied.
-        _apply_agency_changes(article, item, None if live_withdrawal or reason else merge, batch, result, new_photos)
-        log = _log_version(article, item, batch, now)
+        captions = _apply_agency_changes(article, item, None if live_withdrawal or reason else merge, batch, result,
+                                         new_photos)
+        log = _log_version(article, item, batch, now if captions is None else {**now, "captions": captions})
         if live_withdrawal:
             _withdraw(article, log, batch, result)
         elif reason:
@@ -207,6 +208,10 @@ def _update_story(article, item, batch, result, new_photos):
                 result.message = "Merged; fields both the desk and the agency changed wait for an editor."
             elif not withdrawn:
                 _publish_if_asked(article, batch, result)
+        if withdrawn and not live_withdrawal and article.status != Article.Status.KILLED:
+            # Not live yet: the desk must know before anyone publishes it.
+            pending.hold_withdrawal(article, log)
+            result.message = "The agency withdrew the item: an editor decides whether to kill the story."
         _add_to_revision(article)
     result.status = UPDATED
     _finish(result, article)
@@ -225,7 +230,8 @@ def _withdraw(article, log, batch, result):
 
 def _apply_agency_changes(article, item, merge, batch, result, new_photos):
     """Write the fields the agency changed and the desk did not (or that merged), under the row
-    lock, with the version received; `merge` None records only the version."""
+    lock, with the version received; `merge` None records only the version. Returns the captions
+    the agency gave (see _attach_pictures), None when the pictures were left alone."""
     values = {} if merge is None else {
         name: merged.value for name, merged in merge.fields.items() if merged.outcome in (merging.MINE, merging.MERGED)
     }
@@ -237,12 +243,12 @@ def _apply_agency_changes(article, item, merge, batch, result, new_photos):
     for name in fields:
         setattr(article, name, values[name])
     if merge is None:
-        return
+        return None
     if "byline" in values:
         _set_byline(article, values["byline"], batch)
     if "tags" in values:
         _set_tags(article, list(values["tags"]), batch, created=False)
-    _attach_pictures(article, item, batch, result, new_photos)
+    return _attach_pictures(article, item, batch, result, new_photos, update=True)
 
 
 def _set_byline(article, names, batch, *, created=False):
@@ -322,8 +328,8 @@ def _apply_relations(article, item, batch, result, new_photos):
     """Byline, tags, pictures and the log entry of a story just created from `item`."""
     _set_byline(article, item.byline, batch, created=True)
     _set_tags(article, item.tags, batch, created=True)
-    _attach_pictures(article, item, batch, result, new_photos)
-    _log_version(article, item, batch, agency.agency_state(item, body=_story_body(item)))
+    captions = _attach_pictures(article, item, batch, result, new_photos)
+    _log_version(article, item, batch, {**agency.agency_state(item, body=_story_body(item)), "captions": captions})
 
 
 def _log_version(article, item, batch, state):
@@ -432,9 +438,27 @@ def _import_picture(picture, batch, new_photos):
     return photo
 
 
-def _attach_pictures(article, item, batch, result, new_photos):
+def _previous_captions(article):
+    """The captions the agency last gave the story's pictures ({photo id: [caption, credit]}), from the
+    newest logged version that attached pictures; {} when none is known."""
+    for fields in article.wire_versions.order_by("-ingested_at", "-pk").values_list("fields", flat=True):
+        if fields and "captions" in fields:
+            return fields["captions"]
+    return {}
+
+
+def _attach_pictures(article, item, batch, result, new_photos, *, update=False):
+    """Attach the item's pictures; returns the captions the agency gave them ({photo id: [caption,
+    credit]}), kept in the ingest log as the next version's "before".
+
+    On an update, a caption the desk has rewritten since the agency last gave it keeps the desk's
+    words; one the desk left alone takes the agency's new ones. A caption row with no known
+    "before" is the desk's: never overwritten on a guess.
+    """
+    given = {}
     if not item.pictures:
-        return
+        return given
+    previous = _previous_captions(article) if update else {}
     existing = {c.photo_id: c for c in article.captions.all()}
     photos = []
     for picture in item.pictures:
@@ -442,19 +466,25 @@ def _attach_pictures(article, item, batch, result, new_photos):
         if photo is not None and photo.pk not in (p.pk for p, _ in photos):
             photos.append((photo, picture))
     if not photos:
-        return
+        return given
     # The wire's first picture leads; an older lead from the wire's earlier version steps down.
     Caption.objects.filter(article=article, role=Caption.Role.LEAD).exclude(photo=photos[0][0]).update(
         role=Caption.Role.INLINE
     )
     for position, (photo, picture) in enumerate(photos):
-        caption = existing.get(photo.pk) or Caption(article=article, photo=photo)
-        caption.caption = picture.caption or photo.caption
-        caption.credit = (picture.credit or photo.credit)[:255]
+        text, credit = picture.caption or photo.caption, (picture.credit or photo.credit)[:255]
+        given[str(photo.pk)] = [text, credit]
+        caption = existing.get(photo.pk)
+        if caption is None:
+            caption = Caption(article=article, photo=photo)
+            caption.caption, caption.credit = text, credit
+        elif [caption.caption, caption.credit] == previous.get(str(photo.pk)):
+            caption.caption, caption.credit = text, credit  # the desk left it as the agency gave it
         caption.position = position
         caption.role = Caption.Role.LEAD if position == 0 else Caption.Role.INLINE
         caption.save()
         result.photo_ids.append(photo.pk)
+    return given
 
 
 def _publish_if_asked(article, batch, result):
