@@ -278,6 +278,15 @@ def use_generation(generation):
         memo[0] = generation
 
 
+def clock_moment_is_near(valid_until, now=None):
+    """Would a shared cache, keeping an answer its full lifetimes, still hold it at `valid_until`?"""
+    longest = max(
+        settings.NEWSROOM_SHARED_CACHE_SECONDS + settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS,
+        settings.NEWSROOM_PROXY_CACHE_SECONDS,
+    )
+    return valid_until - (now or time.time()) < longest
+
+
 def shared_lifetimes(valid_until, now=None):
     """(s-maxage, stale-while-revalidate, nginx's X-Accel-Expires) for a public answer now.
 
@@ -288,10 +297,9 @@ def shared_lifetimes(valid_until, now=None):
     s_maxage = settings.NEWSROOM_SHARED_CACHE_SECONDS
     stale = settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS
     proxy = settings.NEWSROOM_PROXY_CACHE_SECONDS
-    budget = valid_until - (now or time.time())
-    if budget >= s_maxage + stale and budget >= proxy:
+    if not clock_moment_is_near(valid_until, now):
         return s_maxage, stale, proxy
-    budget = max(0, math.floor(budget))
+    budget = max(0, math.floor(valid_until - (now or time.time())))
     s_maxage = min(s_maxage, budget)
     return s_maxage, min(stale, budget - s_maxage), min(proxy, budget)
 

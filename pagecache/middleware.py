@@ -28,7 +28,6 @@ the request log (with their request id) but not in django-prometheus's figures (
 """
 
 import hashlib
-import math
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +39,7 @@ from django.utils.timezone import now
 from . import hot
 from .generation import (
     SHARED_KEY,
+    clock_moment_is_near,
     has_uncommitted_writes,
     publish,
     read_generation,
@@ -176,7 +176,7 @@ class PageCacheMiddleware:
 
     def hit(self, request, response, generation):
         response["X-Page-Cache"] = "hit"
-        if generation.valid_until != math.inf:
+        if clock_moment_is_near(generation.valid_until):
             # Stored with the lifetimes left when it was built: shorten them as the clock moment nears.
             set_shared_lifetimes(response, generation)
         return conditional(request, response)

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Where the browser tests leave screenshots (docs/screenshots/ was made this way); unset: none taken.
+SCREENSHOTS = os.environ.get("NEWSROOM_TEST_SCREENSHOTS", "")
 # The machine has no network: keep chromium from calling home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,3 +51,9 @@ def signed_in_page(browser, base_url, username, password="correct-horse-battery"
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
     return page
+
+
+def screenshot(page, name, full_page=True):
+    """`name`.png in NEWSROOM_TEST_SCREENSHOTS, when that folder is set and exists."""
+    if SCREENSHOTS and os.path.isdir(SCREENSHOTS):
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=full_page)

@@ -2,7 +2,6 @@
 it; a comment with an @mention, posted beside a form with unsaved edits, reaches the mentioned
 editor's header; axe-core finds no critical or serious problem on the dashboard."""
 
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,16 +9,12 @@ from django.core.management import call_command
 
 from articles.models import Article
 from tests.axe import assert_accessible
-from tests.browser import chromium_browser, signed_in_page
+from tests.browser import chromium_browser, screenshot, signed_in_page
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-SHOTS = Path("/work/notes/shots")
 
 
-def shot(page, name):
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"dash-{name}.png"), full_page=True)
 
 
 def desk_user(username, role):
@@ -49,7 +44,7 @@ def test_the_dashboard_shows_a_ready_story_and_opens_it_in_one_click(live_server
         assert "Night markets return to the riverside" in ready.inner_text()
         assert ready.locator(".desk-count").inner_text() == "1"
         assert "Subway line opens on Saturday" in page.locator("#desk-scheduled").inner_text()
-        shot(page, "dashboard-editor")
+        screenshot(page, "dash-dashboard-editor")
         assert_accessible(page)
 
         ready.get_by_role("link", name="Night markets return to the riverside").click()
@@ -63,7 +58,7 @@ def test_a_reporters_dashboard_passes_axe_too(live_server, desk):
     with chromium_browser() as browser:
         page = signed_in(browser, live_server.url, "reporter")
         assert "Anchovy season looks thin" in page.locator("#desk-drafts").inner_text()
-        shot(page, "dashboard-reporter")
+        screenshot(page, "dash-dashboard-reporter")
         assert_accessible(page)
 
 
@@ -86,7 +81,7 @@ def test_a_mention_in_a_comment_reaches_the_editors_header_and_the_form_keeps_it
         page.locator(".desk-comment .desk-mention", has_text="@editor").wait_for()
         assert page.input_value("#id_headline") == "Ferry timetable changes again"  # nothing lost
         assert page.input_value("#desk-comment-text") == ""
-        shot(page, "comment-thread")
+        screenshot(page, "dash-comment-thread")
 
         page.fill("#desk-comment-text", "and ask @nobody-here")
         page.get_by_role("button", name="Post comment").click()
@@ -98,7 +93,7 @@ def test_a_mention_in_a_comment_reaches_the_editors_header_and_the_form_keeps_it
         bell.click()
         other.wait_for_url("**/admin/desk/notifications/")
         assert "reporter mentioned you on “Ferry timetable”" in other.locator(".desk-notifications").inner_text()
-        shot(other, "notifications")
+        screenshot(other, "dash-notifications")
         assert_accessible(other)
         other.get_by_role("link", name="reporter mentioned you on “Ferry timetable”").click()
         other.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")

@@ -2,7 +2,6 @@
 next request (with the whole-page cache on), and the preview shows the draft first."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,17 +9,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.axe import assert_accessible
-from tests.browser import chromium_browser, signed_in_page
+from tests.browser import chromium_browser, screenshot, signed_in_page
 from tests.factories import ArticleFactory, CaptionFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.usefixtures("no_avif")]
 
-SHOTS = Path("/work/notes/shots")
 
 
-def shot(page, name):
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"front-{name}.png"), full_page=True)
 
 
 def logged_in_page(browser, base_url, username):
@@ -72,7 +67,7 @@ def test_an_editor_pins_the_home_lead_and_readers_see_it_on_the_next_request(liv
         pick_story(editor, "home_1", "depot", pinned.headline)
         editor.click("button[value=save]")
         editor.wait_for_selector(".messagelist .success")
-        shot(editor, "desk")
+        screenshot(editor, "front-desk")
 
         with editor.expect_popup() as popup:
             editor.click("text=Preview the saved draft")
@@ -80,17 +75,17 @@ def test_an_editor_pins_the_home_lead_and_readers_see_it_on_the_next_request(liv
         preview.wait_for_load_state()
         assert lead_on(preview) == pinned.headline
         assert "Preview" in preview.locator(".preview-banner").inner_text()
-        shot(preview, "preview")
+        screenshot(preview, "front-preview")
 
         reader.goto(live_server.url + "/")
         assert lead_on(reader) == "Late-night budget vote passes", "the draft leaked to readers"
 
         editor.click("button[value=publish]")
         editor.wait_for_selector("text=The front page is live")
-        shot(editor, "published")
+        screenshot(editor, "front-published")
 
         reader.goto(live_server.url + "/")
         assert lead_on(reader) == pinned.headline
         headlines = reader.locator(".primary .lead-story__headline, .primary .card__headline")
         assert headlines.filter(has_text=pinned.headline).count() == 1  # once on the front
-        shot(reader, "home")
+        screenshot(reader, "front-home")

@@ -1,7 +1,6 @@
 """In a real browser: an embed pasted in the body reaches the public page as a click-to-load placeholder
 (no request to the provider before the click, none blocked by the CSP after it) and the feed sanitized;
-killing asks for confirmation. Screenshots for the closing note go to /work/notes/shots/ when it exists."""
-from pathlib import Path
+killing asks for confirmation. Screenshots go to NEWSROOM_TEST_SCREENSHOTS when it is set (tests/browser.screenshot)."""
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,18 +9,14 @@ from django.core.management import call_command
 
 from articles import embeds
 from articles.models import Article
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, screenshot
 from tests.embed_helpers import YOUTUBE_URL, OEmbedServer
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-SHOTS = Path("/work/notes/shots")
 
 
-def shot(page, name):
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"safety-{name}.png"), full_page=True)
 
 
 def editor_page(browser, base_url):
@@ -83,7 +78,7 @@ def test_a_pasted_embed_reaches_the_page_as_a_click_to_load_placeholder(live_ser
         # Opened again, the editor keeps the embed as one block, and saving changes nothing.
         editor_figure = page.locator(".ProseMirror figure.embed")
         editor_figure.wait_for()
-        shot(page, "embed-in-editor")
+        screenshot(page, "safety-embed-in-editor")
         saved_body = story.body
         page.locator("input[name=_continue]").first.click()
         page.wait_for_load_state()
@@ -107,7 +102,7 @@ def test_a_pasted_embed_reaches_the_page_as_a_click_to_load_placeholder(live_ser
         own_host = urlsplit(live_server.url).netloc
         assert {urlsplit(url).netloc for url in requested} == {own_host}, requested
         assert reader.locator("iframe").count() == 0
-        shot(reader, "embed-placeholder")
+        screenshot(reader, "safety-embed-placeholder")
 
         button.click()
         frame = reader.locator("figure.embed iframe")
@@ -116,7 +111,7 @@ def test_a_pasted_embed_reaches_the_page_as_a_click_to_load_placeholder(live_ser
         reader.wait_for_function("() => true")
         reader.wait_for_timeout(500)
         assert loaded and loaded[0].startswith("https://www.youtube-nocookie.com/embed/")  # the CSP let it through
-        shot(reader, "embed-loaded")
+        screenshot(reader, "safety-embed-loaded")
 
         feed = reader.request.get(live_server.url + "/feeds/rss/").text()
         assert "Ferries return to the harbour" in feed
@@ -133,7 +128,7 @@ def test_killing_a_live_story_asks_first(live_server):
         page.get_by_text("Killing takes a live story off the site, the feeds and the API at once.").wait_for()
         story.refresh_from_db()
         assert story.status == Article.Status.PUBLISHED
-        shot(page, "kill-confirm")
+        screenshot(page, "safety-kill-confirm")
         page.click("#confirm-kill")
         page.wait_for_url("**/admin/articles/article/")
     story.refresh_from_db()

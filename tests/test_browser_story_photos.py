@@ -8,21 +8,17 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles.models import Article, Photo
-from tests.browser import chromium_browser, signed_in_page
+from tests.browser import chromium_browser, screenshot, signed_in_page
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHOTS = Path("/work/notes/shots")
-# "Write a story with a lead photo and hand it to the desk" from the admin home, counted as in
-# /work/notes/photos-scripts/count_before.py (18 clicks over 6 page loads before the drop zone).
+# "Write a story with a lead photo and hand it to the desk" from the admin home: 18 clicks over 6
+# page loads on the old flow, before the drop zone.
 MAX_CLICKS, MAX_PAGE_LOADS = 10, 2
 
 
-def screenshot(page, name):
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"photos-{name}.png"))
 
 
 def signed_in(browser, base_url, username):
@@ -70,7 +66,7 @@ def test_a_reporter_files_a_story_with_a_lead_photo_from_one_form(live_server):
         row.locator("input[name$='-alt_text'][type=text]").fill("Pedestrians cross a wide square")
         counts["clicks"] += 1  # focusing the alt text box
         page.locator(".photo-drop-zone").scroll_into_view_if_needed()
-        screenshot(page, "drop-zone")
+        screenshot(page, "photos-drop-zone", full_page=False)
         page.select_option("#id_status", "ready")
         counts["clicks"] += 2
         click("input[name=_save] >> nth=0")
@@ -130,7 +126,7 @@ def test_a_photo_put_in_the_body_reaches_the_public_page_and_the_feed(live_serve
         # results to replace it (or time out, if the search narrows nothing).
         page.wait_for_function("() => document.querySelectorAll('.photo-card-choose').length < 2")
         page.wait_for_selector(f".photo-card-choose[data-photo-id='{library_photo.pk}']")
-        screenshot(page, "chooser")
+        screenshot(page, "photos-chooser", full_page=False)
         assert page.locator(".photo-card-choose").count() == 1
         page.click(f".photo-card-choose[data-photo-id='{library_photo.pk}']")
         page.wait_for_selector(".ProseMirror figure.photo-figure-editor")
@@ -146,7 +142,7 @@ def test_a_photo_put_in_the_body_reaches_the_public_page_and_the_feed(live_serve
         assert "Harbour Wire" in figure.inner_text()
         assert figure.locator("picture img").get_attribute("src").endswith(".jpg")
         figure.scroll_into_view_if_needed()
-        screenshot(page, "inline-figure")
+        screenshot(page, "photos-inline-figure", full_page=False)
         feed = page.request.get(live_server.url + "/feeds/rss/").text()
         assert "Cranes over a container ship Harbour Wire&lt;/figcaption&gt;" in feed
         assert "data-photo" not in feed

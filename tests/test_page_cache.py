@@ -27,7 +27,7 @@ def test_an_anonymous_page_is_served_from_the_cache_the_second_time(client):
     assert first.content == second.content
 
 
-def shared_lifetimes(response):
+def lifetimes_of(response):
     """(s-maxage, stale-while-revalidate) of a response's Cache-Control."""
     parts = dict(part.strip().partition("=")[::2] for part in response["Cache-Control"].split(","))
     return int(parts["s-maxage"]), int(parts["stale-while-revalidate"])
@@ -40,7 +40,7 @@ def test_no_shared_cache_may_keep_an_answer_past_the_next_clock_moment(client, p
     ArticleFactory(published_at=timezone.now() + timedelta(seconds=20))  # scheduled
     path = story.get_absolute_url() if path == "story" else path
     for response in (client.get(path), client.get(path)):  # built, then (pages) served from the cache
-        s_maxage, stale = shared_lifetimes(response)
+        s_maxage, stale = lifetimes_of(response)
         assert 18 <= s_maxage and s_maxage + stale <= 20, response["Cache-Control"]
         assert int(response.get("X-Accel-Expires", 0)) <= 1
 

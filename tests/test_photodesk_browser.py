@@ -10,13 +10,12 @@ from django.core.management import call_command
 from articles.images import CROPS, crop_box
 from articles.photos import import_photo
 from tests.axe import assert_accessible
-from tests.browser import chromium_browser
+from tests.browser import chromium_browser, screenshot
 from tests.browser import signed_in_page as sign_in
 from tests.factories import ArticleFactory, PhotoFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.usefixtures("no_avif")]
 
-SHOTS = "/work/notes/shots"
 FIXTURES = Path(__file__).parent / "fixtures" / "photos"
 
 
@@ -25,13 +24,6 @@ def signed_in_page(browser, base_url, role):
     username = role.lower().replace(" ", "-")
     UserFactory(username=username, is_staff=True).groups.add(Group.objects.get(name=role))
     return sign_in(browser, base_url, username, viewport={"width": 1280, "height": 900})
-
-
-def screenshot(page, name):
-    import os
-
-    if os.path.isdir(SHOTS):
-        page.screenshot(path=f"{SHOTS}/photodesk-{name}.png", full_page=False)
 
 
 def preview_boxes(page):
@@ -64,7 +56,7 @@ def test_clicking_the_photo_moves_the_focal_point_and_the_three_crops(live_serve
         assert after["1x1"] != before["1x1"] and after["4x3"] != before["4x3"]
         assert "Focal point: " in page.inner_text(".focal-picker__status")
         page.locator(".focal-picker").scroll_into_view_if_needed()
-        screenshot(page, "focal-point")
+        screenshot(page, "photodesk-focal-point", full_page=False)
         assert_accessible(page, context=".field-focal_picker, .field-focal_x, .field-focal_y")
 
         # The typed fields are the keyboard way in, and redraw the previews too.
@@ -125,7 +117,7 @@ def test_the_counters_update_as_the_editor_types(live_server):
         )
         page.locator("#id_seo_title").fill("Harbour reopens after the storm that closed it for a week, 서울")
         page.locator("#id_seo_title").scroll_into_view_if_needed()
-        screenshot(page, "writing-aids")
+        screenshot(page, "photodesk-writing-aids", full_page=False)
         page.wait_for_selector(".field-body .ProseMirror[contenteditable=true]")
         assert_accessible(page)  # the counters add no violation (tests/test_browser_story_form_a11y.py)
 
@@ -143,11 +135,11 @@ def test_the_desk_sees_the_missing_alt_text_and_the_preview_label(live_server):
         page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
         notice = page.locator(".lead-alt-notice")
         assert "has no alt text" in notice.inner_text()
-        screenshot(page, "lead-alt-notice")
+        screenshot(page, "photodesk-lead-alt-notice", full_page=False)
         page.goto(f"{live_server.url}/admin/articles/article/?lead_alt=missing")
         assert page.locator(".lead-alt-missing").count() == 1
-        screenshot(page, "lead-alt-list")
+        screenshot(page, "photodesk-lead-alt-list", full_page=False)
         page.goto(f"{live_server.url}/preview/{story.pk}/")
         assert "Preview — Draft." in page.inner_text(".preview-banner")
         assert "Published" not in page.inner_text(".story__header .meta")
-        screenshot(page, "preview-label")
+        screenshot(page, "photodesk-preview-label", full_page=False)
