@@ -35,12 +35,19 @@ def focus_body_end(page):
     body_editor = page.locator(".ProseMirror:visible").first
     body_editor.locator("p").last.click()
     page.wait_for_function("() => document.activeElement?.classList.contains('ProseMirror')")
-    at_end = "() => { const s = getSelection(); return !!s.focusNode && s.focusOffset === s.focusNode.length; }"
-    for _ in range(10):
-        page.keyboard.press("End")
-        if page.evaluate(at_end):
-            break
-        page.wait_for_timeout(200)
+    # The caret at the very end of the last paragraph, wherever the click landed (End key presses
+    # could stop before its last full stop under load, and the pasted link then shared a paragraph).
+    page.evaluate("""() => {
+        const paragraph = [...document.activeElement.querySelectorAll('p')].pop();
+        const range = document.createRange();
+        range.selectNodeContents(paragraph);
+        range.collapse(false);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    at_end = """() => { const s = getSelection(), n = s.focusNode;
+        return !!n && s.focusOffset === (n.nodeType === Node.TEXT_NODE ? n.length : n.childNodes.length); }"""
+    page.wait_for_function(at_end)
     page.keyboard.press("Enter")
 
 
