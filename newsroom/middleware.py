@@ -28,6 +28,33 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def request_id_for(incoming):
+    """The id of a request: nginx's X-Request-ID when it looks sane, else a new one."""
+    return incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def log_request(method, path, status, duration_ms, request_id=None):
+    """The one log line of a request (RequestLogMiddleware; pagecache/wsgi.py for hot cache hits).
+
+    `request_id` is for a caller outside RequestLogMiddleware (else the current request's is used).
+    """
+    # Probes come every few seconds per replica: at DEBUG they don't drown real traffic.
+    level = logging.DEBUG if path in PROBES else logging.INFO
+    if logger.isEnabledFor(level):
+        logger.log(
+            level,
+            "%s %s %s %.1fms",
+            method,
+            path,
+            status,
+            duration_ms,
+            extra={
+                "method": method, "path": path, "status": status, "duration_ms": duration_ms,
+                **({"request_id": request_id} if request_id else {}),
+            },
+        )
+
+
 class RequestLogMiddleware:
     """One structured log line per request: request id, method, path, status and duration."""
 
@@ -35,29 +62,14 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(request.headers.get("X-Request-ID", ""))
         token = _request_id.set(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
             response["X-Request-ID"] = request_id
-            logger.log(
-                # Probes come every few seconds per replica: at DEBUG they don't drown real traffic.
-                logging.DEBUG if request.path_info in PROBES else logging.INFO,
-                "%s %s %s %.1fms",
-                request.method,
-                request.path_info,
-                response.status_code,
-                duration_ms,
-                extra={
-                    "method": request.method,
-                    "path": request.path_info,
-                    "status": response.status_code,
-                    "duration_ms": duration_ms,
-                },
-            )
+            log_request(request.method, request.path_info, response.status_code,
+                        round((time.perf_counter() - started) * 1000, 1))
             return response
         finally:
             _request_id.reset(token)

@@ -164,6 +164,22 @@ def shared_generation(value):
     return None
 
 
+def fetch_shared_generation():
+    """shared_generation(cache.get(SHARED_KEY)) in one plain GET: what every hot hit waits on.
+
+    Without django-redis's per-call wrapping (its retries over several servers, its key objects);
+    like every cache call it fails open: a Redis error reads as no shared generation.
+    """
+    from redis.exceptions import RedisError
+
+    client = cache.client
+    try:
+        raw = client.get_client(write=False).get(cache.make_key(SHARED_KEY))
+    except (RedisError, OSError):
+        return None
+    return shared_generation(None if raw is None else client.decode(raw))
+
+
 def publish(generation):
     """Make `generation` the shared one unless a newer one is already there (no-op without Redis)."""
     if not shares_cache():

@@ -40,6 +40,7 @@ from . import hot
 from .generation import (
     SHARED_KEY,
     clock_moment_is_near,
+    fetch_shared_generation,
     has_uncommitted_writes,
     publish,
     read_generation,
@@ -61,14 +62,26 @@ UNSTORED_HEADERS = ("X-Request-ID", "X-Page-Cache")
 SEARCH_PATH = "/search/"
 
 
-def is_cacheable_request(request):
+def is_cacheable(method, path_info, query_string, *, secure, has_session_cookie, has_authorization):
+    """The rule for which requests the page cache answers (for a request, or a WSGI environ in wsgi.py)."""
     return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
-        and "HTTP_AUTHORIZATION" not in request.META
-        and not request.path_info.startswith(EXCLUDED_PREFIXES)
-        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
+        method in ("GET", "HEAD")
+        and not has_session_cookie
+        and (secure or not settings.SECURE_SSL_REDIRECT)
+        and not has_authorization
+        and not path_info.startswith(EXCLUDED_PREFIXES)
+        and len(query_string) <= MAX_QUERY_STRING
+    )
+
+
+def is_cacheable_request(request):
+    return is_cacheable(
+        request.method,
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        secure=request.is_secure(),
+        has_session_cookie=settings.SESSION_COOKIE_NAME in request.COOKIES,
+        has_authorization="HTTP_AUTHORIZATION" in request.META,
     )
 
 
@@ -87,10 +100,14 @@ def is_public_response(request, response):
     )
 
 
-def page_key(request):
+def url_key(scheme, host, path_info, query_string):
     """The entry of this URL (whatever the generation: the entry says which one it was built for)."""
-    raw = f"{request.scheme}://{request.get_host()}{request.path_info}?{request.META.get('QUERY_STRING', '')}"
+    raw = f"{scheme}://{host}{path_info}?{query_string}"
     return f"page:{hashlib.sha1(raw.encode()).hexdigest()}"
+
+
+def page_key(request):
+    return url_key(request.scheme, request.get_host(), request.path_info, request.META.get("QUERY_STRING", ""))
 
 
 def lookup(key):
@@ -103,7 +120,7 @@ def lookup(key):
         return None, cache.get(key)
     copy = hot.pages.get(cache.make_key(key))
     if copy is not None:
-        shared = shared_generation(cache.get(SHARED_KEY))
+        shared = fetch_shared_generation()
         if shared is not None and copy[0] == shared.value:
             return shared, (copy[0], hot.response_from(copy))
         return shared, cache.get(key)
@@ -114,8 +131,9 @@ def lookup(key):
     return shared, entry
 
 
-def server_seconds(request):
-    if request.path_info == SEARCH_PATH:
+def server_seconds(path_info):
+    """How long the cache keeps this path's pages (0: not at all)."""
+    if path_info == SEARCH_PATH:
         return settings.NEWSROOM_SEARCH_CACHE_SECONDS
     return settings.NEWSROOM_PAGE_CACHE_SECONDS
 
@@ -159,7 +177,7 @@ class PageCacheMiddleware:
         with request_generation():
             if not is_cacheable_request(request):
                 return self.get_response(request)
-            if server_seconds(request) <= 0:
+            if server_seconds(request.path_info) <= 0:
                 return self.build(request)
             key = page_key(request)
             shared, entry = lookup(key)
@@ -193,7 +211,7 @@ class PageCacheMiddleware:
                 status=response.status_code,
                 headers={name: value for name, value in response.items() if name not in UNSTORED_HEADERS},
             )
-            cache.set(key, (generation.value, stored), server_seconds(request))
+            cache.set(key, (generation.value, stored), server_seconds(request.path_info))
             if shares_cache():
                 hot.pages.put(cache.make_key(key), generation.value, stored)
             response["X-Page-Cache"] = "miss"

@@ -1,0 +1,199 @@
+"""Hot hits answered in front of Django (pagecache/wsgi.py), through the WSGI application gunicorn runs.
+
+A hot hit must be exactly the hit the middleware would give (same page, same stored headers, a
+request id of its own, checked against the shared generation) without running Django; everything
+it cannot answer as is goes to Django unchanged. Cross-process cases (two gunicorn servers, a kill
+from a third process) are in test_cache_coherence.py, which serves through this same application.
+"""
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.publishing import set_status
+from newsroom.settings import redis_cache
+from pagecache import hot
+from pagecache.wsgi import HotHits
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REDIS_URL = os.environ.get("TEST_TASKS_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    settings.CACHES = {
+        **django_settings.CACHES,
+        # As production has it: failing open (a Redis error reads as a miss).
+        "default": redis_cache(REDIS_URL, f"test-wsgi-{uuid.uuid4().hex[:8]}"),
+    }
+    yield
+    cache.clear()
+
+
+class CountingDjango:
+    """Django's WSGI handler, counting the requests that reached it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def app():
+    return HotHits(CountingDjango())
+
+
+def get(app, path, method="GET", **headers):
+    path, _, query = path.partition("?")
+    headers.setdefault("HTTP_HOST", "testserver")
+    environ = RequestFactory()._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, **headers)
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer.update(status=int(status.split()[0]), headers=dict(response_headers))
+
+    body = app(environ, start_response)
+    try:
+        answer["body"] = b"".join(body).decode()
+    finally:
+        getattr(body, "close", lambda: None)()
+    return answer
+
+
+def served_by_django(app, path, **headers):
+    before = app.application.calls
+    answer = get(app, path, **headers)
+    return app.application.calls > before, answer
+
+
+def warm(app, path):
+    """A request that stores the page (or finds it), then a hot hit answered without Django."""
+    assert get(app, path)["headers"]["X-Page-Cache"] in ("miss", "hit")
+    reached_django, answer = served_by_django(app, path)
+    assert not reached_django and answer["headers"]["X-Page-Cache"] == "hit", path
+    return answer
+
+
+def test_a_hot_hit_skips_django_and_the_database_but_is_the_same_page(app):
+    story = ArticleFactory(headline="Ferry timetable changes")
+    url = story.get_absolute_url()
+    miss = get(app, url)
+    with CaptureQueriesContext(connection) as queries:
+        reached_django, hit = served_by_django(app, url)
+    assert not reached_django and len(queries) == 0
+    assert hit["status"] == 200 and hit["body"] == miss["body"] and "Ferry timetable changes" in hit["body"]
+    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "X-Accel-Expires", "Surrogate-Key",
+                   "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit["headers"][header] == miss["headers"][header], header
+    assert hit["headers"]["X-Request-ID"] != miss["headers"]["X-Request-ID"]
+    # nginx's request id is kept, as RequestLogMiddleware keeps it.
+    assert get(app, url, HTTP_X_REQUEST_ID="nginx-abc123")["headers"]["X-Request-ID"] == "nginx-abc123"
+    assert len(get(app, url, HTTP_X_REQUEST_ID="bad id\x00")["headers"]["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("how", ["set_status", "update"])
+def test_a_kill_reaches_the_next_request_on_every_page(app, admin_user, how):
+    story = ArticleFactory(headline="Harbour bridge reopens", tags=["bridges"])
+    pages = ["/", story.section.get_absolute_url(), f"/tag/{story.tags.get().slug}/", "/feeds/rss/"]
+    for path in [*pages, story.get_absolute_url()]:
+        assert story.slug in warm(app, path)["body"]
+    if how == "set_status":
+        set_status(story, Article.Status.KILLED, by=admin_user)
+    else:
+        Article.objects.filter(pk=story.pk).update(status=Article.Status.KILLED)
+    for path in pages:
+        reached_django, answer = served_by_django(app, path)
+        assert reached_django and answer["headers"]["X-Page-Cache"] == "miss", path
+        assert story.slug not in answer["body"], path
+    assert get(app, story.get_absolute_url())["status"] == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_COOKIE": f"{django_settings.SESSION_COOKIE_NAME}=abc"},
+        {"HTTP_AUTHORIZATION": "Bearer x"},
+        {"HTTP_IF_NONE_MATCH": '"abc"'},
+        {"HTTP_IF_MODIFIED_SINCE": "Tue, 01 Dec 2026 10:00:00 GMT"},
+    ],
+    ids=["session-cookie", "authorization", "if-none-match", "if-modified-since"],
+)
+def test_what_a_hot_hit_cannot_answer_goes_to_django(app, headers):
+    story = ArticleFactory()
+    url = story.get_absolute_url()
+    etag = warm(app, url)["headers"]["ETag"]
+    reached_django, answer = served_by_django(app, url, **headers)
+    assert reached_django
+    if "HTTP_COOKIE" in headers or "HTTP_AUTHORIZATION" in headers:
+        assert "X-Page-Cache" not in answer["headers"]  # never the anonymous copy
+    if "HTTP_IF_NONE_MATCH" in headers:  # the reader's copy is current: the middleware answers 304
+        reached_django, answer = served_by_django(app, url, HTTP_IF_NONE_MATCH=etag)
+        assert reached_django and answer["status"] == 304
+
+
+def test_other_cookies_still_get_the_hot_copy(app):
+    url = ArticleFactory().get_absolute_url()
+    warm(app, url)
+    reached_django, answer = served_by_django(app, url, HTTP_COOKIE="consent=yes; theme=dark")
+    assert not reached_django and answer["headers"]["X-Page-Cache"] == "hit"
+
+
+def test_a_host_django_refuses_is_refused_by_django(app):
+    url = ArticleFactory().get_absolute_url()
+    warm(app, url)
+    reached_django, answer = served_by_django(app, url, HTTP_HOST="evil.example")
+    assert reached_django and answer["status"] == 400
+
+
+def test_a_path_that_is_not_utf8_goes_to_django(app):
+    reached_django, answer = served_by_django(app, "/caf\xe9/")  # a latin-1 byte, as a WSGI server passes it
+    assert reached_django and answer["status"] == 404
+
+
+def test_a_changed_page_and_a_near_clock_moment_go_to_django(app):
+    story = ArticleFactory(headline="Tram line extended")
+    url = story.get_absolute_url()
+    warm(app, url)
+    Article.objects.filter(pk=story.pk).update(headline="Tram line extension delayed")
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and "Tram line extension delayed" in answer["body"]
+    warm(app, url)
+    # A story due in a minute: every shared cache must give the page up by then, so the stored
+    # lifetimes are shortened on each hit, which the middleware does.
+    scheduled = ArticleFactory(scheduled=True)
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() + timedelta(seconds=60))
+    get(app, url)  # the new generation's miss
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and answer["headers"]["X-Page-Cache"] == "hit"
+    assert "s-maxage=" in answer["headers"]["Cache-Control"]
+
+
+def test_without_hot_copies_or_without_redis_every_request_goes_to_django(app, settings):
+    url = ArticleFactory().get_absolute_url()
+    settings.NEWSROOM_PAGE_HOT_ENTRIES = 0
+    get(app, url)
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and answer["headers"]["X-Page-Cache"] == "hit"
+    settings.NEWSROOM_PAGE_HOT_ENTRIES = 200
+    warm(app, url)
+    # Redis goes away: the hot copy cannot be checked, so Django answers (and degrades as it does).
+    settings.CACHES = {**settings.CACHES, "default": redis_cache("redis://127.0.0.1:1/0", "gone")}
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and answer["status"] == 200
+    hot.pages.clear()
