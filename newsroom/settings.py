@@ -500,6 +500,11 @@ NEWSROOM_SEARCH_CACHE_SECONDS = env_int("NEWSROOM_SEARCH_CACHE_SECONDS", 30)
 # commits (pagecache/generation.py); the published copy is re-read from the database after this
 # many seconds, the bound on how long a write made outside Django (psql) can go unseen.
 NEWSROOM_GENERATION_RECHECK_SECONDS = env_int("NEWSROOM_GENERATION_RECHECK_SECONDS", 5)
+# With Redis: each serving process is pushed the generation and holds a lease this long (renewed every
+# third of it), so a hot hit asks Redis nothing; a write waits until every lease holder has applied
+# its generation, at most this long when a process died holding one (pagecache/push.py; 0 = off:
+# every hot hit reads the generation from Redis).
+NEWSROOM_GENERATION_LEASE_SECONDS = float(os.environ.get("NEWSROOM_GENERATION_LEASE_SECONDS", "2"))
 # With Redis: how many pages each process also keeps in its own memory (pagecache/hot.py), so a hit
 # fetches only the generation from Redis, not the page (0 = off). About 50 KB a page.
 NEWSROOM_PAGE_HOT_ENTRIES = env_int("NEWSROOM_PAGE_HOT_ENTRIES", 200)

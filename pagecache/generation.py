@@ -37,6 +37,7 @@ Where a request reads it (pagecache/middleware.py):
 
 import math
 import time
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -69,21 +70,41 @@ SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
 PAST_MOMENTS = 6  # the first six moments of GENERATION_SQL have passed; the rest are to come
 SHARED_KEY = "pagecache:generation"
 _ORDER_KEY = "pagecache:generation:order"
-# KEYS: the generation, its order; ARGV: counter, read time, encoded generation, lifetime in ms.
-# Sets both unless the stored one is newer (a higher counter, or the same counter read later).
+# The push to serving processes (pagecache/push.py): a channel, their leases, one ack list per publish.
+CHANNEL_KEY = "pagecache:generation:push"
+LEASES_KEY = "pagecache:generation:leases"
+ACKS_KEY = "pagecache:generation:acks:{}"
+TOKEN_LENGTH = 32  # a publish's token (uuid4().hex); a pushed message is the token, then the generation
+ACK_POLL_SECONDS = 0.1  # each wait for an ack, well inside CACHE_SOCKET_TIMEOUT
+# KEYS: the generation, its order, the lease set, the channel; ARGV: counter, read time, encoded
+# generation, lifetime in ms, the publish's token. Sets both unless the stored one is newer (a higher
+# counter, or the same counter read later), and either way pushes what is now stored to every
+# listener; returns {stored?, Redis's time in ms, the live leases with their ends}.
 _PUBLISH_SCRIPT = """
 local stored = redis.call('GET', KEYS[2])
+local accepted = 1
 if stored then
     local counter, read_at = string.match(stored, '^([^:]+):(.+)$')
     counter, read_at = tonumber(counter), tonumber(read_at)
     local new_counter, new_read_at = tonumber(ARGV[1]), tonumber(ARGV[2])
     if counter > new_counter or (counter == new_counter and read_at > new_read_at) then
-        return 0
+        accepted = 0
     end
 end
-redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-redis.call('SET', KEYS[2], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[4])
-return 1
+local message = ARGV[5] .. ARGV[3]
+if accepted == 1 then
+    redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+    redis.call('SET', KEYS[2], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[4])
+else
+    local current = redis.call('GET', KEYS[1])
+    if current then message = ARGV[5] .. current end
+end
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_ms)
+local leases = redis.call('ZRANGEBYSCORE', KEYS[3], now_ms, '+inf', 'WITHSCORES')
+redis.call('PUBLISH', KEYS[4], message)
+return {accepted, now_ms, leases}
 """
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE")
 # The tables whose triggers bump the generation (whatever migration added them), read once per process.
@@ -180,8 +201,12 @@ def fetch_shared_generation():
     return shared_generation(None if raw is None else client.decode(raw))
 
 
-def publish(generation):
-    """Make `generation` the shared one unless a newer one is already there (no-op without Redis)."""
+def publish(generation, *, wait=False):
+    """Make `generation` the shared one unless a newer one is already there (no-op without Redis).
+
+    Pushed to every serving process either way; with `wait` (a write's publish), returns once each
+    process holding a lease has applied what is now shared, or its lease has ended (pagecache/push.py).
+    """
     if not shares_cache():
         return
     from redis.exceptions import RedisError
@@ -193,18 +218,36 @@ def publish(generation):
     if lifetime_ms <= 0:
         return
     client = cache.client
+    token = uuid.uuid4().hex
     try:
         redis = client.get_client(write=True)
-        redis.eval(
-            _PUBLISH_SCRIPT, 2, cache.make_key(SHARED_KEY), cache.make_key(_ORDER_KEY),
-            generation.counter, repr(generation.read_at), client.encode(generation), lifetime_ms,
+        _accepted, now_ms, leases = redis.eval(
+            _PUBLISH_SCRIPT, 4, cache.make_key(SHARED_KEY), cache.make_key(_ORDER_KEY),
+            cache.make_key(LEASES_KEY), cache.make_key(CHANNEL_KEY),
+            generation.counter, repr(generation.read_at), client.encode(generation), lifetime_ms, token,
         )
+        if wait:
+            wait_for_acks(redis, token, now_ms, leases)
     except (RedisError, OSError):  # fail open, like every cache call: readers fall back to the database
         pass
 
 
+def wait_for_acks(redis, token, now_ms, leases):
+    """Until every lease holder has acked the publish `token`, or its lease (on Redis's clock) has ended."""
+    pending = {leases[n].decode(): float(leases[n + 1]) for n in range(0, len(leases), 2)}
+    if not pending:
+        return
+    ack_key = cache.make_key(ACKS_KEY.format(token))
+    deadline = time.monotonic() + (max(pending.values()) - now_ms) / 1000
+    while pending and (remaining := deadline - time.monotonic()) > 0:
+        acked = redis.blpop([ack_key], timeout=min(remaining, ACK_POLL_SECONDS))
+        if acked:
+            pending.pop(acked[1].decode(), None)
+
+
 def publish_from_database(alias="default"):
-    publish(read_generation(alias=alias))
+    """After a write commits: publish what the database now says, and wait until it has reached every process."""
+    publish(read_generation(alias=alias), wait=True)
 
 
 def watched_tables(connection):

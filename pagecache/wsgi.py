@@ -7,8 +7,10 @@ from the WSGI environ, with the same checks the page-cache middleware makes and 
 
 * the same rule for which requests may be answered (middleware.is_cacheable) and the same key
   (middleware.url_key), host checked against ALLOWED_HOSTS as Django checks it;
-* the copy is served only when it was built for the shared generation read from Redis for this
-  very request (one GET), so a kill that has returned to its editor misses on the next request;
+* the copy is served only when it was built for the shared generation: the one pushed to this
+  process while it holds its lease (pagecache/push.py: a write returns only once every lease holder
+  has applied it), else one GET from Redis. So a kill that has returned to its editor misses on
+  the next request, and a hot hit usually asks Redis nothing;
 * the same headers as a hit through the middleware: the stored ones, ``X-Page-Cache: hit`` and the
   request id, and the same log line (newsroom.middleware.log_request).
 
@@ -29,8 +31,9 @@ from django.http.request import split_domain_port, validate_host
 from newsroom.middleware import log_request, request_id_for
 
 from . import hot
-from .generation import clock_moment_is_near, fetch_shared_generation, shares_cache
+from .generation import clock_moment_is_near, shares_cache
 from .middleware import is_cacheable, server_seconds, url_key
+from .push import shared_generation_now
 
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]  # what Django allows with DEBUG and no ALLOWED_HOSTS
@@ -86,7 +89,7 @@ def hot_hit(environ):
     copy = hot.pages.get(cache.make_key(url_key(scheme, host, path_info, query_string)))
     if copy is None:
         return None
-    shared = fetch_shared_generation()
+    shared = shared_generation_now()
     if shared is None or copy[0] != shared.value or clock_moment_is_near(shared.valid_until):
         return None
     _generation, status, headers, content = copy

@@ -7,6 +7,7 @@ from a third process) are in test_cache_coherence.py, which serves through this 
 """
 
 import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -22,7 +23,8 @@ from django.utils import timezone
 from articles.models import Article
 from articles.publishing import set_status
 from newsroom.settings import redis_cache
-from pagecache import hot
+from pagecache import hot, push
+from pagecache.generation import LEASES_KEY, read_generation
 from pagecache.wsgi import HotHits
 from tests.factories import ArticleFactory
 
@@ -197,3 +199,90 @@ def test_without_hot_copies_or_without_redis_every_request_goes_to_django(app, s
     reached_django, answer = served_by_django(app, url)
     assert reached_django and answer["status"] == 200
     hot.pages.clear()
+
+
+# --- the generation pushed under a lease (pagecache/push.py) ---------------------------------------
+
+
+@pytest.fixture
+def redis_gets(monkeypatch):
+    """How many times a hot hit read the generation from Redis (the real read, counted)."""
+    calls = []
+    real = push.fetch_shared_generation
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(push, "fetch_shared_generation", counted)
+    return lambda: len(calls)
+
+
+def leased_listener():
+    """This process's listener once its lease holds (it starts on the first hot-hit check)."""
+    listener = push.listener()
+    deadline = time.monotonic() + 5
+    while listener.trusted_epoch() is None:
+        assert time.monotonic() < deadline, "the listener never got its lease"
+        time.sleep(0.01)
+    return listener
+
+
+def test_with_its_lease_a_process_answers_hot_hits_without_asking_redis(app, redis_gets):
+    story = ArticleFactory(headline="Night buses return")
+    url = story.get_absolute_url()
+    warm(app, url)
+    leased_listener()
+    warm(app, url)  # remembers the generation it read while the lease held
+    gets = redis_gets()
+    for _ in range(20):
+        reached_django, answer = served_by_django(app, url)
+        assert not reached_django and "Night buses return" in answer["body"]
+    assert redis_gets() == gets
+
+
+def test_a_write_returns_only_once_every_lease_holder_has_its_generation(app, redis_gets):
+    story = ArticleFactory(headline="Harbour tunnel opens")
+    url = story.get_absolute_url()
+    warm(app, url)
+    listener = leased_listener()
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.KILLED)
+    # The UPDATE has returned: this process was pushed the new generation before it did.
+    assert listener.current().counter == read_generation().counter
+    gets = redis_gets()
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and answer["status"] == 404
+    assert redis_gets() == gets  # known without asking Redis
+
+
+def test_a_lease_holder_that_never_answers_delays_a_write_by_at_most_its_lease(app, settings):
+    story = ArticleFactory(headline="Ferry fares frozen")
+    url = story.get_absolute_url()
+    warm(app, url)
+    leased_listener()
+    redis = cache.client.get_client(write=True)
+    seconds, _micro = redis.time()
+    redis.zadd(cache.make_key(LEASES_KEY), {"a-process-that-died": seconds * 1000 + 800})
+    started = time.monotonic()
+    Article.objects.filter(pk=story.pk).update(headline="Ferry fares rise")
+    waited = time.monotonic() - started
+    assert waited < settings.NEWSROOM_GENERATION_LEASE_SECONDS
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and "Ferry fares rise" in answer["body"]
+    # The dead lease has ended: the next write does not wait for it.
+    started = time.monotonic()
+    Article.objects.filter(pk=story.pk).update(headline="Ferry fares rise again")
+    assert time.monotonic() - started < 0.5
+
+
+def test_without_its_lease_a_process_asks_redis_and_stays_exact(app, redis_gets):
+    story = ArticleFactory(headline="Bridge tolls end")
+    url = story.get_absolute_url()
+    warm(app, url)
+    leased_listener().stop()  # as if its renewals failed: it no longer trusts its copy
+    gets = redis_gets()
+    reached_django, _ = served_by_django(app, url)
+    assert redis_gets() > gets
+    Article.objects.filter(pk=story.pk).update(headline="Bridge tolls return")
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and "Bridge tolls return" in answer["body"]
