@@ -32,7 +32,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .generation import (
     ACKS_KEY,
@@ -78,6 +78,8 @@ class Listener:
 
     def __init__(self, identity):
         self.identity = identity
+        # A backend of its own, built from the settings it was started under (the thread outlives requests).
+        self.cache = caches.create_connection("default")
         self.token = uuid.uuid4().hex
         self._lock = threading.Lock()
         self._generation = None
@@ -115,7 +117,7 @@ class Listener:
         self._stopped.set()
         self._lapse()
         try:
-            cache.client.get_client(write=True).zrem(cache.make_key(LEASES_KEY), self.token)
+            self.cache.client.get_client(write=True).zrem(self.cache.make_key(LEASES_KEY), self.token)
         except Exception:  # noqa: BLE001 - letting go is a courtesy: the lease ends by itself
             pass
 
@@ -126,29 +128,30 @@ class Listener:
             self._epoch += 1
 
     def _run(self):
-        from redis.exceptions import RedisError
-
-        while not self._stopped.is_set():
+        while not self._stopped.is_set() and cache_identity() == self.identity:
             try:
                 self._listen()
-            except (RedisError, OSError, ValueError):
+            # Whatever went wrong (Redis gone, a reply it cannot read), the copy is no longer trusted
+            # and the hot path reads Redis again; the thread tries afresh rather than dying.
+            except Exception:  # noqa: BLE001
                 self._lapse()
                 self._stopped.wait(RETRY_SECONDS)
+        self._lapse()
 
     def _listen(self):
-        redis = cache.client.get_client(write=True)
+        redis = self.cache.client.get_client(write=True)
         pubsub = redis.pubsub()
         try:
-            pubsub.subscribe(cache.make_key(CHANNEL_KEY))
+            pubsub.subscribe(self.cache.make_key(CHANNEL_KEY))
             confirmed = pubsub.get_message(timeout=1.0)
             if not confirmed or confirmed["type"] != "subscribe":
                 raise ValueError("no subscription confirmed")
             self._lapse()  # a new subscription: nothing from before it counts
             renew = redis.register_script(_RENEW_SCRIPT)
             lease = lease_seconds()
-            while not self._stopped.is_set():
+            while not self._stopped.is_set() and cache_identity() == self.identity:
                 sent = time.monotonic()
-                renew(keys=[cache.make_key(LEASES_KEY)], args=[self.token, int(lease * 1000)])
+                renew(keys=[self.cache.make_key(LEASES_KEY)], args=[self.token, int(lease * 1000)])
                 with self._lock:
                     if sent > self._trusted_until and self._trusted_until:
                         # The lease had run out: writes in between did not wait for us. Start afresh.
@@ -165,12 +168,12 @@ class Listener:
 
     def _receive(self, redis, data):
         publish_token, encoded = data[:TOKEN_LENGTH].decode(), data[TOKEN_LENGTH:]
-        generation = cache.client.decode(encoded)
+        generation = self.cache.client.decode(encoded)
         if isinstance(generation, Generation):
             with self._lock:
                 if is_newer(generation, self._generation):
                     self._generation = generation
-        ack_key = cache.make_key(ACKS_KEY.format(publish_token))
+        ack_key = self.cache.make_key(ACKS_KEY.format(publish_token))
         pipe = redis.pipeline(transaction=False)
         pipe.rpush(ack_key, self.token)
         pipe.pexpire(ack_key, ACK_LIST_MS)

@@ -7,6 +7,8 @@ from a third process) are in test_cache_coherence.py, which serves through this 
 """
 
 import os
+import socket
+import subprocess
 import time
 import uuid
 from datetime import timedelta
@@ -286,3 +288,42 @@ def test_without_its_lease_a_process_asks_redis_and_stays_exact(app, redis_gets)
     Article.objects.filter(pk=story.pk).update(headline="Bridge tolls return")
     reached_django, answer = served_by_django(app, url)
     assert reached_django and "Bridge tolls return" in answer["body"]
+
+
+@pytest.fixture
+def own_redis(settings, tmp_path):
+    """A Redis of this test's own, which it may stop (by its PID)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(f"redis://127.0.0.1:{port}/0", "own")}
+    yield server
+    if server.poll() is None:
+        server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_kill_while_redis_is_stopped_shows_at_once_on_a_leased_process(app, own_redis):
+    story = ArticleFactory(headline="Airport rail link approved")
+    url = story.get_absolute_url()
+    warm(app, url)
+    leased_listener()
+    warm(app, url)
+    own_redis.terminate()  # its connections close: the listener drops its lease at once
+    own_redis.wait(timeout=10)
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.KILLED)  # cannot be published
+    reached_django, answer = served_by_django(app, url)
+    assert reached_django and answer["status"] == 404
