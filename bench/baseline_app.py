@@ -15,7 +15,7 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.urls import path
 
 PAGES = {p.stem: p.read_bytes() for p in Path(os.environ["BENCH_BYTES_DIR"]).glob("*.html")}
-CONTENT_TYPES = {"feed": "application/rss+xml; charset=utf-8"}
+CONTENT_TYPES = {"feed": "application/rss+xml; charset=utf-8", "robots": "text/plain; charset=utf-8"}
 
 
 def page(request, name):
