@@ -602,9 +602,10 @@ class Rendition(models.Model):
 
     @property
     def url(self):
-        if not self.file:
-            return self.file.url  # raises: no file
-        return storage_url(self.file.storage, self.file.name)
+        file = self.file  # one trip through the field's descriptor, not three
+        if not file:
+            return file.url  # raises: no file
+        return storage_url(file.storage, file.name)
 
 
 class CaptionQuerySet(models.QuerySet):
