@@ -160,7 +160,15 @@ class ArticleQuerySet(models.QuerySet):
 
         `renditions`: which renditions to prefetch (card_photos).
         """
-        return self.select_related("section", "source").prefetch_related(card_photos(renditions))
+        # No page shows the search vector (PostgreSQL's: every word's positions, about 8 KB a story,
+        # more than the body), and fetching it was the bulk of each story's row.
+        return self.select_related("section", "source").prefetch_related(card_photos(renditions)).defer(
+            "search_vector"
+        )
+
+    def without_body(self):
+        """For pages of cards, which never show the body (and no page shows the search vector)."""
+        return self.defer("body", "search_vector")
 
     def newest_first(self):
         """Newest publish time first. (Not named latest(): Django's QuerySet.latest() returns one row.)"""

@@ -80,6 +80,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             self.get_base_queryset()
             .filter(pk__in=front.all_ids())
             .with_card_related(renditions=False)
+            .without_body()
             .order_by("section__position", "section__name", "-published_at")
         )
         by_pk = {story.pk: story for story in stories}
@@ -163,6 +164,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return (
             self.get_base_queryset()
             .with_card_related(card_renditions())
+            .without_body()
             .newest_first()
             # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})
@@ -189,7 +191,7 @@ class SectionView(ArticleListView):
         lead = None
         if context["page_obj"].number == 1:
             lead = self.get_base_queryset().filter(pk__in=section_lead_ids(self.subject))
-            lead = lead.select_related("section", "source").first()
+            lead = lead.select_related("section", "source").without_body().first()
         stories = [*([lead] if lead else []), *context["page_obj"].object_list]
         prefetch_related_objects(stories, card_photos(renditions=False))
         prefetch_picture_renditions(
