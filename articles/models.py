@@ -110,7 +110,13 @@ def card_photos(renditions=None):
     renditions.prefetch_picture_renditions).
     """
     # Only photos a reader may see now: an expired licence drops the photo by the clock.
-    captions = Caption.objects.shown().select_related("photo")
+    # Not the photo's file metadata, credentials summary or keywords: the desk's (admin) alone, and
+    # the metadata ("everything read from the file") can run to kilobytes of JSON a photo.
+    captions = (
+        Caption.objects.shown()
+        .select_related("photo")
+        .defer("photo__metadata", "photo__content_credentials", "photo__keywords")
+    )
     if renditions is None:
         captions = captions.prefetch_related("photo__renditions")
     elif renditions is not False:
