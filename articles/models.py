@@ -166,11 +166,13 @@ class ArticleQuerySet(models.QuerySet):
 
         `renditions`: which renditions to prefetch (card_photos).
         """
+        return self.with_card_rows().prefetch_related(card_photos(renditions))
+
+    def with_card_rows(self):
+        """with_card_related() without the photos, for a page that prefetches them itself (card_photos)."""
         # No page shows the search vector (PostgreSQL's: every word's positions, about 8 KB a story,
         # more than the body), and fetching it was the bulk of each story's row.
-        return self.select_related("section", "source").prefetch_related(card_photos(renditions)).defer(
-            "search_vector"
-        )
+        return self.select_related("section", "source").defer("search_vector")
 
     def without_body(self):
         """For pages of cards, which never show the body (and no page shows the search vector)."""
