@@ -327,6 +327,12 @@ def find_rendition(photo, spec, focal_key):
     return None
 
 
+def prefetched_renditions(photo, focal_key):
+    """{spec: rendition} of the prefetched renditions made for `focal_key` ({} if none prefetched; no query)."""
+    cache = getattr(photo, "_prefetched_objects_cache", {})
+    return {r.spec: r for r in cache.get("renditions", ()) if r.focal_key == focal_key}
+
+
 def get_rendition(photo, spec):
     """The stored rendition for `spec`, made once and reused (prefetched ones cost no query)."""
     if spec not in SPECS:

@@ -110,7 +110,13 @@ def card_photos(renditions=None):
     renditions.prefetch_picture_renditions).
     """
     # Only photos a reader may see now: an expired licence drops the photo by the clock.
-    captions = Caption.objects.shown().select_related("photo")
+    # Not the photo's file metadata, credentials summary or keywords: the desk's (admin) alone, and
+    # the metadata ("everything read from the file") can run to kilobytes of JSON a photo.
+    captions = (
+        Caption.objects.shown()
+        .select_related("photo")
+        .defer("photo__metadata", "photo__content_credentials", "photo__keywords")
+    )
     if renditions is None:
         captions = captions.prefetch_related("photo__renditions")
     elif renditions is not False:
@@ -160,7 +166,17 @@ class ArticleQuerySet(models.QuerySet):
 
         `renditions`: which renditions to prefetch (card_photos).
         """
-        return self.select_related("section", "source").prefetch_related(card_photos(renditions))
+        return self.with_card_rows().prefetch_related(card_photos(renditions))
+
+    def with_card_rows(self):
+        """with_card_related() without the photos, for a page that prefetches them itself (card_photos)."""
+        # No page shows the search vector (PostgreSQL's: every word's positions, about 8 KB a story,
+        # more than the body), and fetching it was the bulk of each story's row.
+        return self.select_related("section", "source").defer("search_vector")
+
+    def without_body(self):
+        """For pages of cards, which never show the body (and no page shows the search vector)."""
+        return self.defer("body", "search_vector")
 
     def newest_first(self):
         """Newest publish time first. (Not named latest(): Django's QuerySet.latest() returns one row.)"""
@@ -602,9 +618,10 @@ class Rendition(models.Model):
 
     @property
     def url(self):
-        if not self.file:
-            return self.file.url  # raises: no file
-        return storage_url(self.file.storage, self.file.name)
+        file = self.file  # one trip through the field's descriptor, not three
+        if not file:
+            return file.url  # raises: no file
+        return storage_url(file.storage, file.name)
 
 
 class CaptionQuerySet(models.QuerySet):

@@ -19,9 +19,9 @@ from .images import (
     ensure_renditions,
     family_names,
     family_specs,
-    find_rendition,
     focal_key_for,
     get_rendition,
+    prefetched_renditions,
 )
 from .models import Article, Photo, Rendition
 from .withdrawal import withdraw_photo
@@ -119,7 +119,10 @@ def picture_renditions(photo, spec):
     parsed = SPECS[spec]
     families = family_specs(photo, parsed.crop, parsed.width)
     names = [name for specs in families.values() for name in specs]
-    found = {name: find_rendition(photo, name, focal_key_for(photo, name)) for name in names}
+    # One family, one crop, so one focal key for every size (hashed once, not once per name), and
+    # the prefetched rows indexed once rather than scanned for each name.
+    stored = prefetched_renditions(photo, focal_key_for(photo, spec))
+    found = {name: stored.get(name) for name in names}
     if not all(found.values()):
         if not made_in_process():
             return ready_renditions(photo, families)

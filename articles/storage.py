@@ -34,6 +34,20 @@ def storage_url(storage, name):
     every time. Its address is a function of MEDIA_URL (base_url, part of the key) and the name;
     other storages (signed S3 URLs, say) are asked every time.
     """
+    storage = unwrap(storage)
     if name and isinstance(storage, FileSystemStorage):
         return _fixed_url(storage.base_url, name, storage)
     return storage.url(name)
+
+
+def unwrap(storage):
+    """The storage behind a lazy one (default_storage is a LazyObject).
+
+    Through the proxy, the isinstance() test, base_url and the cache key's hash and comparison each
+    took a detour through LazyObject.__getattribute__: most of the cost of a rendition's address.
+    """
+    if isinstance(storage, LazyObject):  # a plain type check: the proxy is not consulted
+        if storage._wrapped is empty:
+            storage._setup()
+        return storage._wrapped
+    return storage

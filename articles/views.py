@@ -80,6 +80,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             self.get_base_queryset()
             .filter(pk__in=front.all_ids())
             .with_card_related(renditions=False)
+            .without_body()
             .order_by("section__position", "section__name", "-published_at")
         )
         by_pk = {story.pk: story for story in stories}
@@ -161,12 +162,16 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     def get_queryset(self):
         self.subject = self.get_subject()
         return (
-            self.get_base_queryset()
-            .with_card_related(card_renditions())
+            self.with_cards(self.get_base_queryset())
+            .without_body()
             .newest_first()
             # No distinct(): a story carries a tag or an author at most once (unique constraints).
             .filter(**{self.filter_field: self.subject})
         )
+
+    def with_cards(self, stories):
+        """`stories` with what their cards show."""
+        return stories.with_card_related(card_renditions())
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -181,15 +186,20 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         # The story the desk pinned as the section's lead heads page 1 and is left out of the list.
+        stories = super().get_queryset()
+        # One subquery for both uses (building it is ~0.5 ms of ORM work).
+        self.lead_ids = section_lead_ids(self.subject)
+        return stories.exclude(pk__in=self.lead_ids)
+
+    def with_cards(self, stories):
         # Photos are prefetched in get_context_data, for the lead and the page's stories at once.
-        return super().get_queryset().exclude(pk__in=section_lead_ids(self.subject)).prefetch_related(None)
+        return stories.with_card_rows()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead = None
         if context["page_obj"].number == 1:
-            lead = self.get_base_queryset().filter(pk__in=section_lead_ids(self.subject))
-            lead = lead.select_related("section", "source").first()
+            lead = self.get_base_queryset().filter(pk__in=self.lead_ids).with_card_rows().without_body().first()
         stories = [*([lead] if lead else []), *context["page_obj"].object_list]
         prefetch_related_objects(stories, card_photos(renditions=False))
         prefetch_picture_renditions(

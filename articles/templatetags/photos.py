@@ -1,5 +1,7 @@
+from html import escape  # what django.utils.html.escape() does, without its lazy-text and SafeString wrapping
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..body import render_body
@@ -24,18 +26,22 @@ def picture(photo, spec="w1200", lead=False, sizes=DEFAULT_SIZES):
     `spec` names the largest size and the crop ("w1200", "16x9-w640"); the lead photo loads
     eagerly, every other one lazily. Built in Python rather than an included template: a home page
     draws about 40 of these, and a template include per card was a fifth of the page's cost.
+    One f-string with each value escaped, rather than format_html(): the same markup, without
+    format_html's per-argument wrapping, which was most of what was left of a picture's cost.
     """
     by_format = picture_renditions(photo, spec)
     jpegs = by_format.pop("jpeg")
     image = jpegs[-1]
-    sources = format_html_join(
-        "", '<source type="{}" srcset="{}" sizes="{}">',
-        ((MIME_TYPES[fmt], srcset(renditions), sizes) for fmt, renditions in by_format.items()),
+    sizes = conditional_escape(sizes)  # a template's string literal is already safe, as format_html saw it
+    sources = "".join(
+        f'<source type="{MIME_TYPES[fmt]}" srcset="{escape(srcset(renditions))}" sizes="{sizes}">'
+        for fmt, renditions in by_format.items()
     )
-    loading = mark_safe(' fetchpriority="high"' if lead else ' loading="lazy"')
-    return format_html(
-        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} decoding="async"></picture>',
-        sources, image.url, srcset(jpegs), sizes, image.width, image.height, photo.display_alt, loading,
+    loading = ' fetchpriority="high"' if lead else ' loading="lazy"'
+    return mark_safe(
+        f'<picture>{sources}<img src="{escape(image.url)}" srcset="{escape(srcset(jpegs))}" sizes="{sizes}"'
+        f' width="{image.width}" height="{image.height}" alt="{conditional_escape(photo.display_alt)}"{loading}'
+        ' decoding="async"></picture>'
     )
 
 
