@@ -146,7 +146,11 @@ def prepared_statements(database):
     about as much as running them. Off (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction
     mode that cannot keep prepared statements (PgBouncer before 1.21)."""
     if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
-        database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+        from newsroom.db_cursors import PlannedSearchCursor  # searches are planned for their words
+
+        database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2, cursor_factory=PlannedSearchCursor
+        )
     return database
 
 
