@@ -41,6 +41,8 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 	# Reader pages under gunicorn/wrk/nginx (a few minutes; builds its 10k corpus once). 100k: bench/pages.py --large 100000
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/pages.py
+	# What the pushed generation costs a write (lease holders acknowledge before it returns).
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/push.py
 	# Search (English and Korean) and the desk story list at 10k and 100k stories (builds its corpora once, ~10 min each).
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/search.py
 	$(PY) bench/sanitizer.py
