@@ -138,8 +138,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, due, and past any embargo. Every public surface uses this."""
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        # One filter() rather than two: the same condition, one queryset clone fewer on every page.
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
 
     def drafts(self):
