@@ -34,7 +34,7 @@ def visible_stories(key, now=None):
 def with_summary_related(stories):
     """What a story in a list carries (section, source, byline, lead photo): no tags or notes to prefetch."""
     byline = Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author"))
-    return stories.with_card_related().prefetch_related(byline)
+    return stories.with_card_related().select_related("source").prefetch_related(byline)
 
 
 def visible_photos(key, now=None):

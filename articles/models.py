@@ -138,8 +138,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, due, and past any embargo. Every public surface uses this."""
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        # One filter() rather than two: the same condition, one queryset clone fewer on every page.
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
 
     def drafts(self):
@@ -155,7 +158,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related(self, renditions=None):
         """Everything a story card or page shows, in a constant number of queries."""
-        return self.with_card_related(renditions).prefetch_related(
+        return self.with_card_related(renditions).select_related("source").prefetch_related(
             "tags",
             models.Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
             "notes",
@@ -172,7 +175,8 @@ class ArticleQuerySet(models.QuerySet):
         """with_card_related() without the photos, for a page that prefetches them itself (card_photos)."""
         # No page shows the search vector (PostgreSQL's: every word's positions, about 8 KB a story,
         # more than the body), and fetching it was the bulk of each story's row.
-        return self.select_related("section", "source").defer("search_vector")
+        # Not the source: a card never shows it (the story page's attribution does: with_related()).
+        return self.select_related("section").defer("search_vector")
 
     def without_body(self):
         """For pages of cards, which never show the body (and no page shows the search vector)."""

@@ -16,6 +16,14 @@ from django.db.models import Q
 HOME_SLOTS = 5
 
 
+# live_at(now) for the raw SQL of the front's query (articles/front_page.py): the id of the live
+# layout, the moment passed as %(now)s. Keep the two in step.
+LIVE_LAYOUT_SQL = (
+    "(SELECT l.id FROM frontpage_frontlayout l WHERE l.kind = 'published' AND l.live_from <= %(now)s "
+    "ORDER BY l.live_from DESC, l.id DESC LIMIT 1)"
+)
+
+
 class FrontLayoutQuerySet(models.QuerySet):
     def published(self):
         return self.filter(kind=FrontLayout.Kind.PUBLISHED)

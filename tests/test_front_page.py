@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from articles.front_page import front_page_ids
 from articles.models import Article
 from frontpage.layouts import SlotChoice, StaleLayout, desk_draft, publish_draft, save_draft
-from frontpage.models import FrontLayout
+from frontpage.models import LIVE_LAYOUT_SQL, FrontLayout
 from pagecache.generation import read_generation as read_full_generation
 from tests.factories import ArticleFactory, SectionFactory
 from tests.front_helpers import lead_headline, publish_front, section_block_headlines, top_headlines
@@ -110,6 +111,22 @@ def test_the_generation_moves_when_a_slot_expires_or_a_layout_goes_live_without_
     assert expired != before
     assert read_generation(now + timedelta(minutes=90)) == expired
     assert read_generation(now + 2 * HOUR) != expired
+
+
+def test_the_raw_sql_copy_of_live_at_picks_the_same_layout():
+    now = timezone.now()
+    FrontLayout.objects.create(kind=FrontLayout.Kind.DRAFT)
+    FrontLayout.objects.create(kind=FrontLayout.Kind.PUBLISHED, live_from=now - 2 * HOUR)
+    # Two live from the same moment: the later one wins.
+    tied = [FrontLayout.objects.create(kind=FrontLayout.Kind.PUBLISHED, live_from=now - HOUR) for _ in range(2)]
+    FrontLayout.objects.create(kind=FrontLayout.Kind.PUBLISHED, live_from=now + HOUR)
+    picked = []
+    for moment in (now - 3 * HOUR, now - 2 * HOUR, now, now + 2 * HOUR):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {LIVE_LAYOUT_SQL}", {"now": moment})
+            picked.append(cursor.fetchone()[0])
+        assert picked[-1] == FrontLayout.objects.live_at(moment).values_list("pk", flat=True).first()
+    assert picked[0] is None and picked[2] == tied[1].pk
 
 
 def test_a_scheduled_layout_goes_live_at_its_time_and_the_cached_home_page_follows(client, stories, settings):

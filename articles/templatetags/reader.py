@@ -6,14 +6,13 @@ from html import escape  # as in photos.py: django.utils.html.escape() without i
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from newsroom.links import absolute_url
+from newsroom.links import absolute_url, reverse_once
 
 from .. import datelines
 from ..models import Article
@@ -76,7 +75,7 @@ def feed_links(context):
         {
             "type": mime,
             "title": f"{settings.NEWSROOM_SITE_NAME}: {label} ({format_label})",
-            "url": reverse(url_name, args=args),
+            "url": reverse_once(url_name, *args),
         }
         for url_names, label, args in lists
         for url_name, (mime, format_label) in zip(url_names, FEED_FORMATS, strict=True)
