@@ -13,7 +13,7 @@ quick start, a window function ranks the published stories).
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, IntegerField, Q, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -103,9 +103,15 @@ def front_page_ids(now=None, layout=None):
     return front
 
 
+def reading_connection():
+    """Where the ORM would read stories for this request (the replica for anonymous readers, when there is one)."""
+    return connections[router.db_for_read(Article) or "default"]
+
+
 def front_rows(now, layout):
     """(story id, section id, position, publish time) of each visible pin, then (id, None, 0, time)
     of the newest other stories, enough to fill every home slot."""
+    connection = reading_connection()
     if connection.vendor == "postgresql":
         sql = FRONT_ROWS_SQL_LIVE if layout is None else FRONT_ROWS_SQL_PREVIEW
         params = {"now": now, "slots": HOME_SLOTS, "layout": layout.pk if layout is not None else None}
@@ -127,6 +133,7 @@ def front_rows(now, layout):
 
 def latest_by_section(shown, now):
     """Ids of each section's newest few stories, leaving out those already on the front."""
+    connection = reading_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(SECTION_LATEST_SQL, {"now": now, "shown": shown, "per_section": STORIES_PER_SECTION})
