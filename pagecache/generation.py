@@ -238,8 +238,10 @@ def wait_for_acks(redis, token, now_ms, leases):
     if not pending:
         return
     ack_key = cache.make_key(ACKS_KEY.format(token))
-    deadline = time.monotonic() + (max(pending.values()) - now_ms) / 1000
-    while pending and (remaining := deadline - time.monotonic()) > 0:
+    started = time.monotonic()
+    # Until the last lease among those still to answer has ended (not the longest of all of them:
+    # a live holder's ack must not leave the write waiting on its lease for a dead one's sake).
+    while pending and (remaining := started + (max(pending.values()) - now_ms) / 1000 - time.monotonic()) > 0:
         acked = redis.blpop([ack_key], timeout=min(remaining, ACK_POLL_SECONDS))
         if acked:
             pending.pop(acked[1].decode(), None)
