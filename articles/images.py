@@ -316,17 +316,6 @@ def render_rendition(photo, spec, image=None):
 # --- storing ----------------------------------------------------------------------------------
 
 
-def find_rendition(photo, spec, focal_key):
-    """A rendition already in the prefetched list, or None (no query)."""
-    cache = getattr(photo, "_prefetched_objects_cache", {})
-    if "renditions" not in cache:
-        return None
-    for rendition in cache["renditions"]:
-        if rendition.spec == spec and rendition.focal_key == focal_key:
-            return rendition
-    return None
-
-
 def prefetched_renditions(photo, focal_key):
     """{spec: rendition} of the prefetched renditions made for `focal_key` ({} if none prefetched; no query)."""
     cache = getattr(photo, "_prefetched_objects_cache", {})
@@ -338,7 +327,7 @@ def get_rendition(photo, spec):
     if spec not in SPECS:
         raise ValueError(f"unknown rendition spec {spec!r}; see images.SPECS")
     focal_key = focal_key_for(photo, spec)
-    found = find_rendition(photo, spec, focal_key)
+    found = prefetched_renditions(photo, focal_key).get(spec)
     if found:
         return found
     from .models import Rendition

@@ -179,8 +179,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").defer("search_vector")
 
     def without_body(self):
-        """For pages of cards, which never show the body (and no page shows the search vector)."""
-        return self.defer("body", "search_vector")
+        """For pages of cards, which never show the body (with_card_rows() already leaves out the search vector)."""
+        return self.defer("body")
 
     def newest_first(self):
         """Newest publish time first. (Not named latest(): Django's QuerySet.latest() returns one row.)"""

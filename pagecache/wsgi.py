@@ -68,12 +68,15 @@ def request_path_info(environ):
         return None
 
 
-def hot_hit(environ):
-    """(status, headers, content) of this request's hot copy when it may be served as is, else None."""
+def hot_hit(environ, path_info):
+    """(status, headers, content) of this request's hot copy when it may be served as is, else None.
+
+    `path_info`: request_path_info(environ), already checked to be UTF-8.
+    """
     if not shares_cache() or any(header in environ for header in CONDITIONAL_HEADERS):
         return None
-    path_info, host = request_path_info(environ), request_host(environ)
-    if path_info is None or host is None:
+    host = request_host(environ)
+    if host is None:
         return None
     scheme, query_string = request_scheme(environ), environ.get("QUERY_STRING", "")
     cookies = environ.get("HTTP_COOKIE")
@@ -104,12 +107,13 @@ class HotHits:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
-        hit = hot_hit(environ)
+        path_info = request_path_info(environ)
+        hit = None if path_info is None else hot_hit(environ, path_info)
         if hit is None:
             return self.application(environ, start_response)
         status, headers, content = hit
         request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         start_response(STATUS_LINES[status], [*headers, ("X-Page-Cache", "hit"), ("X-Request-ID", request_id)])
-        log_request(environ["REQUEST_METHOD"], request_path_info(environ), status,
+        log_request(environ["REQUEST_METHOD"], path_info, status,
                     round((time.perf_counter() - started) * 1000, 1), request_id=request_id)
         return [content]

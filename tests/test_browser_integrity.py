@@ -33,6 +33,16 @@ def change_url(live_server, story):
     return f"{live_server.url}/admin/articles/article/{story.pk}/change/"
 
 
+def two_editors_on(browser, live_server, story):
+    """Two desk editors, each in a browser tab of their own, with `story`'s form open."""
+    pages = []
+    for username in ("first-editor", "second-editor"):
+        page = logged_in_page(browser, live_server.url, username)
+        page.goto(change_url(live_server, story))
+        pages.append(page)
+    return pages
+
+
 def save(page):
     page.locator("input[name=_save]").first.click()
     page.wait_for_load_state()
@@ -41,10 +51,7 @@ def save(page):
 def test_two_browsers_merge_disjoint_edits_and_choose_on_the_same_field(live_server, desk):
     story = desk
     with chromium_browser() as browser:
-        first = logged_in_page(browser, live_server.url, "first-editor")
-        second = logged_in_page(browser, live_server.url, "second-editor")
-        first.goto(change_url(live_server, story))
-        second.goto(change_url(live_server, story))
+        first, second = two_editors_on(browser, live_server, story)
 
         first.fill("#id_headline", "Rail strike called off after late talks")
         save(first)
@@ -112,10 +119,7 @@ def test_autosave_survives_a_closed_tab(live_server, desk):
 def test_presence_shows_the_other_editor_and_preview_shows_the_screen(live_server, desk):
     story = desk
     with chromium_browser() as browser:
-        first = logged_in_page(browser, live_server.url, "first-editor")
-        second = logged_in_page(browser, live_server.url, "second-editor")
-        first.goto(change_url(live_server, story))
-        second.goto(change_url(live_server, story))
+        first, second = two_editors_on(browser, live_server, story)
         first.wait_for_function(
             "() => document.querySelector('.story-presence').textContent.includes('second-editor')", timeout=15_000
         )
@@ -147,10 +151,7 @@ def test_save_again_after_a_conflict_keeps_the_other_editors_paragraph_and_stand
     is shown the conflict box and presses Save again. Nothing of A's may be lost."""
     story = desk
     with chromium_browser() as browser:
-        first = logged_in_page(browser, live_server.url, "first-editor")
-        second = logged_in_page(browser, live_server.url, "second-editor")
-        first.goto(change_url(live_server, story))
-        second.goto(change_url(live_server, story))
+        first, second = two_editors_on(browser, live_server, story)
 
         type_new_last_paragraph(first, "Ticket refunds start on Monday.")
         first.fill("#id_dek", "Unions accept the offer; refunds from Monday.")

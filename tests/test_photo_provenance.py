@@ -96,16 +96,21 @@ def test_renditions_keep_credit_copyright_usage_terms_and_digital_source_type_in
         assert values["digital_source_type"] == DST + "trainedAlgorithmicMedia"
 
 
+def edit_in_photo_admin(client, photo, **changes):
+    """A photo editor saves the photo's admin form with `changes`."""
+    client.force_login(desk_user("Photo editor"))
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    data = form_data(client.get(url).content.decode(), form_id="photo_form")
+    data.update(changes)
+    assert client.post(url, data).status_code == 302
+
+
 def test_a_photo_editors_correction_reaches_the_renditions_xmp(client):
     """Renditions made before an edit carry the old credit: the photo admin remakes them, under new names."""
     photo = rights_photo("source_type_trainedAlgorithmicMedia.jpg")
     images.ensure_renditions(photo, ["w320"])
     old_name = photo.renditions.get(spec="w320").file.name
-    client.force_login(desk_user("Photo editor"))
-    url = reverse("admin:articles_photo_change", args=[photo.pk])
-    data = form_data(client.get(url).content.decode(), form_id="photo_form")
-    data.update(credit="Corrected Wire", usage_terms="Editorial use only")
-    assert client.post(url, data).status_code == 302
+    edit_in_photo_admin(client, photo, credit="Corrected Wire", usage_terms="Editorial use only")
     photo.refresh_from_db()
     rendition = photo.renditions.get(spec="w320")
     assert rendition.file.name != old_name
@@ -118,11 +123,7 @@ def test_an_edit_outside_the_xmp_fields_keeps_the_renditions(client):
     photo = rights_photo("source_type_digitalCapture.jpg")
     images.ensure_renditions(photo, ["w320"])
     old_name = photo.renditions.get(spec="w320").file.name
-    client.force_login(desk_user("Photo editor"))
-    url = reverse("admin:articles_photo_change", args=[photo.pk])
-    data = form_data(client.get(url).content.decode(), form_id="photo_form")
-    data.update(caption="A new caption only.")
-    assert client.post(url, data).status_code == 302
+    edit_in_photo_admin(client, photo, caption="A new caption only.")
     assert photo.renditions.get(spec="w320").file.name == old_name
 
 
