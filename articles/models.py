@@ -760,3 +760,32 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class StoryFragment(models.Model):
+    """A published story's own HTML (its page's article and head, its card's picture), rendered once per change.
+
+    articles/fragments.py renders and stores it; on PostgreSQL, triggers on every table the HTML
+    shows (migration 0013) blank it in the same transaction as the change, so a stored fragment is
+    never older than what it shows. No foreign key: a trigger drops the row with its story.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="fragment"
+    )
+    # What rendered it (articles.fragments.render_format): templates, code and settings.
+    format = models.CharField(max_length=40, blank=True)
+    # NULL: not rendered since the last change ("" is rendered and empty: a card without a photo).
+    html = models.TextField(null=True)  # noqa: DJ001
+    head = models.TextField(null=True)  # noqa: DJ001
+    # Its pictures on list pages: as a card, and as a home or section page's lead.
+    card_image = models.TextField(null=True)  # noqa: DJ001
+    lead_image = models.TextField(null=True)  # noqa: DJ001
+    tag_ids = models.JSONField(default=list)
+    # The page's surrogate keys (pagecache.keys.article_keys), for the CDN purge.
+    keys = models.JSONField(default=list)
+    # The next moment the clock alone changes the HTML (a photo's embargo lift or licence end).
+    valid_until = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"Rendered page of story {self.article_id}"

@@ -48,10 +48,11 @@ UNION ALL
 """
 
 
-def story_links(article, limit=5):
-    """(more from the section, more on this): published stories, in one query (tags prefetched),
-    no story in both."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
+def story_links(article, limit=5, tag_ids=None):
+    """(more from the section, more on this): published stories, in one query (tags prefetched, or
+    `tag_ids` given), no story in both."""
+    if tag_ids is None:
+        tag_ids = [tag.pk for tag in article.tags.all()]
     if connection.vendor != "postgresql":
         related = tag_related(article, tag_ids, limit)
         return without(section_latest(article, 2 * limit), related, limit), related

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -21,15 +20,17 @@ from taggit.models import Tag
 
 from newsroom.links import absolute_url
 from newsroom.ratelimits import allow
-from pagecache.keys import TOP_STORIES_KEY, add_keys, article_keys
+from pagecache.keys import TOP_STORIES_KEY, add_keys
 
+from .fragments import attach_pictures, page_fragment, published_with_fragment, with_card_fragments
+from .fragments import render as render_fragment
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
-from .models import Article, ArticleRedirect, Author, Section, Source, card_photos
+from .models import Article, ArticleRedirect, Author, Section, Source
 from .pagination import IdsFirstPaginator, PeekPaginator
 from .public_cache import cache_public_response, nav_sections
 from .publishing import preview_state
 from .related import story_links
-from .renditions import CARD_PICTURE, FIGURE_PICTURE, card_renditions, prefetch_picture_renditions, story_renditions
+from .renditions import story_renditions
 from .search import attach_snippets, results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .suggestions import suggest_query
@@ -77,9 +78,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         front = front_page_ids(layout=self.layout)
         # One fetch for the home slots and every section's stories, whatever the number of sections or pins.
         stories = list(
-            self.get_base_queryset()
-            .filter(pk__in=front.all_ids())
-            .with_card_related(renditions=False)
+            with_card_fragments(self.get_base_queryset().filter(pk__in=front.all_ids()).with_card_rows())
             .without_body()
             .order_by("section__position", "section__name", "-published_at")
         )
@@ -91,13 +90,11 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             lead_pk = front.section_leads.get(section.pk)
             group = sorted(group, key=lambda story: story.pk != lead_pk)  # stable: the section's lead first
             sections.append((section, group[:STORIES_PER_SECTION]))
-        # One rendition query: the lead's figure sizes, the cards' 16:9 sizes.
-        prefetch_picture_renditions(
-            [(story.lead_caption.photo, FIGURE_PICTURE if home and story is home[0] else CARD_PICTURE)
-             for story in stories if story.lead_caption]
-        )
+        lead = home[0] if home else None
+        attach_pictures([lead] if lead else [], "lead_picture")
+        attach_pictures([story for story in [*home[1:], *(s for _, group in sections for s in group)]])
         context.update(
-            lead=home[0] if home else None,
+            lead=lead,
             top_slots=home[1:],
             sections=sections,
             top_stories=top_stories(),
@@ -121,10 +118,10 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         if request.path != url:
             return redirect(url, permanent=True)
         response = self.render_to_response(self.get_context_data(object=self.object))
-        return add_keys(response, *article_keys(self.object), TOP_STORIES_KEY)
+        return add_keys(response, *self.story.keys, TOP_STORIES_KEY)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        return get_object_or_404(published_with_fragment(self.get_base_queryset()), slug=self.kwargs["slug"])
 
     def find_redirect(self, path):
         old = ArticleRedirect.objects.filter(old_path=path).select_related("article").first()
@@ -134,11 +131,18 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        more_from_section, related = story_links(self.object)
         if kwargs.get("is_preview"):
             # A preview says what the story really is (a draft, scheduled, killed…), never "Published".
             context["preview_state"] = preview_state(self.object)
+            self.story = render_fragment(self.object, is_preview=True, preview_state=context["preview_state"])
+        else:
+            self.story = page_fragment(self.object)
+            if self.story is None:  # killed or withdrawn since its row was read
+                raise Http404
+        more_from_section, related = story_links(self.object, tag_ids=self.story.tag_ids)
         context.update(
+            story_html=self.story.html,
+            story_head=self.story.head,
             more_from_section=more_from_section,
             related=related,
             top_stories=top_stories(),
@@ -170,15 +174,17 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         )
 
     def with_cards(self, stories):
-        """`stories` with what their cards show."""
-        return stories.with_card_related(card_renditions())
+        """`stories` with what their cards show (their pictures: get_context_data)."""
+        return with_card_fragments(stories.with_card_rows())
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         return add_keys(response, f"{self.list_kind.lower()}-{self.subject.pk}")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)
+        context = super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)
+        attach_pictures(context["page_obj"].object_list)
+        return context
 
 
 class SectionView(ArticleListView):
@@ -192,20 +198,17 @@ class SectionView(ArticleListView):
         return stories.exclude(pk__in=self.lead_ids)
 
     def with_cards(self, stories):
-        # Photos are prefetched in get_context_data, for the lead and the page's stories at once.
-        return stories.with_card_rows()
+        # The lead's photo is prefetched in get_context_data, the cards' pictures attached there.
+        return with_card_fragments(stories.with_card_rows())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead = None
         if context["page_obj"].number == 1:
-            lead = self.get_base_queryset().filter(pk__in=self.lead_ids).with_card_rows().without_body().first()
-        stories = [*([lead] if lead else []), *context["page_obj"].object_list]
-        prefetch_related_objects(stories, card_photos(renditions=False))
-        prefetch_picture_renditions(
-            [(story.lead_caption.photo, FIGURE_PICTURE if story is lead else CARD_PICTURE)
-             for story in stories if story.lead_caption]
-        )
+            lead = with_card_fragments(
+                self.get_base_queryset().filter(pk__in=self.lead_ids).with_card_rows().without_body()
+            ).first()
+        attach_pictures([lead] if lead else [], "lead_picture")
         context["lead"] = lead
         return context
 

@@ -507,6 +507,10 @@ NEWSROOM_FEED_PERMANENT_IDS_SINCE = datetime.fromisoformat(
     os.environ.get("NEWSROOM_FEED_PERMANENT_IDS_SINCE", "2026-12-02T00:00:00+09:00")
 )
 
+# A story page's own HTML is rendered once per change and stored with the story (articles/fragments.py;
+# PostgreSQL only: its triggers blank a fragment in the transaction that changes what it shows).
+NEWSROOM_STORY_FRAGMENTS = env_bool("NEWSROOM_STORY_FRAGMENTS", True)
+
 # Public caching (pagecache/, docs/deploying.md): seconds a whole anonymous page or a search result
 # page is kept server-side (entries also end at the next content change; 0 = off), what shared
 # caches may keep (s-maxage, stale-while-revalidate; a CDN is purged on change), nginx's

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import images, renditions
 from articles.images import STRUCTURED_DATA_SPECS, family_names, family_specs
+from articles.models import StoryFragment
 from articles.renditions import CARD_PICTURE, FIGURE_PICTURE, card_renditions, story_renditions
 from articles.seo import SOCIAL_SPECS, social_spec
 from tests.factories import ArticleFactory, CaptionFactory, PhotoFactory, SectionFactory, image_file
@@ -19,14 +20,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif", "uncache
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 PICTURE_TAG = re.compile(r'{%\s*picture\s+\S+\s+"([^"]+)"')
-# Tags that draw a picture in Python (the card: articles/templatetags/reader.py) name its spec by constant.
+# Code that draws a picture in Python (a card's and a lead's: articles/pictures.py) names its spec by constant.
 PICTURE_CALL = re.compile(r"\bpicture\([^,()]+(?:\([^()]*\))?[^,()]*,\s*([A-Z_]+)")
 
 
 def test_the_reader_templates_use_only_the_pictures_pages_prefetch_for():
     used = {spec for path in TEMPLATES.rglob("*.html") for spec in PICTURE_TAG.findall(path.read_text())}
-    tags = (ROOT / "articles" / "templatetags").glob("*.py")
-    used |= {getattr(renditions, name) for path in tags for name in PICTURE_CALL.findall(path.read_text())}
+    code = [*(ROOT / "articles" / "templatetags").glob("*.py"), ROOT / "articles" / "pictures.py"]
+    used |= {getattr(renditions, name) for path in code for name in PICTURE_CALL.findall(path.read_text())}
     assert used == {CARD_PICTURE, FIGURE_PICTURE}
 
 
@@ -48,12 +49,16 @@ def test_a_card_fetches_a_few_renditions_not_the_photos_whole_set(client):
     caption = CaptionFactory(article__section=section)
     photo = caption.photo
     client.get(section.get_absolute_url())  # the first view makes what the card needs
+    StoryFragment.objects.update(card_image=None)  # the card's stored picture gone: drawn again
     with CaptureQueriesContext(connection) as queries:
         html = client.get(section.get_absolute_url()).content.decode()
     rendition_queries = [q["sql"] for q in queries.captured_queries if 'FROM "articles_rendition"' in q["sql"]]
     assert len(rendition_queries) == 1
     assert "16x9-w320" in rendition_queries[0] and '"w1920"' not in rendition_queries[0]
     assert photo.renditions.get(spec="16x9-w640").file.url in html
+    with CaptureQueriesContext(connection) as queries:  # stored with the story: no photo read at all
+        assert client.get(section.get_absolute_url()).content.decode() == html
+    assert not any('"articles_rendition"' in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.parametrize("path", ["/", "story", "section"])

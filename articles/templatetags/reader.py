@@ -16,10 +16,9 @@ from newsroom.links import absolute_url, reverse_once
 
 from .. import datelines
 from ..models import Article
-from ..renditions import CARD_PICTURE
+from ..pictures import card_picture
 from ..seo import article_json_ld, lead_image
 from ..seo import article_metadata as build_metadata
-from .photos import picture
 
 register = template.Library()
 
@@ -34,8 +33,6 @@ SUBJECT_FEEDS = {
     "author": ("reader:feed-author-rss", "reader:feed-author-atom"),
 }
 FEED_FORMATS = (("application/rss+xml", "RSS"), ("application/atom+xml", "Atom"))
-# How wide a card's photo is drawn (static/css/site.css: card grid columns).
-CARD_SIZES = "(min-width: 900px) 18rem, (min-width: 30rem) 50vw, 100vw"
 CARD_TIME_FORMAT = "M j, Y H:i"
 
 
@@ -92,11 +89,10 @@ def card(article, heading="h3"):
     """
     # One f-string with each value escaped, like picture(): format_html() cost more than the card.
     url = escape(article.get_absolute_url())
-    lead = article.lead_caption
-    image = (
-        f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">'
-        f'{picture(lead.photo, CARD_PICTURE, sizes=CARD_SIZES)}</a>'
-    ) if lead else ""
+    # Stored with the story when the page attached it (articles.fragments.attach_pictures).
+    image = getattr(article, "card_picture", None)
+    if image is None:
+        image = card_picture(article)
     dek = f'<p class="card__dek">{conditional_escape(article.dek)}</p>' if article.dek else ""
     shown = card_time(timezone.localtime(article.published_at).replace(tzinfo=None), get_language()) \
         if article.published_at else ""

@@ -1,0 +1,273 @@
+"""A story's own HTML, rendered once per change and stored with the story (StoryFragment).
+
+Two parts of the reader pages are stored here: on the story page (views.ArticleDetailView), what
+only the story's rows show (header, figures, body, notes, tags and the head's metadata:
+templates/articles/includes/story_main.html and seo.html), and on list pages each card's picture
+(its srcset of renditions, the bulk of a card's cost). What other stories change (more on this,
+more from the section, the Top 10, which stories a list shows) is read per request.
+
+Why a stored fragment is never stale:
+- the story page finds it in the story's own query (published() only: a killed, embargoed or
+  scheduled story has no page, whatever is stored);
+- on PostgreSQL, triggers on every table the fragment shows (migration 0013) blank the row in the
+  writer's transaction; a reader storing one first locks that row, so either it waits for the
+  writer and reads what the writer committed, or the writer waits and then blanks what it stored;
+- `format` names the templates, code and settings that rendered it (render_format), and
+  `valid_until` the next photo embargo lift or licence end among the story's photos.
+Elsewhere (SQLite: the quick start) fragments are rendered per request and never stored.
+"""
+
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from newsroom.links import site_url
+from pagecache.keys import article_keys
+
+from .models import Article, Caption, StoryFragment, card_photos
+from .pictures import card_picture, lead_picture
+from .renditions import CARD_PICTURE, FIGURE_PICTURE, prefetch_picture_renditions, story_renditions
+
+logger = logging.getLogger(__name__)
+
+MAIN_TEMPLATE = "articles/includes/story_main.html"
+HEAD_TEMPLATE = "articles/includes/seo.html"
+# Settings the stored HTML depends on (every URL, date and name in it).
+RENDERING_SETTINGS = (
+    "NEWSROOM_SITE_NAME", "NEWSROOM_SITE_URL", "MEDIA_URL", "STATIC_URL", "TIME_ZONE", "LANGUAGE_CODE",
+)
+APP = Path(__file__).resolve().parent
+TEMPLATES = APP.parent / "templates" / "articles"
+# Where a reader storing a fragment gives up waiting for a writer's transaction (then renders without storing).
+LOCK_TIMEOUT = "2s"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    html: SafeString
+    head: SafeString
+    tag_ids: list
+    keys: list  # the page's surrogate keys
+
+
+def stores():
+    """Are fragments stored? (PostgreSQL, where the triggers are, unless NEWSROOM_STORY_FRAGMENTS is off.)"""
+    return settings.NEWSROOM_STORY_FRAGMENTS and connections["default"].vendor == "postgresql"
+
+
+@functools.cache
+def code_format():
+    """A digest of what renders a fragment: the articles app's code and templates, and the settings."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    sources = sorted(p for p in APP.rglob("*.py") if "migrations" not in p.parts) + sorted(TEMPLATES.rglob("*.html"))
+    for path in sources:
+        digest.update(path.read_bytes())
+    for name in RENDERING_SETTINGS:
+        digest.update(repr(getattr(settings, name)).encode())
+    return digest
+
+
+def render_format():
+    """code_format() for this request's site address (absolute links when NEWSROOM_SITE_URL is empty)."""
+    digest = code_format().copy()
+    digest.update(site_url().encode())
+    return digest.hexdigest()
+
+
+def page_fragment(article):
+    """The Fragment of published `article` (loaded by published_with_fragment()); None if no longer published."""
+    if not stores():
+        return render(article)
+    fmt = render_format()
+    stored = getattr(article, "fragment", None)  # the reverse one-to-one raises AttributeError when there is none
+    if stored is not None and stored.html is not None and is_current(stored, fmt):
+        return from_row(stored)
+    try:
+        return render_and_store(article.pk, fmt)
+    except DatabaseError:
+        # A writer held the row past LOCK_TIMEOUT, or a deadlock: this reader renders without storing.
+        logger.warning("story %s: fragment not stored", article.pk, exc_info=True)
+        return render(Article.objects.published().with_related(story_renditions()).filter(pk=article.pk).first())
+
+
+def published_with_fragment(queryset):
+    """`queryset` (of published stories) as the story page reads it: the row, its section and its fragment."""
+    if not stores():
+        return queryset.with_related(story_renditions())
+    return queryset.select_related("section", "fragment").defer(
+        "search_vector", "body", "fragment__card_image", "fragment__lead_image"
+    )
+
+
+def with_card_fragments(queryset):
+    """`queryset` with what attach_pictures() reads of each story's fragment (not its page's HTML)."""
+    if not stores():
+        return queryset
+    return queryset.select_related("fragment").defer(
+        "fragment__html", "fragment__head", "fragment__tag_ids", "fragment__keys"
+    )
+
+
+def is_current(fragment, fmt, now=None):
+    """Was `fragment` rendered by this code and settings, and is it before its clock moment?"""
+    return fragment.format == fmt and (fragment.valid_until is None or (now or timezone.now()) < fragment.valid_until)
+
+
+def from_row(fragment):
+    return Fragment(SafeString(fragment.html), SafeString(fragment.head), fragment.tag_ids, fragment.keys)
+
+
+def lock_rows(cursor, ids):
+    """Create or lock the fragment rows of `ids`, in id order; waits while a writer's transaction holds one."""
+    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    cursor.execute(
+        "INSERT INTO articles_storyfragment (article_id, format, tag_ids, keys) "
+        "SELECT id, '', '[]', '[]' FROM unnest(%s::bigint[]) AS ids(id) ORDER BY id "
+        "ON CONFLICT (article_id) DO UPDATE SET format = articles_storyfragment.format",
+        [sorted(ids)],
+    )
+
+
+def save_rendered(rows, fmt, fields):
+    """Store on `rows` (StoryFragments read under lock_rows()) what `fields(row)` gives, [(name, value)];
+    a row that other code or settings rendered loses its other parts (none of them is current)."""
+    names = {"format"}
+    for row in rows:
+        if row.format != fmt:
+            row.format, row.html, row.head, row.card_image, row.lead_image = fmt, None, None, None, None
+            names |= {"html", "head", "card_image", "lead_image"}
+        for name, value in fields(row):
+            setattr(row, name, value)
+            names.add(name)
+    StoryFragment.objects.using("default").bulk_update(rows, sorted(names))
+
+
+def render_and_store(pk, fmt):
+    """Lock the story's fragment row, render the story from the primary, store it (see the module's docstring)."""
+    with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
+        lock_rows(cursor, [pk])
+        stored = StoryFragment.objects.using("default").get(pk=pk)
+        if stored.html is not None and is_current(stored, fmt):  # another reader stored it while this one waited
+            return from_row(stored)
+        article = Article.objects.using("default").published().with_related(story_renditions()).filter(pk=pk).first()
+        fragment = render(article)
+        if fragment is not None:
+            ends = next_photo_moments([pk]).get(pk)
+            save_rendered([stored], fmt, lambda row: [
+                ("html", str(fragment.html)), ("head", str(fragment.head)), ("tag_ids", fragment.tag_ids),
+                ("keys", fragment.keys), ("valid_until", ends),
+            ])
+        return fragment
+
+
+def render(article, **preview):
+    """The Fragment of `article` (loaded with with_related(story_renditions())); None for None.
+
+    `preview`: is_preview and preview_state, for the desk's previews (never stored).
+    """
+    if article is None:
+        return None
+    context = {"article": article, "site_name": settings.NEWSROOM_SITE_NAME, "site_url": site_url(), **preview}
+    return Fragment(
+        SafeString(render_to_string(MAIN_TEMPLATE, context)),
+        SafeString(render_to_string(HEAD_TEMPLATE, context)),
+        [tag.pk for tag in article.tags.all()],
+        article_keys(article),
+    )
+
+
+# --- pictures on list pages ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Picture:
+    column: str  # where StoryFragment keeps it
+    spec: str  # the picture's rendition family (articles/renditions.py)
+    draw: object  # article with its photos prefetched -> SafeString
+
+
+# The attribute attach_pictures() sets on a story -> the picture.
+PICTURES = {
+    "card_picture": Picture("card_image", CARD_PICTURE, card_picture),
+    "lead_picture": Picture("lead_image", FIGURE_PICTURE, lead_picture),
+}
+
+
+def render_pictures(stories, name):
+    """Set `name` (a PICTURES key) on each of `stories`, prefetching all their photos and renditions at once."""
+    kind = PICTURES[name]
+    prefetch_related_objects(stories, card_photos(renditions=False))
+    prefetch_picture_renditions([(story.lead_caption.photo, kind.spec) for story in stories if story.lead_caption])
+    for story in stories:
+        setattr(story, name, kind.draw(story))
+
+
+def attach_pictures(stories, name="card_picture"):
+    """Set `name` (a PICTURES key) on each of `stories` (loaded through with_card_fragments()): the
+    stored picture where it is current, else drawn now (one prefetch for all of those) and stored."""
+    column = PICTURES[name].column
+    if not stores():
+        render_pictures(stories, name)
+        return
+    fmt, now = render_format(), timezone.now()
+    missing = []
+    for story in stories:
+        stored = getattr(story, "fragment", None)
+        if stored is not None and getattr(stored, column) is not None and is_current(stored, fmt, now):
+            setattr(story, name, SafeString(getattr(stored, column)))
+        else:
+            missing.append(story)
+    if not missing:
+        return
+    try:
+        pictures = render_and_store_pictures([story.pk for story in missing], name, fmt)
+    except DatabaseError:
+        logger.warning("pictures of stories %s not stored", [s.pk for s in missing], exc_info=True)
+        render_pictures(missing, name)
+        return
+    for story in missing:
+        setattr(story, name, pictures.get(story.pk, SafeString("")))
+
+
+def render_and_store_pictures(ids, name, fmt):
+    """{id: picture} for `ids`, each drawn from the primary under its locked row and stored."""
+    column = PICTURES[name].column
+    with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
+        lock_rows(cursor, ids)
+        rows = list(StoryFragment.objects.using("default").filter(pk__in=ids).defer("html", "head"))
+        pictures = {row.pk: SafeString(getattr(row, column)) for row in rows
+                    if getattr(row, column) is not None and is_current(row, fmt)}
+        stale = [row for row in rows if row.pk not in pictures]
+        if not stale:
+            return pictures
+        # The story rows again, read after the lock: a slug changed meanwhile is in a card's link.
+        stories = list(Article.objects.using("default").filter(pk__in=[row.pk for row in stale])
+                       .only("id", "slug", "published_at", "created_at"))
+        render_pictures(stories, name)
+        drawn = {story.pk: getattr(story, name) for story in stories}
+        ends = next_photo_moments(drawn)
+        save_rendered([row for row in stale if row.pk in drawn], fmt, lambda row: [
+            (column, str(drawn[row.pk])), ("valid_until", ends.get(row.pk)),
+        ])
+        return {**pictures, **drawn}
+
+
+def next_photo_moments(ids, now=None):
+    """{story id: the next moment one of its photos becomes visible or stops being} (a fragment's end)."""
+    now = now or timezone.now()
+    moments = {}
+    rows = Caption.objects.using("default").filter(article_id__in=list(ids)).values_list(
+        "article_id", "photo__usable_from", "photo__expires_at")
+    for article_id, *pair in rows:
+        for moment in pair:
+            if moment is not None and moment > now and (article_id not in moments or moment < moments[article_id]):
+                moments[article_id] = moment
+    return moments
