@@ -5,6 +5,7 @@ reads it again: the change shows at once, whichever table it was written to, by 
 """
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,33 @@ def test_a_preview_is_rendered_from_the_draft_and_never_stored(client, story, ed
     assert stored(story).html == stored_before.html
 
 
+@contextmanager
+def open_writer(change, *, commit_after=None):
+    """A writer's transaction in another thread, its `change` made and not committed, for the block:
+    committed `commit_after` seconds into it (while the block waits on it), else rolled back after it."""
+    writing, finish = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction.atomic():
+            change()
+            writing.set()
+            finish.wait(5)
+            transaction.set_rollback(commit_after is None)
+        connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    writing.wait(5)
+    if commit_after is not None:
+        threading.Timer(commit_after, finish.set).start()
+    try:
+        yield
+    finally:
+        finish.set()
+        thread.join()
+
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_reader_storing_waits_for_a_writer_and_never_stores_what_it_overwrote(client):
     """A writer's transaction is open (its change made, not committed) while a reader must render
@@ -156,22 +184,11 @@ def test_a_reader_storing_waits_for_a_writer_and_never_stores_what_it_overwrote(
     story = ArticleFactory(body="<p>First version.</p>")
     page(client, story)
     StoryFragment.objects.filter(pk=story.pk).update(format="older code")
-    writing, written = threading.Event(), threading.Event()
+    def second_version():
+        Article.objects.filter(pk=story.pk).update(body="<p>Second version.</p>")
 
-    def writer():
-        with transaction.atomic():
-            Article.objects.filter(pk=story.pk).update(body="<p>Second version.</p>")
-            writing.set()
-            written.wait(5)
-        connections.close_all()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    writing.wait(5)
-    timer = threading.Timer(0.3, written.set)  # the writer commits while the reader waits
-    timer.start()
-    html = page(client, story)
-    thread.join()
+    with open_writer(second_version, commit_after=0.3):  # the writer commits while the reader waits
+        html = page(client, story)
     assert "Second version." in html
     assert "Second version." in stored(story).html
 
@@ -182,24 +199,8 @@ def test_a_writer_held_past_the_lock_timeout_leaves_the_reader_rendering_without
     story = ArticleFactory(body="<p>First version.</p>")
     page(client, story)
     StoryFragment.objects.filter(pk=story.pk).update(format="older code")
-    writing, done = threading.Event(), threading.Event()
-
-    def writer():
-        with transaction.atomic():
-            Article.objects.filter(pk=story.pk).update(headline="Held")
-            writing.set()
-            done.wait(5)
-            transaction.set_rollback(True)
-        connections.close_all()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    writing.wait(5)
-    try:
+    with open_writer(lambda: Article.objects.filter(pk=story.pk).update(headline="Held")):
         assert "First version." in page(client, story)  # rendered from what is committed
-    finally:
-        done.set()
-        thread.join()
     assert stored(story).html is None or "Held" not in stored(story).html
 
 
@@ -272,24 +273,8 @@ def test_a_list_page_renders_its_cards_while_a_writer_holds_one(client, monkeypa
     story = ArticleFactory(published_at=timezone.now() - timedelta(hours=2))
     CaptionFactory(article=story, photo=PhotoFactory(alt_text="Before the change"))
     ArticleFactory(section=story.section)
-    writing, done = threading.Event(), threading.Event()
-
-    def writer():
-        with transaction.atomic():
-            Photo.objects.filter(captions__article=story).update(alt_text="Not committed")
-            writing.set()
-            done.wait(5)
-            transaction.set_rollback(True)
-        connections.close_all()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    writing.wait(5)
-    try:
+    with open_writer(lambda: Photo.objects.filter(captions__article=story).update(alt_text="Not committed")):
         html = section_page(client, story)
-    finally:
-        done.set()
-        thread.join()
     assert "Before the change" in html and "Not committed" not in html
     assert "Before the change" in section_page(client, story)
 
