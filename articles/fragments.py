@@ -3,7 +3,7 @@
 Two parts of the reader pages are stored here: on the story page (views.ArticleDetailView), what
 only the story's rows show (header, figures, body, notes, tags and the head's metadata:
 templates/articles/includes/story_main.html and seo.html), and on list pages each card's picture
-(its srcset of renditions, the bulk of a card's cost). What other stories change (more on this,
+and a lead story's (their srcsets of renditions, the bulk of a card's cost). What other stories change (more on this,
 more from the section, the Top 10, which stories a list shows) is read per request.
 
 Why a stored fragment is never stale:
@@ -20,6 +20,7 @@ Elsewhere (SQLite: the quick start) fragments are rendered per request and never
 import functools
 import hashlib
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +78,14 @@ def code_format():
 
 
 def render_format():
-    """code_format() for this request's site address (absolute links when NEWSROOM_SITE_URL is empty)."""
+    """The format for this request's site address (absolute links when NEWSROOM_SITE_URL is empty)."""
+    return format_for(site_url())
+
+
+@functools.cache
+def format_for(address):
     digest = code_format().copy()
-    digest.update(site_url().encode())
+    digest.update(address.encode())
     return digest.hexdigest()
 
 
@@ -89,14 +95,20 @@ def page_fragment(article):
         return render(article)
     fmt = render_format()
     stored = getattr(article, "fragment", None)  # the reverse one-to-one raises AttributeError when there is none
-    if stored is not None and stored.html is not None and is_current(stored, fmt):
+    if stored_part(stored, "html", fmt) is not None:
         return from_row(stored)
     try:
         return render_and_store(article.pk, fmt)
     except DatabaseError:
         # A writer held the row past LOCK_TIMEOUT, or a deadlock: this reader renders without storing.
         logger.warning("story %s: fragment not stored", article.pk, exc_info=True)
-        return render(Article.objects.published().with_related(story_renditions()).filter(pk=article.pk).first())
+        return render(published_story(article.pk))
+
+
+def published_story(pk, using=None):
+    """Story `pk` with everything its page shows, if it is published (None if not)."""
+    stories = Article.objects.using(using) if using else Article.objects
+    return stories.published().with_related(story_renditions()).filter(pk=pk).first()
 
 
 def published_with_fragment(queryset):
@@ -122,6 +134,12 @@ def is_current(fragment, fmt, now=None):
     return fragment.format == fmt and (fragment.valid_until is None or (now or timezone.now()) < fragment.valid_until)
 
 
+def stored_part(fragment, column, fmt, now=None):
+    """`fragment`'s `column` (html, card_image…) if it is stored and current, else None."""
+    value = getattr(fragment, column) if fragment is not None else None
+    return value if value is not None and is_current(fragment, fmt, now) else None
+
+
 def from_row(fragment):
     return Fragment(SafeString(fragment.html), SafeString(fragment.head), fragment.tag_ids, fragment.keys)
 
@@ -137,17 +155,16 @@ def lock_rows(cursor, ids):
     )
 
 
-def save_rendered(rows, fmt, fields):
-    """Store on `rows` (StoryFragments read under lock_rows()) what `fields(row)` gives, [(name, value)];
+def save_rendered(rows, fmt, values):
+    """Store on `rows` (StoryFragments read under lock_rows()) their `values`, {pk: {field: value}};
     a row that other code or settings rendered loses its other parts (none of them is current)."""
-    names = {"format"}
+    names = {"format", *(name for fields in values.values() for name in fields)}
     for row in rows:
         if row.format != fmt:
             row.format, row.html, row.head, row.card_image, row.lead_image = fmt, None, None, None, None
             names |= {"html", "head", "card_image", "lead_image"}
-        for name, value in fields(row):
+        for name, value in values[row.pk].items():
             setattr(row, name, value)
-            names.add(name)
     StoryFragment.objects.using("default").bulk_update(rows, sorted(names))
 
 
@@ -156,16 +173,14 @@ def render_and_store(pk, fmt):
     with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
         lock_rows(cursor, [pk])
         stored = StoryFragment.objects.using("default").get(pk=pk)
-        if stored.html is not None and is_current(stored, fmt):  # another reader stored it while this one waited
+        if stored_part(stored, "html", fmt) is not None:  # another reader stored it while this one waited
             return from_row(stored)
-        article = Article.objects.using("default").published().with_related(story_renditions()).filter(pk=pk).first()
-        fragment = render(article)
+        fragment = render(published_story(pk, using="default"))
         if fragment is not None:
-            ends = next_photo_moments([pk]).get(pk)
-            save_rendered([stored], fmt, lambda row: [
-                ("html", str(fragment.html)), ("head", str(fragment.head)), ("tag_ids", fragment.tag_ids),
-                ("keys", fragment.keys), ("valid_until", ends),
-            ])
+            save_rendered([stored], fmt, {pk: {
+                "html": str(fragment.html), "head": str(fragment.head), "tag_ids": fragment.tag_ids,
+                "keys": fragment.keys, "valid_until": next_photo_moments([pk]).get(pk),
+            }})
         return fragment
 
 
@@ -220,11 +235,11 @@ def attach_pictures(stories, name="card_picture"):
     fmt, now = render_format(), timezone.now()
     missing = []
     for story in stories:
-        stored = getattr(story, "fragment", None)
-        if stored is not None and getattr(stored, column) is not None and is_current(stored, fmt, now):
-            setattr(story, name, SafeString(getattr(stored, column)))
-        else:
+        picture = stored_part(getattr(story, "fragment", None), column, fmt, now)
+        if picture is None:
             missing.append(story)
+        else:
+            setattr(story, name, SafeString(picture))
     if not missing:
         return
     try:
@@ -243,8 +258,8 @@ def render_and_store_pictures(ids, name, fmt):
     with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
         lock_rows(cursor, ids)
         rows = list(StoryFragment.objects.using("default").filter(pk__in=ids).defer("html", "head"))
-        pictures = {row.pk: SafeString(getattr(row, column)) for row in rows
-                    if getattr(row, column) is not None and is_current(row, fmt)}
+        stored = {row.pk: stored_part(row, column, fmt) for row in rows}
+        pictures = {pk: SafeString(picture) for pk, picture in stored.items() if picture is not None}
         stale = [row for row in rows if row.pk not in pictures]
         if not stale:
             return pictures
@@ -254,20 +269,18 @@ def render_and_store_pictures(ids, name, fmt):
         render_pictures(stories, name)
         drawn = {story.pk: getattr(story, name) for story in stories}
         ends = next_photo_moments(drawn)
-        save_rendered([row for row in stale if row.pk in drawn], fmt, lambda row: [
-            (column, str(drawn[row.pk])), ("valid_until", ends.get(row.pk)),
-        ])
+        save_rendered([row for row in stale if row.pk in drawn], fmt, {
+            pk: {column: str(picture), "valid_until": ends.get(pk)} for pk, picture in drawn.items()
+        })
         return {**pictures, **drawn}
 
 
 def next_photo_moments(ids, now=None):
     """{story id: the next moment one of its photos becomes visible or stops being} (a fragment's end)."""
     now = now or timezone.now()
-    moments = {}
+    upcoming = defaultdict(list)
     rows = Caption.objects.using("default").filter(article_id__in=list(ids)).values_list(
         "article_id", "photo__usable_from", "photo__expires_at")
-    for article_id, *pair in rows:
-        for moment in pair:
-            if moment is not None and moment > now and (article_id not in moments or moment < moments[article_id]):
-                moments[article_id] = moment
-    return moments
+    for article_id, *moments in rows:
+        upcoming[article_id] += [moment for moment in moments if moment is not None and moment > now]
+    return {article_id: min(moments) for article_id, moments in upcoming.items() if moments}

@@ -92,7 +92,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             sections.append((section, group[:STORIES_PER_SECTION]))
         lead = home[0] if home else None
         attach_pictures([lead] if lead else [], "lead_picture")
-        attach_pictures([story for story in [*home[1:], *(s for _, group in sections for s in group)]])
+        attach_pictures([*home[1:], *(story for _, group in sections for story in group)])
         context.update(
             lead=lead,
             top_slots=home[1:],
