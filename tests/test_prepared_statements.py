@@ -18,6 +18,14 @@ def test_a_page_asked_again_runs_prepared_statements(client):
 
 
 @pytest.mark.django_db
+def test_prepared_statements_keep_one_generic_plan():
+    """Not planned again for each execution's values (plan_cache_mode=auto did so for nearly every page query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+
+
+@pytest.mark.django_db
 def test_text_searches_are_never_prepared(client, settings):
     """Their best plan depends on the words searched, which a generic plan cannot see."""
     settings.NEWSROOM_SEARCH_CACHE_SECONDS = 0
@@ -33,6 +41,11 @@ def test_they_can_be_turned_off_for_a_pooler_and_never_apply_to_sqlite(monkeypat
     postgres = {"ENGINE": "django.db.backends.postgresql"}
     options = prepared_statements(dict(postgres))["OPTIONS"]
     assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
+    assert options["options"] == "-c plan_cache_mode=force_generic_plan"
+    given = {**postgres, "OPTIONS": {"options": "-c statement_timeout=5000"}}
+    assert prepared_statements(given)["OPTIONS"]["options"] == (
+        "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
+    )
     monkeypatch.setenv("DB_PREPARED_STATEMENTS", "0")
     assert "OPTIONS" not in prepared_statements(dict(postgres))
     monkeypatch.delenv("DB_PREPARED_STATEMENTS")
