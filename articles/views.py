@@ -34,7 +34,6 @@ from .renditions import story_renditions
 from .search import attach_snippets, results_page, search_articles, snippet_html
 from .sitemaps import SITEMAPS, news_language, news_sitemap_articles
 from .suggestions import suggest_query
-from .top_stories import top_stories
 
 SEARCH_PAGE_SIZE = 20
 # Dates a search filter accepts: wide enough for any archive, narrow enough that a day's bounds in any
@@ -97,7 +96,6 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             lead=lead,
             top_slots=home[1:],
             sections=sections,
-            top_stories=top_stories(),
         )
         return context
 
@@ -145,7 +143,6 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             story_head=self.story.head,
             more_from_section=more_from_section,
             related=related,
-            top_stories=top_stories(),
         )
         return context
 

@@ -37,6 +37,28 @@ def test_text_searches_are_never_prepared(client, settings):
         assert cursor.fetchone()[0] == 0
 
 
+@pytest.mark.django_db
+def test_a_text_search_is_planned_for_its_own_words():
+    """Sent with its words written in (a generic plan would see "$1" and pick one plan for every word)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM articles_article WHERE search_vector @@ plainto_tsquery('simple', %s)", ["harbour"]
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "'harbour'" in plan and "$1" not in plan
+
+
+@pytest.mark.django_db
+def test_a_text_search_value_cannot_inject_sql():
+    ArticleFactory(headline="Harbour budget approved")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM articles_article WHERE search_vector @@ plainto_tsquery('simple', %s)",
+            ["x') OR true OR ('"],
+        )
+        assert cursor.fetchone()[0] == 0
+
+
 def test_they_can_be_turned_off_for_a_pooler_and_never_apply_to_sqlite(monkeypatch):
     postgres = {"ENGINE": "django.db.backends.postgresql"}
     options = prepared_statements(dict(postgres))["OPTIONS"]

@@ -36,3 +36,34 @@ def test_a_deleted_story_leaves_the_cached_box_at_once():
     assert top_stories() == [story]
     story.delete()
     assert top_stories() == []
+
+
+def page_templates(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return {template.name for template in response.templates}
+
+
+CHROME = {"articles/includes/section_nav.html", "articles/includes/sidebar.html"}
+
+
+def test_the_navigation_and_sidebar_are_rendered_once_per_content_change(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the whole-page cache would hide the second render
+    story = ArticleFactory()
+    assert CHROME <= page_templates(client, "/")
+    assert not CHROME & page_templates(client, story.get_absolute_url())
+    story.headline = "A new headline"
+    story.save()
+    assert CHROME <= page_templates(client, story.get_absolute_url())
+
+
+def test_a_killed_story_leaves_the_sidebar_of_every_page_at_once(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    killed = ArticleFactory(headline="Soon to be withdrawn")
+    other = ArticleFactory()
+    for path in ("/", other.get_absolute_url()):
+        assert "Soon to be withdrawn" in client.get(path).content.decode()
+    killed.unpublish()
+    killed.save()
+    for path in ("/", other.get_absolute_url()):
+        assert "Soon to be withdrawn" not in client.get(path).content.decode()

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from newsroom.links import absolute_url, reverse_once
 
-from .. import datelines
+from .. import chrome, datelines
 from ..models import Article
 from ..pictures import card_picture
 from ..seo import article_json_ld, lead_image
@@ -78,6 +78,18 @@ def feed_links(context):
         for url_name, (mime, format_label) in zip(url_names, FEED_FORMATS, strict=True)
     ]
     return {"feeds": feeds}
+
+
+@register.simple_tag
+def section_nav():
+    """The masthead's section links, rendered once per content change (articles.chrome)."""
+    return chrome.section_nav_html()
+
+
+@register.simple_tag
+def sidebar():
+    """Top 10 Stories and the eNewsletter sign-up, rendered once per content change and Top 10."""
+    return chrome.sidebar_html()
 
 
 @register.simple_tag
