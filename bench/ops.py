@@ -42,7 +42,7 @@ OPS_MIDDLEWARE = {
     "newsroom.middleware.RequestLogMiddleware",
     "newsroom.health.HealthCheckMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
-    "newsroom.db_router.ReplicaReadsMiddleware",
+    "newsroom.db_router.ReaderReadsMiddleware",
 }
 PAGE = (
     '<!doctype html><html><head><script type="importmap">{"imports": {"a": "/static/a.js"}}</script>'

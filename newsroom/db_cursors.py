@@ -1,8 +1,9 @@
 """The PostgreSQL cursor of every connection when prepared statements are on (settings.prepared_statements).
 
-psycopg prepares a statement once it has run a few times on a connection, and the connection asks
-PostgreSQL to keep one generic plan for each statement, whatever its parameters
-(``plan_cache_mode = force_generic_plan``). That is what saves the planning of a page's queries. A
+psycopg prepares a statement once it has run a few times on a connection, and a reader's request
+asks PostgreSQL to keep one generic plan for each statement, whatever its parameters
+(``plan_cache_mode = force_generic_plan``, newsroom/db_plans.py). That is what saves the planning
+of a page's queries. A
 full-text match is the exception: its best plan depends on the words searched (a rare word: the GIN
 index; two common ones: the newest stories first), and a generic plan cannot tell them apart. At
 100,000 stories it made Korean searches' p95 300 ms or more instead of about 50 (bench/pages.py

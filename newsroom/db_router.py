@@ -1,13 +1,17 @@
-"""Optional read replica: anonymous GETs of public pages read from DATABASES["replica"].
+"""A reader's request (an anonymous GET or HEAD outside the admin) and where its reads go.
 
-Off unless DATABASE_REPLICA_URL is set (settings then add the "replica" alias and ReplicaRouter).
-Everything else -- the admin, writes, logged-in staff, management commands -- uses the primary, so
-replication lag never hides an editor's own change from them.
+Optional read replica: a reader's reads come from DATABASES["replica"]. Off unless
+DATABASE_REPLICA_URL is set (settings then add the "replica" alias and ReplicaRouter). Everything
+else -- the admin, writes, logged-in staff, management commands -- uses the primary, so replication
+lag never hides an editor's own change from them. Whichever database it reads, a reader's request
+runs its statements with one generic plan each (newsroom/db_plans.py).
 """
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.conf import settings
+
+from .db_plans import reader_plans
 
 REPLICA = "replica"
 _read_from_replica = ContextVar("newsroom_read_from_replica", default=False)
@@ -38,25 +42,27 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
-class ReplicaReadsMiddleware:
-    """Sends the reads of anonymous GET/HEAD requests outside the admin to the replica."""
+DESK_PREFIXES = ("/admin/",)
 
-    excluded_prefixes = ("/admin/",)
+
+def is_reader_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path_info.startswith(DESK_PREFIXES)
+        # A session cookie means someone logged in (staff preview): read their own writes.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+class ReaderReadsMiddleware:
+    """A reader's request reads from the replica (when there is one), with generic plans."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def uses_replica(self, request):
-        return (
-            REPLICA in settings.DATABASES
-            and request.method in ("GET", "HEAD")
-            and not request.path_info.startswith(self.excluded_prefixes)
-            # A session cookie means someone logged in (staff preview): read their own writes.
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
-
     def __call__(self, request):
-        if not self.uses_replica(request):
+        if not is_reader_request(request):
             return self.get_response(request)
-        with reading_from_replica():
+        replica = reading_from_replica() if REPLICA in settings.DATABASES else nullcontext()
+        with reader_plans(), replica:
             return self.get_response(request)

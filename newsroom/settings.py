@@ -76,9 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Anonymous reads from the replica, when there is one: first, so the page cache reads the
-    # generation from the database its pages are built from.
-    "newsroom.db_router.ReplicaReadsMiddleware",
+    # A reader's reads: from the replica when there is one, with generic plans (db_plans.py). First,
+    # so the page cache reads the generation from the database its pages are built from.
+    "newsroom.db_router.ReaderReadsMiddleware",
     # One log line and a request id for every request, cache hits included.
     "newsroom.middleware.RequestLogMiddleware",
     # Probes answer before host checks, the HTTPS redirect and the page cache (docs/deploying.md).
@@ -140,30 +140,17 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
-
-
 def prepared_statements(database):
     """PostgreSQL plans each repeated query once per connection (psycopg's server-side binding and
     prepared statements) instead of on every execution: the planning of a page's queries cost
-    about as much as running them. Off (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction
-    mode that cannot keep prepared statements (PgBouncer before 1.21).
-
-    A prepared statement is still planned anew for each execution while PostgreSQL's estimate
-    favours plans made for its values (``plan_cache_mode = auto``), and it did for nearly every
-    page query: the generation read cost 0.59 ms planned per execution, 0.13 ms with its one
-    generic plan. So the connection asks for the generic plan (a startup option: no round trip).
-    The one kind of statement whose best plan depends on its values, a text search, is never
-    prepared (newsroom/db_cursors.py), so it is still planned for its words."""
+    about as much as running them (a reader's queries keep one generic plan: newsroom/db_plans.py).
+    Off (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode that cannot keep prepared
+    statements (PgBouncer before 1.21)."""
     if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
         from newsroom.db_cursors import PlannedSearchCursor  # searches are planned for their words
 
-        options = database.setdefault("OPTIONS", {})
-        options.update(
-            server_side_binding=True,
-            prepare_threshold=2,
-            cursor_factory=PlannedSearchCursor,
-            options=f"{options.get('options', '')} {GENERIC_PLANS}".strip(),
+        database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2, cursor_factory=PlannedSearchCursor
         )
     return database
 

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
 from articles.models import Article
-from newsroom.db_router import ReplicaReadsMiddleware, ReplicaRouter
+from newsroom.db_router import ReaderReadsMiddleware, ReplicaRouter
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def replica_configured(monkeypatch):
 def reads_from(request):
     """Which alias the router picks for a read made while serving `request`."""
     seen = []
-    middleware = ReplicaReadsMiddleware(lambda r: seen.append(ReplicaRouter().db_for_read(Article)) or HttpResponse())
+    middleware = ReaderReadsMiddleware(lambda r: seen.append(ReplicaRouter().db_for_read(Article)) or HttpResponse())
     middleware(request)
     return seen[0] or "default"
 
