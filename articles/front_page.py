@@ -21,6 +21,7 @@ from django.utils import timezone
 from frontpage.models import HOME_SLOTS, LIVE_LAYOUT_SQL, FrontLayout, FrontSlot
 
 from .models import PUBLISHED_SQL, Article
+from .public_cache import cached_public
 
 STORIES_PER_SECTION = 4
 
@@ -51,6 +52,13 @@ UNION ALL
  ORDER BY a.published_at DESC, a.id DESC LIMIT %(slots)s)
 """
 FRONT_ROWS_SQL_LIVE = FRONT_ROWS_SQL.format(layout=LIVE_LAYOUT_SQL)
+# visible_pins(now).filter(section=...) for one section: its lead, if readers may see it.
+SECTION_LEAD_SQL = f"""
+SELECT f.article_id FROM frontpage_frontslot f JOIN articles_article a ON a.id = f.article_id
+WHERE f.layout_id = {LIVE_LAYOUT_SQL} AND f.section_id = %(section)s AND a.section_id = %(section)s
+  AND (f.expires_at IS NULL OR f.expires_at > %(now)s) AND {PUBLISHED_SQL}
+ORDER BY f.position
+"""
 FRONT_ROWS_SQL_PREVIEW = FRONT_ROWS_SQL.format(layout="%(layout)s")
 
 
@@ -148,6 +156,21 @@ def latest_by_section(shown, now):
     return list(ranked)
 
 
-def section_lead_ids(section, now=None):
-    """A subquery: the story pinned as `section`'s lead in the live layout, if readers may see it."""
-    return visible_pins(now or timezone.now()).filter(section=section).values("article_id")
+def section_lead_ids(section):
+    """Ids of the story pinned as `section`'s lead in the live layout, if readers may see it.
+
+    Kept per content generation (public_cache): a pin, a layout or a story changing is a new one, and
+    so is a layout going live, a slot expiring or the story's embargo lifting (the generation's clock).
+    On PostgreSQL one raw query: as an ORM subquery of the section's list and of the lead's own
+    query, building visible_pins() twice cost about 1.7 ms of CPU a section page.
+    """
+    return cached_public(f"section-lead:{section.pk}", lambda: live_section_lead_ids(section, timezone.now()))
+
+
+def live_section_lead_ids(section, now):
+    connection = reading_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(SECTION_LEAD_SQL, {"now": now, "section": section.pk})
+            return [row[0] for row in cursor.fetchall()]
+    return list(visible_pins(now).filter(section=section).order_by("position").values_list("article_id", flat=True))

@@ -190,9 +190,8 @@ class SectionView(ArticleListView):
     def get_queryset(self):
         # The story the desk pinned as the section's lead heads page 1 and is left out of the list.
         stories = super().get_queryset()
-        # One subquery for both uses (building it is ~0.5 ms of ORM work).
         self.lead_ids = section_lead_ids(self.subject)
-        return stories.exclude(pk__in=self.lead_ids)
+        return stories.exclude(pk__in=self.lead_ids) if self.lead_ids else stories
 
     def with_cards(self, stories):
         # The lead's photo is prefetched in get_context_data, the cards' pictures attached there.
@@ -201,7 +200,7 @@ class SectionView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead = None
-        if context["page_obj"].number == 1:
+        if context["page_obj"].number == 1 and self.lead_ids:
             lead = with_card_fragments(
                 self.get_base_queryset().filter(pk__in=self.lead_ids).with_card_rows().without_body()
             ).first()

@@ -1,6 +1,7 @@
 """Front page curation: pinned home lead, top slots and section leads; expiry and fallback; no
 unpublished story ever shown; each story once; scheduled layouts; the whole-page cache follows."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -163,6 +164,31 @@ def test_a_section_lead_heads_its_section_on_the_home_page_and_on_the_section_pa
     assert lead_headline(page) == "Old world story"
     assert page.count(f'href="{old.get_absolute_url()}"') == 1  # the lead, and not again in the list
     assert "World news 8" in page
+
+
+def test_a_section_lead_killed_after_its_page_was_read_leaves_it_at_once(client):
+    """The section's lead is kept per content generation (front_page.section_lead_ids)."""
+    world = SectionFactory(name="World")
+    pinned = story("Pinned then killed", hours_ago=10, section=world)
+    story("World latest", section=world)
+    publish_front(SlotChoice(pinned, section=world))
+    assert lead_headline(client.get(world.get_absolute_url()).content.decode()) == "Pinned then killed"
+    pinned.unpublish()
+    pinned.save()
+    page = client.get(world.get_absolute_url()).content.decode()
+    assert lead_headline(page) is None and "Pinned then killed" not in page
+
+
+def test_a_section_lead_leaves_its_page_when_its_slot_expires(client):
+    world = SectionFactory(name="World")
+    pinned = story("Pinned for a moment", hours_ago=10, section=world)
+    story("World latest", section=world)
+    expires = timezone.now() + timedelta(seconds=2)
+    publish_front(SlotChoice(pinned, section=world, expires_at=expires))
+    assert lead_headline(client.get(world.get_absolute_url()).content.decode()) == "Pinned for a moment"
+    time.sleep(max(0.0, (expires - timezone.now()).total_seconds()) + 0.2)
+    page = client.get(world.get_absolute_url()).content.decode()
+    assert lead_headline(page) is None and "Pinned for a moment" in page  # back in the list
 
 
 def test_a_section_lead_moved_to_another_section_no_longer_leads(client):
