@@ -44,8 +44,16 @@ class PeekPaginator(Paginator):
 
 
 class IdsFirstPaginator(PeekPaginator):
-    """For lists joined through another table (tags, bylines): the ids first, then those rows."""
+    """For lists joined through another table (tags, bylines): the ids first, then those rows.
+
+    `rows`: the stories the rows are read from, by id, when the join is not needed again (the list
+    without its tag or byline filter, still published() only); else the list itself.
+    """
+
+    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows_from = object_list if rows is None else rows
 
     def rows(self, start, stop):
         page_ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
-        return list(self.object_list.filter(pk__in=page_ids)) if page_ids else []
+        return list(self.rows_from.filter(pk__in=page_ids)) if page_ids else []

@@ -162,13 +162,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.subject = self.get_subject()
-        return (
-            self.with_cards(self.get_base_queryset())
-            .without_body()
-            .newest_first()
-            # No distinct(): a story carries a tag or an author at most once (unique constraints).
-            .filter(**{self.filter_field: self.subject})
-        )
+        # No distinct(): a story carries a tag or an author at most once (unique constraints).
+        return self.listed_stories().filter(**{self.filter_field: self.subject})
+
+    def listed_stories(self):
+        """Published stories as a list shows them, before the list's own filter."""
+        return self.with_cards(self.get_base_queryset()).without_body().newest_first()
 
     def with_cards(self, stories):
         """`stories` with what their cards show (their pictures: get_context_data)."""
@@ -209,18 +208,26 @@ class SectionView(ArticleListView):
         return context
 
 
-class TagView(ArticleListView):
-    model_for_slug, filter_field, list_kind = Tag, "tags", "Tag"
+class IdsFirstListView(ArticleListView):
+    """A list joined through another table: its page of ids through the join, then those rows by
+    id alone (building and running the join twice cost about 0.4 ms a page)."""
+
     paginator_class = IdsFirstPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, rows=self.listed_stories(), **kwargs)
+
+
+class TagView(IdsFirstListView):
+    model_for_slug, filter_field, list_kind = Tag, "tags", "Tag"
 
 
 class SourceView(ArticleListView):
     model_for_slug, filter_field, list_kind = Source, "source", "Source"
 
 
-class AuthorView(ArticleListView):
+class AuthorView(IdsFirstListView):
     model_for_slug, filter_field, list_kind = Author, "authors", "Author"
-    paginator_class = IdsFirstPaginator
 
 
 class SearchForm(forms.Form):

@@ -122,3 +122,27 @@ def test_story_without_photo_or_source_renders(client):
     story = ArticleFactory(source=None)
     assert client.get(story.get_absolute_url()).status_code == 200
     assert Article.objects.published().count() == 1
+
+
+@pytest.mark.parametrize("listing", ["tag", "author"])
+def test_tag_and_author_pages_read_their_rows_by_id_without_the_join_again(client, listing):
+    """The page's ids come through the tag or byline join; its rows by id alone, still published only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = AuthorFactory(name="Kim Reporter")
+    stories = ArticleFactory.create_batch(22, tags=["harbour"])
+    for story in stories:
+        ArticleAuthorFactory(article=story, author=author)
+    hidden = ArticleFactory(tags=["harbour"], draft=True)
+    ArticleAuthorFactory(article=hidden, author=author)
+    path = "/tag/harbour/" if listing == "tag" else author.get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    shown = [story.pk for story in response.context["articles"]]
+    assert shown == [story.pk for story in sorted(stories, key=lambda s: (s.published_at, s.pk), reverse=True)[:20]]
+    assert hidden.headline not in response.content.decode()
+    (rows,) = [q["sql"] for q in queries.captured_queries if '"articles_article"."headline"' in q["sql"]]
+    joined = "taggit_taggeditem" if listing == "tag" else "articles_articleauthor"
+    assert joined not in rows and "'published'" in rows.replace('"', "'")
+    assert 'rel="next"' in response.content.decode()
