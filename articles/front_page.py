@@ -38,12 +38,14 @@ CROSS JOIN LATERAL (
 # slot: the rows of front_page_ids() in one query. Raw SQL because building the same UNION with the
 # ORM cost about 1.25 ms of CPU a home page, half the function. `{layout}`: LIVE_LAYOUT_SQL, or
 # %(layout)s for the desk's preview.
+# visible_pins() in SQL: the slots `f` of layout {layout} readers may see, with their stories `a`.
+VISIBLE_PINS_SQL = f"""
+    frontpage_frontslot f JOIN articles_article a ON a.id = f.article_id
+    WHERE f.layout_id = {{layout}} AND (f.expires_at IS NULL OR f.expires_at > %(now)s)
+      AND (f.section_id IS NULL OR f.section_id = a.section_id) AND {PUBLISHED_SQL}"""
 FRONT_ROWS_SQL = f"""
 WITH pins AS (
-    SELECT f.article_id, f.section_id, f.position, a.published_at
-    FROM frontpage_frontslot f JOIN articles_article a ON a.id = f.article_id
-    WHERE f.layout_id = {{layout}} AND (f.expires_at IS NULL OR f.expires_at > %(now)s)
-      AND (f.section_id IS NULL OR f.section_id = a.section_id) AND {PUBLISHED_SQL}
+    SELECT f.article_id, f.section_id, f.position, a.published_at FROM {VISIBLE_PINS_SQL}
 )
 (SELECT * FROM pins ORDER BY section_id, position)
 UNION ALL
@@ -52,13 +54,11 @@ UNION ALL
  ORDER BY a.published_at DESC, a.id DESC LIMIT %(slots)s)
 """
 FRONT_ROWS_SQL_LIVE = FRONT_ROWS_SQL.format(layout=LIVE_LAYOUT_SQL)
-# visible_pins(now).filter(section=...) for one section: its lead, if readers may see it.
-SECTION_LEAD_SQL = f"""
-SELECT f.article_id FROM frontpage_frontslot f JOIN articles_article a ON a.id = f.article_id
-WHERE f.layout_id = {LIVE_LAYOUT_SQL} AND f.section_id = %(section)s AND a.section_id = %(section)s
-  AND (f.expires_at IS NULL OR f.expires_at > %(now)s) AND {PUBLISHED_SQL}
-ORDER BY f.position
-"""
+# visible_pins(now).filter(section=...): a section's lead, if readers may see it.
+SECTION_LEAD_SQL = (
+    f"SELECT f.article_id FROM {VISIBLE_PINS_SQL.format(layout=LIVE_LAYOUT_SQL)} "
+    "AND f.section_id = %(section)s ORDER BY f.position"
+)
 FRONT_ROWS_SQL_PREVIEW = FRONT_ROWS_SQL.format(layout="%(layout)s")
 
 

@@ -5,7 +5,8 @@ on every execution: under its default ``plan_cache_mode = auto`` it does so whil
 the values look cheaper than one generic plan, and for nearly every reader query they did. The
 generation read cost 0.59 ms planned each time, 0.13 ms with its generic plan; a story page ran
 about a millisecond of planning. So the queries of a reader's request (an anonymous GET or HEAD
-outside the admin: newsroom.db_router.is_reader_request) run with ``force_generic_plan``.
+outside the admin: newsroom.db_router.is_reader_request, marked by serving_reader()) run with
+``force_generic_plan``.
 
 The desk keeps ``auto``: its filters ask for rare values of skewed columns (drafts, scheduled and
 killed stories among 100,000 published ones), and one generic plan for "status = $1" made those
@@ -17,24 +18,11 @@ on the driver's connection object, which a reconnect replaces. Text searches are
 generic plan (newsroom/db_cursors.py).
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from .db_router import is_serving_reader
 
 READER_PLANS = "force_generic_plan"
 DESK_PLANS = "auto"  # PostgreSQL's default
 _PLANS_ATTRIBUTE = "_newsroom_plan_cache_mode"
-
-_wanted = ContextVar("newsroom_plan_cache_mode", default=DESK_PLANS)
-
-
-@contextmanager
-def reader_plans():
-    """Within this block, the connection's statements run with one generic plan each."""
-    token = _wanted.set(READER_PLANS)
-    try:
-        yield
-    finally:
-        _wanted.reset(token)
 
 
 def plan_mode(connection):
@@ -46,7 +34,7 @@ def use_wanted_plans(execute, sql, params, many, context):
     """Execute wrapper (every PostgreSQL connection, newsroom/apps.py): switch the plan mode first
     when the request wants the other one."""
     connection = context["connection"]
-    wanted = _wanted.get()
+    wanted = READER_PLANS if is_serving_reader() else DESK_PLANS
     if plan_mode(connection) != wanted and not connection.in_atomic_block:
         # On the driver's connection: not a query of the page (no wrappers, not counted).
         connection.connection.execute("SELECT set_config('plan_cache_mode', %s, false)", [wanted])

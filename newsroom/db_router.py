@@ -6,30 +6,33 @@ else -- the admin, writes, logged-in staff, management commands -- uses the prim
 lag never hides an editor's own change from them. Whichever database it reads, a reader's request
 runs its statements with one generic plan each (newsroom/db_plans.py).
 """
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
 
-from .db_plans import reader_plans
-
 REPLICA = "replica"
-_read_from_replica = ContextVar("newsroom_read_from_replica", default=False)
+_serving_reader = ContextVar("newsroom_serving_reader", default=False)
 
 
 @contextmanager
-def reading_from_replica():
-    """Within this block, ORM reads go to the replica (when one is configured)."""
-    token = _read_from_replica.set(True)
+def serving_reader():
+    """Within this block, the code serves a reader's request: the replica (when one is configured)
+    and generic plans (db_plans.py)."""
+    token = _serving_reader.set(True)
     try:
         yield
     finally:
-        _read_from_replica.reset(token)
+        _serving_reader.reset(token)
+
+
+def is_serving_reader():
+    return _serving_reader.get()
 
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        return REPLICA if _read_from_replica.get() else None
+        return REPLICA if _serving_reader.get() and REPLICA in settings.DATABASES else None
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -63,6 +66,5 @@ class ReaderReadsMiddleware:
     def __call__(self, request):
         if not is_reader_request(request):
             return self.get_response(request)
-        replica = reading_from_replica() if REPLICA in settings.DATABASES else nullcontext()
-        with reader_plans(), replica:
+        with serving_reader():
             return self.get_response(request)

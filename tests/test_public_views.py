@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
@@ -127,9 +129,6 @@ def test_story_without_photo_or_source_renders(client):
 @pytest.mark.parametrize("listing", ["tag", "author"])
 def test_tag_and_author_pages_read_their_rows_by_id_without_the_join_again(client, listing):
     """The page's ids come through the tag or byline join; its rows by id alone, still published only."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     author = AuthorFactory(name="Kim Reporter")
     stories = ArticleFactory.create_batch(22, tags=["harbour"])
     for story in stories:
