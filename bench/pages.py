@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py                 # 10,000 stories, a few minutes
     .venv/bin/python bench/pages.py --large 100000  # also: 100k-vs-10k cost, search p95, admin list
 
-Everything runs on 127.0.0.1, on six ports from --port-base (BENCH_PORT_BASE, default 8510), with
+Everything runs on 127.0.0.1, on seven ports from --port-base (BENCH_PORT_BASE, default 8510), with
 its files under /tmp/<database>_bench, and stops by PID what it started. Corpora live in PostgreSQL
 databases named <database>_bench_<N> (<database>: DATABASE_URL's, so two engineers never share
 one) on DATABASE_URL's server, built once through bulk paths (bench/corpus.py) and reused by later
@@ -43,7 +43,7 @@ PY = sys.executable
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
 DATABASE_NAME = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/") or "newsroom"
 WORK = Path(f"/tmp/{DATABASE_NAME}_bench")
-PORT_NAMES = ("uncached", "cached", "baseline", "nginx", "large", "memory")
+PORT_NAMES = ("uncached", "cached", "baseline", "nginx", "large", "memory", "floor")
 PORTS = {}  # set from --port-base in main()
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SEARCHES = {"search": "harbour budget"}
@@ -52,6 +52,11 @@ KOREAN_QUERIES = ["평양 회담", "서울시 예산안", "부산항", "정부 �
 TARGETS = {"uncached story": 0.15, "uncached home": 0.08, "uncached section": 0.08, "uncached tag": 0.08,
            "cached story": 0.80, "cached home": 0.80, "micro-cache story": 0.50, "micro-cache home": 0.50}
 RATIOS = {}  # name -> (ratio, target or None), for the summary at the end
+NO_TARGET = {
+    "uncached robots": "(no target: the whole stack, no query, no template)",
+    "floor story": "(no target: the whole stack and the story's two live reads, no ORM, no template)",
+}
+FLOOR = {}  # page -> req/s ÷ its floor's (bench/floor_urls.py)
 SCALING = {}  # page -> cost at --large / cost at --stories (target: at most 1.2)
 
 
@@ -217,7 +222,10 @@ def row(name, figures, baseline=None):
     if baseline:
         RATIOS[name] = (figures["rps"] / baseline["rps"], target)
     verdict = ""
-    if target is not None and baseline:
+    if figures["errors"]:  # a failing server answers fast: its ratio measures the failure
+        verdict = "  errors: not a valid figure"
+        RATIOS.pop(name, None)
+    elif target is not None and baseline:
         verdict = f"  target {target:.0%}: {'met' if figures['rps'] / baseline['rps'] >= target else 'NOT met'}"
     print(f"{name:<24}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}{figures['errors']:>7}"
           f"{ratio}{verdict}", flush=True)
@@ -287,6 +295,11 @@ def main():
         stack.enter_context(gunicorn("baseline", PORTS["baseline"], {**os.environ, "BENCH_BYTES_DIR": str(bytes_dir)},
                                      app="baseline_app:application", cwd=ROOT / "bench"))
         wait_for(PORTS["baseline"], "/home")
+        # The floor (bench/floor_urls.py): the uncached server plus one view doing only the story's live reads.
+        stack.enter_context(gunicorn("floor", PORTS["floor"], django_env(
+            db, NEWSROOM_PAGE_CACHE_SECONDS="0", DJANGO_SETTINGS_MODULE="floor_settings",
+            BENCH_BYTES_DIR=str(bytes_dir), PYTHONPATH=str(ROOT / "bench"))))  # after the repo: bench/api.py is no app
+        wait_for(PORTS["floor"])
         stack.enter_context(process([NGINX, "-c", str(render_nginx(PORTS["cached"], bytes_dir)), "-p", str(WORK)],
                                     log_name="nginx"))
         wait_for(PORTS["nginx"], "/static/home.html")
@@ -298,9 +311,15 @@ def main():
             figures = wrk(PORTS["uncached"], path, args.seconds, args.connections)
             baseline[name] = wrk(PORTS["baseline"], f"/{name}", args.seconds, args.connections)
             row(f"uncached {name}", figures, baseline[name])
+            if name == "story":
+                floor = wrk(PORTS["floor"], f"/floor/{info['story'].rstrip('/').rsplit('/', 1)[1]}/", args.seconds,
+                            args.connections)
+                row("  floor story", floor, baseline[name])
+                if not floor["errors"]:
+                    FLOOR["uncached story"] = figures["rps"] / floor["rps"]
             row(f"  baseline {name}", baseline[name])
-        print("  (uncached robots: Newsroom's whole stack with no query and no template, the most any uncached "
-              "page can reach)")
+        print("  (floor story: the whole stack and only the story's two live reads, no ORM, no template, bytes from "
+              "memory: the most any story page reading them live can reach; uncached robots: the whole stack alone)")
 
         header(f"Cached pages (anonymous whole-page cache in Redis, {args.redis_url}) against the baseline",
                "baseline")
@@ -358,12 +377,13 @@ def summary(args):
     """Every ratio of issue #12's targets, in one table."""
     print("\nSummary: every ratio of this run against its target (req/s ÷ the same run's baseline)")
     for name, (ratio, target) in RATIOS.items():
-        if target is None and not name.startswith("memory-cached") and name != "uncached robots":
+        name = name.strip()
+        if target is None and not name.startswith("memory-cached") and name not in NO_TARGET:
             continue
         verdict = f"target {target:>4.0%}  {'met' if ratio >= target else 'NOT met'}" if target else "(no target)"
-        if name == "uncached robots":
-            verdict = "(no target: the whole stack, no query, no template)"
-        print(f"  {name:<24}{ratio:>8.1%}   {verdict}")
+        print(f"  {name:<24}{ratio:>8.1%}   {NO_TARGET.get(name, verdict)}")
+    for name, ratio in FLOOR.items():
+        print(f"  {name + ' ÷ floor':<24}{ratio:>8.1%}   (how near the page is to its floor)")
     if args.large:
         for name, ratio in SCALING.items():
             print(f"  {name + f' {args.large // 1000}k÷{args.stories // 1000}k':<24}{ratio:>8.2f}   "
