@@ -21,6 +21,7 @@ from newsroom.links import absolute_url, site_url
 
 from . import images
 from .body import feed_body
+from .listings import linked_story_ids, orders_by_links
 from .models import Article, Author, Section, Source
 from .seo import lead_image, modified_time
 
@@ -110,6 +111,7 @@ class LatestArticlesFeed(Feed):
     page_url_name = "reader:home"
     subject_model = None
     filter_field = None
+    linked_kind = None  # "tag" or "author": the subject is reached through a link table
 
     def get_object(self, request, slug=None):
         if self.subject_model is None:
@@ -118,7 +120,10 @@ class LatestArticlesFeed(Feed):
 
     def items(self, subject):
         articles = Article.objects.published()
-        if subject is not None:
+        if subject is not None and self.linked_kind and orders_by_links():
+            # A tag's or byline's newest from its own links (articles/listings.py), not the archive's.
+            articles = articles.filter(pk__in=linked_story_ids(self.linked_kind, subject.pk, 0, FEED_LENGTH))
+        elif subject is not None:
             articles = articles.filter(**{self.filter_field: subject})
         return articles.with_related().newest_first()[:FEED_LENGTH]
 
@@ -210,7 +215,7 @@ class SectionAtomFeed(SectionFeed):
 
 
 class TagFeed(LatestArticlesFeed):
-    subject_model, filter_field = Tag, "tags"
+    subject_model, filter_field, linked_kind = Tag, "tags", "tag"
     url_name, page_url_name = "reader:feed-tag-rss", "reader:tag"
 
 
@@ -228,7 +233,7 @@ class SourceAtomFeed(SourceFeed):
 
 
 class AuthorFeed(LatestArticlesFeed):
-    subject_model, filter_field = Author, "authors"
+    subject_model, filter_field, linked_kind = Author, "authors", "author"
     url_name, page_url_name = "reader:feed-author-rss", "reader:author"
 
 

@@ -2,8 +2,8 @@
 older page follows. A COUNT(*) of a section or tag grows with the archive and readers never need
 the total.
 
-The page's ids come first, from indexes only (the newest published stories by time, each probed
-for the tag, byline or section), then only those rows are read in full. One query sorting every
+The page's ids come first, from indexes only (on PostgreSQL a tag's or byline's own links in
+publication order: articles/listings.py), then only those rows are read in full. One query sorting every
 story of a big tag cost time in proportion to the tag's size; as a subquery of the second, the
 planner went back to that plan. So tag and author pages (IdsFirstPaginator) make two queries,
 each bounded by the page size; section and source pages walk their own index in one.
@@ -50,10 +50,12 @@ class IdsFirstPaginator(PeekPaginator):
     without its tag or byline filter, still published() only); else the list itself.
     """
 
-    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+    def __init__(self, object_list, per_page, *, rows=None, ids=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.rows_from = object_list if rows is None else rows
+        # `ids(start, stop)`: the page's ids from somewhere cheaper than the join (articles/listings.py).
+        self.ids = ids or (lambda start, stop: list(self.object_list.values_list("pk", flat=True)[start:stop]))
 
     def rows(self, start, stop):
-        page_ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
+        page_ids = self.ids(start, stop)
         return list(self.rows_from.filter(pk__in=page_ids)) if page_ids else []

@@ -3,6 +3,7 @@
 Every queryset here starts from Article.objects.published().
 """
 from datetime import date
+from functools import partial
 from itertools import groupby
 
 from django import forms
@@ -25,6 +26,7 @@ from pagecache.keys import TOP_STORIES_KEY, add_keys
 from .fragments import attach_pictures, page_fragment, published_with_fragment, with_card_fragments
 from .fragments import render as render_fragment
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
+from .listings import linked_story_ids, orders_by_links
 from .models import Article, ArticleRedirect, Author, Section, Source
 from .pagination import IdsFirstPaginator, PeekPaginator
 from .public_cache import cache_public_response, nav_sections
@@ -215,6 +217,8 @@ class IdsFirstListView(ArticleListView):
     paginator_class = IdsFirstPaginator
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        if orders_by_links():
+            kwargs["ids"] = partial(linked_story_ids, self.list_kind.lower(), self.subject.pk)
         return super().get_paginator(queryset, per_page, rows=self.listed_stories(), **kwargs)
 
 
