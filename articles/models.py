@@ -265,10 +265,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
-            # A tag or author page walks the newest published stories, index-only, and probes each
-            # one's tag (or byline) until a page is full: as costly at 100,000 stories as at 10,000
-            # while the tag or byline has recent stories. One whose stories are all old (a past
-            # event, a departed reporter) walks every newer story: see docs/reader-features.md.
+            # The newest published stories, index-only: the home page's and the feeds' walk, and a
+            # tag or author list on SQLite (on PostgreSQL those read their links: listings.py).
             models.Index(
                 fields=["-published_at", "-id"],
                 include=["embargo_until"],
