@@ -140,6 +140,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+def quiet_health_checks(database):
+    """PostgreSQL through newsroom/postgresql: its per-request health check asks the server only when
+    the connection's socket says something happened."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "newsroom.postgresql"
+    return database
+
+
 def prepared_statements(database):
     """PostgreSQL plans each repeated query once per connection (psycopg's server-side binding and
     prepared statements) instead of on every execution: the planning of a page's queries cost
@@ -155,10 +163,12 @@ def prepared_statements(database):
     return database
 
 
-prepared_statements(DATABASES["default"])
+quiet_health_checks(prepared_statements(DATABASES["default"]))
 # Optional read replica for anonymous GETs of public pages (newsroom/db_router.py); off when unset.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = prepared_statements(dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], **_db_options))
+    DATABASES["replica"] = quiet_health_checks(
+        prepared_statements(dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], **_db_options))
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 
