@@ -1,18 +1,19 @@
 """A story's own HTML, rendered once per change and stored with the story (StoryFragment).
 
-Two parts of the reader pages are stored here: on the story page (views.ArticleDetailView), what
-only the story's rows show (header, figures, body, notes, tags and the head's metadata:
-templates/articles/includes/story_main.html and seo.html), and on list pages each card's picture
-and a lead story's (their srcsets of renditions, the bulk of a card's cost). What other stories change (more on this,
-more from the section, the Top 10, which stories a list shows) is read per request.
+Two parts of the reader pages are stored here: the story's whole page with its live parts left
+open (articles.story_page: everything but the navigation, the sidebar, the links to other stories
+and the footer's year; from templates/articles/article_detail.html around story_main.html and
+seo.html), and on list pages each card's picture and a lead story's (their srcsets of renditions,
+the bulk of a card's cost). What other stories change (more on this, more from the section, the
+Top 10, which stories a list shows) is read per request.
 
 Why a stored fragment is never stale:
-- the story page finds it in the story's own query (published() only: a killed, embargoed or
+- the story page finds it in the story's own query (the published rule: a killed, embargoed or
   scheduled story has no page, whatever is stored);
 - on PostgreSQL, triggers on every table the fragment shows (migration 0013) blank the row in the
   writer's transaction; a reader storing one first locks that row, so either it waits for the
   writer and reads what the writer committed, or the writer waits and then blanks what it stored;
-- `format` names the templates, code and settings that rendered it (render_format), and
+- `format` names the templates, code, settings and static files that rendered it (render_format), and
   `valid_until` the next photo embargo lift or licence end among the story's photos.
 Elsewhere (SQLite: the quick start) fragments are rendered per request and never stored.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connections, transaction
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
@@ -34,6 +36,7 @@ from django.utils.safestring import SafeString
 from newsroom.links import site_url
 from pagecache.keys import article_keys
 
+from . import story_page
 from .models import Article, Caption, StoryFragment, card_photos
 from .pictures import card_picture, lead_picture
 from .renditions import CARD_PICTURE, FIGURE_PICTURE, prefetch_picture_renditions, story_renditions
@@ -47,7 +50,7 @@ RENDERING_SETTINGS = (
     "NEWSROOM_SITE_NAME", "NEWSROOM_SITE_URL", "MEDIA_URL", "STATIC_URL", "TIME_ZONE", "LANGUAGE_CODE",
 )
 APP = Path(__file__).resolve().parent
-TEMPLATES = APP.parent / "templates" / "articles"
+TEMPLATES = APP.parent / "templates"  # the story page extends base.html and includes reader/ templates
 # Where a reader storing a fragment gives up waiting for a writer's transaction (then renders without storing).
 LOCK_TIMEOUT = "2s"
 
@@ -74,6 +77,8 @@ def code_format():
         digest.update(path.read_bytes())
     for name in RENDERING_SETTINGS:
         digest.update(repr(getattr(settings, name)).encode())
+    # The static files' hashed names a stored page links (none without a manifest: DEBUG, tests).
+    digest.update(getattr(staticfiles_storage, "manifest_hash", "").encode())
     return digest
 
 
@@ -89,20 +94,29 @@ def format_for(address):
     return digest.hexdigest()
 
 
-def page_fragment(article):
-    """The Fragment of published `article` (loaded by published_with_fragment()); None if no longer published."""
-    if not stores():
-        return render(article)
+def published_page(slug):
+    """The StoryPage (articles.story_page) of the published story `slug`, stored or rendered and
+    stored now; None if no such story is published. Only where fragments are stored (stores())."""
     fmt = render_format()
-    stored = getattr(article, "fragment", None)  # the reverse one-to-one raises AttributeError when there is none
-    if stored_part(stored, "html", fmt) is not None:
-        return from_row(stored)
+    found = story_page.read(slug, fmt)
+    if found is None or found[1] is not None:
+        return found and found[1]
+    article, _ = found
     try:
         return render_and_store(article.pk, fmt)
     except DatabaseError:
         # A writer held the row past LOCK_TIMEOUT, or a deadlock: this reader renders without storing.
-        logger.warning("story %s: fragment not stored", article.pk, exc_info=True)
-        return render(published_story(article.pk))
+        logger.warning("story %s: page not stored", article.pk, exc_info=True)
+        return open_page(published_story(article.pk))
+
+
+def open_page(article):
+    """The StoryPage of `article` (loaded with everything its page shows), rendered now; None for None."""
+    fragment = render(article)
+    if fragment is None:
+        return None
+    html = story_page.render_open(article, fragment)
+    return story_page.StoryPage(article, article.section.name, html, fragment.tag_ids, fragment.keys)
 
 
 def published_story(pk, using=None):
@@ -140,10 +154,6 @@ def stored_part(fragment, column, fmt, now=None):
     return value if value is not None and is_current(fragment, fmt, now) else None
 
 
-def from_row(fragment):
-    return Fragment(SafeString(fragment.html), SafeString(fragment.head), fragment.tag_ids, fragment.keys)
-
-
 def lock_rows(cursor, ids):
     """Create or lock the fragment rows of `ids`, in id order; waits while a writer's transaction holds one."""
     cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
@@ -169,19 +179,22 @@ def save_rendered(rows, fmt, values):
 
 
 def render_and_store(pk, fmt):
-    """Lock the story's fragment row, render the story from the primary, store it (see the module's docstring)."""
+    """Lock the story's fragment row, render its page from the primary, store it (see the module's
+    docstring); the StoryPage, None if the story is no longer published."""
     with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
         lock_rows(cursor, [pk])
         stored = StoryFragment.objects.using("default").get(pk=pk)
+        article = published_story(pk, using="default")
+        if article is None:
+            return None
         if stored_part(stored, "html", fmt) is not None:  # another reader stored it while this one waited
-            return from_row(stored)
-        fragment = render(published_story(pk, using="default"))
-        if fragment is not None:
-            save_rendered([stored], fmt, {pk: {
-                "html": str(fragment.html), "head": str(fragment.head), "tag_ids": fragment.tag_ids,
-                "keys": fragment.keys, "valid_until": next_photo_moments([pk]).get(pk),
-            }})
-        return fragment
+            return story_page.StoryPage(article, article.section.name, stored.html, stored.tag_ids, stored.keys)
+        page = open_page(article)
+        save_rendered([stored], fmt, {pk: {
+            "html": page.html, "tag_ids": page.tag_ids, "keys": page.keys,
+            "valid_until": next_photo_moments([pk]).get(pk),
+        }})
+        return page
 
 
 def render(article, **preview):

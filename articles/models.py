@@ -784,7 +784,9 @@ class StoryFragment(models.Model):
     # What rendered it (articles.fragments.render_format): templates, code and settings.
     format = models.CharField(max_length=40, blank=True)
     # NULL: not rendered since the last change ("" is rendered and empty: a card without a photo).
+    # The story's page with its live parts open (articles.story_page).
     html = models.TextField(null=True)  # noqa: DJ001
+    # No longer written (the page holds its head); the triggers of migration 0013 still blank it.
     head = models.TextField(null=True)  # noqa: DJ001
     # Its pictures on list pages: as a card, and as a home or section page's lead.
     card_image = models.TextField(null=True)  # noqa: DJ001

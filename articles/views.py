@@ -23,8 +23,10 @@ from newsroom.links import absolute_url
 from newsroom.ratelimits import allow
 from pagecache.keys import TOP_STORIES_KEY, add_keys
 
-from .fragments import attach_pictures, page_fragment, published_with_fragment, with_card_fragments
+from . import story_page
+from .fragments import attach_pictures, published_page, published_with_fragment, with_card_fragments
 from .fragments import render as render_fragment
+from .fragments import stores as stores_fragments
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
 from .listings import linked_story_ids, orders_by_links
 from .models import Article, ArticleRedirect, Author, Section, Source
@@ -107,21 +109,27 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
+        if stores_fragments():  # the stored page, its live parts filled (articles.story_page)
+            page = published_page(self.kwargs["slug"])
+            story = page and page.article
+        else:  # the template, per request (the quick start's SQLite)
+            story = self.object = published_with_fragment(self.get_base_queryset()).filter(
+                slug=self.kwargs["slug"]).first()
+        if story is None:
             moved = self.find_redirect(request.path)
             if moved:
                 return HttpResponsePermanentRedirect(moved)
-            raise
-        url = self.object.get_absolute_url()
+            raise Http404("No story found matching the query")
+        url = story.get_absolute_url()
         if request.path != url:
             return redirect(url, permanent=True)
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        return add_keys(response, *self.story.keys, TOP_STORIES_KEY)
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(published_with_fragment(self.get_base_queryset()), slug=self.kwargs["slug"])
+        if stores_fragments():
+            response = HttpResponse(story_page.fill(page))
+            keys = page.keys
+        else:
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            keys = self.story.keys
+        return add_keys(response, *keys, TOP_STORIES_KEY)
 
     def find_redirect(self, path):
         old = ArticleRedirect.objects.filter(old_path=path).select_related("article").first()
@@ -136,15 +144,12 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             context["preview_state"] = preview_state(self.object)
             self.story = render_fragment(self.object, is_preview=True, preview_state=context["preview_state"])
         else:
-            self.story = page_fragment(self.object)
-            if self.story is None:  # killed or withdrawn since its row was read
-                raise Http404
+            self.story = render_fragment(self.object)
         more_from_section, related = story_links(self.object, tag_ids=self.story.tag_ids)
         context.update(
             story_html=self.story.html,
             story_head=self.story.head,
-            more_from_section=more_from_section,
-            related=related,
+            story_links=story_page.render_links(related, more_from_section, self.object.section.name),
         )
         return context
 

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from newsroom.links import absolute_url, reverse_once
 
-from .. import chrome, datelines
+from .. import chrome, datelines, story_page
 from ..models import Article
 from ..pictures import card_picture
 from ..seo import article_json_ld, lead_image
@@ -141,3 +141,27 @@ def iso_seconds(value):
 def dateline_lede(place):
     """The dateline as the body opens with it ('SEOUL — '): articles.datelines owns its form."""
     return datelines.dateline_lede(place)
+
+
+class LiveNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        if context.get(story_page.LEAVE_OPEN):
+            return story_page.marker(self.name)
+        return self.nodelist.render(context)
+
+
+@register.tag
+def live(parser, token):
+    """{% live "name" %}…{% endlive %}: a part of the story page that other stories or the clock
+    change. Rendered as usual, except when the page is stored (articles.story_page), where it is
+    left open for each request to fill."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("{% live %} takes one name") from None
+    nodelist = parser.parse(("endlive",))
+    parser.delete_first_token()
+    return LiveNode(name.strip("\"'"), nodelist)
