@@ -126,6 +126,18 @@ def card_photos(renditions=None):
     return models.Prefetch("captions", queryset=captions)
 
 
+def story_url_kwargs(slug, dated):
+    """A story's URL parts: the day of `dated` (its publication) in the site's time zone, and its slug."""
+    day = timezone.localtime(dated)
+    return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": slug}
+
+
+def story_path(slug, dated):
+    """The path of the story `slug` published at `dated` (Article.get_absolute_url, and links read
+    without a model: articles/related.py)."""
+    return reverse_once("reader:detail", **story_url_kwargs(slug, dated))
+
+
 # published(now) for the raw SQL of the LATERAL-join queries (articles/related.py, front_page.py):
 # the story table aliased `a`, the moment passed as %(now)s. Keep the two in step.
 PUBLISHED_SQL = (
@@ -323,7 +335,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse_once("reader:detail", **self.url_kwargs())
+        return story_path(self.slug, self.published_at or self.created_at or timezone.now())
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.is_embargoed_at(self.published_at or timezone.now()):
@@ -358,8 +370,7 @@ class Article(models.Model):
         self.status = self.Status.KILLED
 
     def url_kwargs(self):
-        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": self.slug}
+        return story_url_kwargs(self.slug, self.published_at or self.created_at or timezone.now())
 
     @property
     def shows_updated(self):

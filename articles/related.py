@@ -10,12 +10,14 @@ only the RELATED_POOL best of those from the story table; the section list walks
 On databases without LATERAL joins (the SQLite quick start) two plain ORM queries do the same.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import PUBLISHED_SQL, Article
+from .models import PUBLISHED_SQL, Article, story_path
 
 RELATED_WINDOW = 200
 # Candidates looked up in the story table: the best by shared tags, newest (highest id) first among
@@ -36,26 +38,36 @@ WITH candidates AS MATERIALIZED (
     ORDER BY count(*) DESC, ti.object_id DESC
     LIMIT {RELATED_POOL}
 )
-(SELECT a.id, a.headline, a.slug, a.published_at, a.created_at, 'related' AS link_kind
+(SELECT a.id, a.headline, a.slug, a.published_at, 'related' AS link_kind
  FROM candidates c JOIN articles_article a ON a.id = c.id
  WHERE {PUBLISHED_SQL}
  ORDER BY c.shared DESC, a.published_at DESC, a.id DESC LIMIT %(limit)s)
 UNION ALL
-(SELECT a.id, a.headline, a.slug, a.published_at, a.created_at, 'section' AS link_kind
+(SELECT a.id, a.headline, a.slug, a.published_at, 'section' AS link_kind
  FROM articles_article a
  WHERE a.section_id = %(section)s AND a.id <> %(pk)s AND {PUBLISHED_SQL}
  ORDER BY a.published_at DESC, a.id DESC LIMIT %(section_limit)s)
 """
 
 
+@dataclass(frozen=True)
+class Link:
+    """A story as a link under another story: no model, so a page's fifteen cost no ORM work."""
+
+    pk: int
+    headline: str
+    url: str
+
+
 def story_links(article, limit=5, tag_ids=None):
-    """(more from the section, more on this): published stories, in one query (tags prefetched, or
-    `tag_ids` given), no story in both."""
+    """(more from the section, more on this): Links to published stories, in one query (tags
+    prefetched, or `tag_ids` given), no story in both. `article` needs only its pk and section_id."""
     if tag_ids is None:
         tag_ids = [tag.pk for tag in article.tags.all()]
     if connection.vendor != "postgresql":
-        related = tag_related(article, tag_ids, limit)
-        return without(section_latest(article, 2 * limit), related, limit), related
+        related = [as_link(story) for story in tag_related(article, tag_ids, limit)]
+        section = [as_link(story) for story in section_latest(article, 2 * limit)]
+        return without(section, related, limit), related
     params = {
         "tag_ids": tag_ids,
         "content_type": ContentType.objects.get_for_model(Article).pk,
@@ -65,9 +77,17 @@ def story_links(article, limit=5, tag_ids=None):
         "limit": limit,
         "section_limit": 2 * limit,
     }
-    links = list(Article.objects.raw(STORY_LINKS_SQL, params))
-    related = [a for a in links if a.link_kind == "related"]
-    return without([a for a in links if a.link_kind == "section"], related, limit), related
+    with connections[router.db_for_read(Article) or "default"].cursor() as cursor:
+        cursor.execute(STORY_LINKS_SQL, params)
+        rows = cursor.fetchall()
+    links = {"related": [], "section": []}
+    for pk, headline, slug, published_at, kind in rows:
+        links[kind].append(Link(pk, headline, story_path(slug, published_at)))
+    return without(links["section"], links["related"], limit), links["related"]
+
+
+def as_link(story):
+    return Link(story.pk, story.headline, story.get_absolute_url())
 
 
 def without(stories, shown, limit):

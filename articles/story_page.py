@@ -126,9 +126,8 @@ def render_links(related, more_from_section, section_name):
     return SafeString("".join(parts))
 
 
-def link_list(kind, title, stories):
+def link_list(kind, title, links):
     css = "more related" if kind == "related" else "more"
-    items = "".join(f'<li><a href="{escape(story.get_absolute_url())}">{escape(story.headline)}</a></li>'
-                    for story in stories)
+    items = "".join(f'<li><a href="{escape(link.url)}">{escape(link.headline)}</a></li>' for link in links)
     return (f'<section class="{css}" aria-labelledby="{kind}-title">\n  <h2 id="{kind}-title">{escape(title)}</h2>\n'
             f"  <ul>{items}</ul>\n</section>\n")

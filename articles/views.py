@@ -24,7 +24,7 @@ from newsroom.ratelimits import allow
 from pagecache.keys import TOP_STORIES_KEY, add_keys
 
 from . import story_page
-from .fragments import attach_pictures, published_page, published_with_fragment, with_card_fragments
+from .fragments import attach_pictures, published_page, with_card_fragments
 from .fragments import render as render_fragment
 from .fragments import stores as stores_fragments
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
@@ -113,7 +113,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             page = published_page(self.kwargs["slug"])
             story = page and page.article
         else:  # the template, per request (the quick start's SQLite)
-            story = self.object = published_with_fragment(self.get_base_queryset()).filter(
+            story = self.object = self.get_base_queryset().with_related(story_renditions()).filter(
                 slug=self.kwargs["slug"]).first()
         if story is None:
             moved = self.find_redirect(request.path)
