@@ -25,29 +25,40 @@ RELATED_WINDOW = 200
 RELATED_POOL = 40
 LINK_FIELDS = ("headline", "slug", "published_at", "created_at")
 
-STORY_LINKS_SQL = f"""
+
+
+def story_links_sql(tag_ids, pk, section):
+    """The links of one story as SQL, from SQL expressions for its tag ids (an int[]), id and
+    section: parameters here, the story's own columns where its page reads them in the same query
+    (articles.story_page). Rows: id, headline, slug, published_at, link_kind, position in its kind."""
+    return f"""
 WITH candidates AS MATERIALIZED (
     SELECT ti.object_id AS id, count(*) AS shared
-    FROM unnest(%(tag_ids)s::int[]) AS t(tag_id)
+    FROM unnest({tag_ids}) AS t(tag_id)
     CROSS JOIN LATERAL (
         SELECT object_id FROM taggit_taggeditem
-        WHERE tag_id = t.tag_id AND content_type_id = %(content_type)s AND object_id <> %(pk)s
+        WHERE tag_id = t.tag_id AND content_type_id = %(content_type)s AND object_id <> {pk}
         ORDER BY object_id DESC LIMIT {RELATED_WINDOW}
     ) ti
     GROUP BY ti.object_id
     ORDER BY count(*) DESC, ti.object_id DESC
     LIMIT {RELATED_POOL}
 )
-(SELECT a.id, a.headline, a.slug, a.published_at, 'related' AS link_kind
+(SELECT a.id, a.headline, a.slug, a.published_at, 'related' AS link_kind,
+        row_number() OVER (ORDER BY c.shared DESC, a.published_at DESC, a.id DESC) AS position
  FROM candidates c JOIN articles_article a ON a.id = c.id
  WHERE {PUBLISHED_SQL}
  ORDER BY c.shared DESC, a.published_at DESC, a.id DESC LIMIT %(limit)s)
 UNION ALL
-(SELECT a.id, a.headline, a.slug, a.published_at, 'section' AS link_kind
+(SELECT a.id, a.headline, a.slug, a.published_at, 'section' AS link_kind,
+        row_number() OVER (ORDER BY a.published_at DESC, a.id DESC) AS position
  FROM articles_article a
- WHERE a.section_id = %(section)s AND a.id <> %(pk)s AND {PUBLISHED_SQL}
+ WHERE a.section_id = {section} AND a.id <> {pk} AND {PUBLISHED_SQL}
  ORDER BY a.published_at DESC, a.id DESC LIMIT %(section_limit)s)
 """
+
+
+STORY_LINKS_SQL = story_links_sql("%(tag_ids)s::int[]", "%(pk)s", "%(section)s") + "ORDER BY link_kind, position"
 
 
 @dataclass(frozen=True)
@@ -68,20 +79,26 @@ def story_links(article, limit=5, tag_ids=None):
         related = [as_link(story) for story in tag_related(article, tag_ids, limit)]
         section = [as_link(story) for story in section_latest(article, 2 * limit)]
         return without(section, related, limit), related
-    params = {
-        "tag_ids": tag_ids,
+    params = {"tag_ids": tag_ids, "pk": article.pk, "section": article.section_id, **link_params(limit)}
+    with connections[router.db_for_read(Article) or "default"].cursor() as cursor:
+        cursor.execute(STORY_LINKS_SQL, params)
+        return from_rows(cursor.fetchall(), limit)
+
+
+def link_params(limit=5, now=None):
+    """The parameters story_links_sql() takes besides the story's own."""
+    return {
         "content_type": ContentType.objects.get_for_model(Article).pk,
-        "pk": article.pk,
-        "section": article.section_id,
-        "now": timezone.now(),
+        "now": now or timezone.now(),
         "limit": limit,
         "section_limit": 2 * limit,
     }
-    with connections[router.db_for_read(Article) or "default"].cursor() as cursor:
-        cursor.execute(STORY_LINKS_SQL, params)
-        rows = cursor.fetchall()
+
+
+def from_rows(rows, limit=5):
+    """(more from the section, more on this) from story_links_sql()'s rows in kind and position order."""
     links = {"related": [], "section": []}
-    for pk, headline, slug, published_at, kind in rows:
+    for pk, headline, slug, published_at, kind, *_ in rows:
         links[kind].append(Link(pk, headline, story_path(slug, published_at)))
     return without(links["section"], links["related"], limit), links["related"]
 

@@ -33,7 +33,7 @@ from newsroom.links import site_url
 
 from . import chrome
 from .models import PUBLISHED_SQL, Article
-from .related import story_links
+from .related import from_rows, link_params, story_links, story_links_sql
 
 PAGE_TEMPLATE = "articles/article_detail.html"
 # The context flag under which {% live %} leaves its part open (articles/templatetags/reader.py).
@@ -45,13 +45,26 @@ MARK = "\x1f"
 LIVE_PARTS = ("nav", "sidebar", "links", "year")
 OPEN_PART = re.compile(f"{MARK}({'|'.join(LIVE_PARTS)}){MARK}")
 
+# The story, its stored page and its links (articles.related), in one round trip.
+LINKS_IN_ORDER = "ORDER BY l.link_kind, l.position"
 STORY_SQL = f"""
-SELECT a.id, a.slug, a.published_at, a.created_at, a.section_id, s.name,
-       f.html, f.format, f.valid_until, f.tag_ids, f.keys
-FROM articles_article a
-JOIN articles_section s ON s.id = a.section_id
-LEFT JOIN articles_storyfragment f ON f.article_id = a.id
-WHERE a.slug = %(slug)s AND {PUBLISHED_SQL}
+SELECT story.*, links.*
+FROM (
+    SELECT a.id, a.slug, a.published_at, a.created_at, a.section_id, s.name,
+           f.html, f.format, f.valid_until, f.tag_ids, f.keys
+    FROM articles_article a
+    JOIN articles_section s ON s.id = a.section_id
+    LEFT JOIN articles_storyfragment f ON f.article_id = a.id
+    WHERE a.slug = %(slug)s AND {PUBLISHED_SQL}
+) story
+CROSS JOIN LATERAL (
+    SELECT array_agg(l.id {LINKS_IN_ORDER}), array_agg(l.headline {LINKS_IN_ORDER}),
+           array_agg(l.slug {LINKS_IN_ORDER}), array_agg(l.published_at {LINKS_IN_ORDER}),
+           array_agg(l.link_kind {LINKS_IN_ORDER})
+    FROM ({story_links_sql(
+        "ARRAY(SELECT jsonb_array_elements_text(story.tag_ids)::int)", "story.id", "story.section_id"
+    )}) l
+) links
 """
 
 
@@ -62,6 +75,7 @@ class StoryPage:
     html: str  # the page with its live parts open
     tag_ids: list
     keys: list  # the page's surrogate keys
+    links: tuple = None  # (more from the section, more on this) when read with the page
 
 
 def marker(name):
@@ -82,17 +96,18 @@ def read(slug, fmt, now=None):
     now = now or timezone.now()
     alias = router.db_for_read(Article) or "default"
     with connections[alias].cursor() as cursor:
-        cursor.execute(STORY_SQL, {"slug": slug, "now": now})
+        cursor.execute(STORY_SQL, {"slug": slug, **link_params(now=now)})
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, slug, published_at, created_at, section_id, section_name, html, format_, valid_until, tag_ids, keys = row
+    pk, slug, published_at, created_at, section_id, section_name, html, format_, valid_until, tag_ids, keys = row[:11]
     article = Article(pk=pk, slug=slug, published_at=published_at, created_at=created_at, section_id=section_id)
     current = html is not None and format_ == fmt and (valid_until is None or now < valid_until)
     if not current:
         return article, None
+    links = from_rows(zip(*(column or () for column in row[11:]), strict=True))
     # A plain cursor gets JSON columns as text (Django decodes JSONField itself).
-    return article, StoryPage(article, section_name, html, json.loads(tag_ids), json.loads(keys))
+    return article, StoryPage(article, section_name, html, json.loads(tag_ids), json.loads(keys), links)
 
 
 def fill(page):
@@ -109,7 +124,7 @@ def fill(page):
 
 
 def links_html(page):
-    more_from_section, related = story_links(page.article, tag_ids=page.tag_ids)
+    more_from_section, related = page.links or story_links(page.article, tag_ids=page.tag_ids)
     return render_links(related, more_from_section, page.section_name)
 
 

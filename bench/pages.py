@@ -54,7 +54,7 @@ TARGETS = {"uncached story": 0.15, "uncached home": 0.08, "uncached section": 0.
 RATIOS = {}  # name -> (ratio, target or None), for the summary at the end
 NO_TARGET = {
     "uncached robots": "(no target: the whole stack and the generation read every public response's ETag needs)",
-    "floor story": "(no target: the whole stack and the story page's two story queries, no filling)",
+    "floor story": "(no target: the whole stack and the story page's query of the story and its links)",
 }
 FLOOR = {}  # page -> req/s ÷ its floor's (bench/floor_urls.py)
 SCALING = {}  # page -> cost at --large / cost at --stories (target: at most 1.2)
@@ -318,8 +318,9 @@ def main():
                 if not floor["errors"]:
                     FLOOR["uncached story"] = figures["rps"] / floor["rps"]
             row(f"  baseline {name}", baseline[name])
-        print("  (floor story: the whole stack and the story page's two story queries, bytes from memory; uncached "
-              "robots: the whole stack and its generation read, which every public response makes for its ETag)")
+        print("  (floor story: the whole stack and the story page's query of the story and its links, bytes from "
+              "memory; uncached robots: the whole stack and the generation read every public response makes for its "
+              "ETag)")
 
         header(f"Cached pages (anonymous whole-page cache in Redis, {args.redis_url}) against the baseline",
                "baseline")

@@ -19,6 +19,10 @@ from tests.factories import ArticleFactory, SectionFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_avif", "uncached_pages")]
 
 
+def hours_ago(n):
+    return timezone.now() - timedelta(hours=n)
+
+
 def page(client, story):
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200
@@ -46,8 +50,16 @@ def test_what_is_stored_leaves_every_live_part_open(client, story):
 
 
 def test_the_filled_page_is_the_page_the_template_renders(client, story, settings):
-    ArticleFactory(section=story.section, headline="Pier repairs begin").tags.add("harbour")
+    # Enough links that their order shows: shared tags, then time, and the section's latest.
+    for n in range(8):
+        tags = ["ferries", "harbour"] if n % 3 == 0 else ["harbour"]
+        ArticleFactory(headline=f"Harbour story {n}", published_at=hours_ago(n), tags=tags)
+    for n in range(12):
+        ArticleFactory(section=story.section, headline=f"Section story {n}", published_at=hours_ago(n + 0.5))
     stored_html = (page(client, story), page(client, story))[1]
+    links = stored_html.split('id="related-title"')[1].split('<aside class="sidebar">')[0]  # not the Top 10
+    related, more_from_section = links.split('id="more-title"')
+    assert related.count("<li>") == 5 and more_from_section.count("<li>") == 5
     settings.NEWSROOM_STORY_FRAGMENTS = False
     assert page(client, story) == stored_html
 
@@ -85,12 +97,12 @@ def test_a_stray_mark_in_unsaved_text_cannot_open_a_part(client, story):
     assert f"{story_page.MARK}links" in html and 'id="more-title"' not in html.split("</h1>")[0]
 
 
-def test_a_stored_page_costs_three_queries_the_story_its_links_and_the_generation(client, story):
+def test_a_stored_page_costs_two_queries_the_story_with_its_links_and_the_generation(client, story):
     page(client, story)
     with CaptureQueriesContext(connection) as queries:
         page(client, story)
-    assert len(queries) == 3
-    assert "articles_storyfragment" in queries[0]["sql"]
+    assert len(queries) == 2
+    assert "articles_storyfragment" in queries[0]["sql"] and "taggit_taggeditem" in queries[0]["sql"]
 
 
 def test_a_moved_story_redirects_from_its_old_date_and_an_unknown_slug_is_404(client, story):
