@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from newsroom.links import reverse_once
+from newsroom.links import reverse_once, reverser
 
 from .datelines import place_of, strip_lede
 from .html import BODY_EDITOR_EXTENSIONS, photo_ids, sanitize_html
@@ -126,16 +126,23 @@ def card_photos(renditions=None):
     return models.Prefetch("captions", queryset=captions)
 
 
-def story_url_kwargs(slug, dated):
-    """A story's URL parts: the day of `dated` (its publication) in the site's time zone, and its slug."""
-    day = timezone.localtime(dated)
+def story_url_kwargs(slug, dated, zone=None):
+    """A story's URL parts: the day of `dated` (its publication) in the current time zone (or
+    `zone`), and its slug."""
+    day = dated.astimezone(zone or timezone.get_current_timezone())
     return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": slug}
 
 
 def story_path(slug, dated):
-    """The path of the story `slug` published at `dated` (Article.get_absolute_url, and links read
-    without a model: articles/related.py)."""
+    """The path of the story `slug` published at `dated` (Article.get_absolute_url)."""
     return reverse_once("reader:detail", **story_url_kwargs(slug, dated))
+
+
+def story_paths(stories):
+    """story_path() of each (slug, dated) of `stories`, the request's time zone and URLconf looked
+    up once (links read without a model: articles/related.py)."""
+    zone, reverse_link = timezone.get_current_timezone(), reverser()
+    return [reverse_link("reader:detail", **story_url_kwargs(slug, dated, zone)) for slug, dated in stories]
 
 
 # published(now) for the raw SQL of the LATERAL-join queries (articles/related.py, front_page.py):

@@ -17,7 +17,7 @@ from django.db import connection, connections, router
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import PUBLISHED_SQL, Article, story_path
+from .models import PUBLISHED_SQL, Article, story_paths
 
 RELATED_WINDOW = 200
 # Candidates looked up in the story table: the best by shared tags, newest (highest id) first among
@@ -97,9 +97,11 @@ def link_params(limit=5, now=None):
 
 def from_rows(rows, limit=5):
     """(more from the section, more on this) from story_links_sql()'s rows in kind and position order."""
+    rows = list(rows)
+    paths = story_paths((slug, published_at) for _, _, slug, published_at, *_ in rows)
     links = {"related": [], "section": []}
-    for pk, headline, slug, published_at, kind, *_ in rows:
-        links[kind].append(Link(pk, headline, story_path(slug, published_at)))
+    for (pk, headline, _, _, kind, *_), path in zip(rows, paths, strict=True):
+        links[kind].append(Link(pk, headline, path))
     return without(links["section"], links["related"], limit), links["related"]
 
 
