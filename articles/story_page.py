@@ -20,6 +20,7 @@ both ways give the same bytes (tests/test_story_page.py).
 
 import json
 import re
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from newsroom.links import site_url
+from pagecache.generation import GENERATION_COLUMN_COUNT, GENERATION_COLUMNS, use_generation, wants_generation_read
+from pagecache.generation import from_columns as generation_from_columns
 
 from . import chrome
 from .models import PUBLISHED_SQL, Article
@@ -45,10 +48,10 @@ MARK = "\x1f"
 LIVE_PARTS = ("nav", "sidebar", "links", "year")
 OPEN_PART = re.compile(f"{MARK}({'|'.join(LIVE_PARTS)}){MARK}")
 
-# The story, its stored page and its links (articles.related), in one round trip.
+# The story, its stored page and its links (articles.related), in one round trip; and, when the
+# request has not read it yet, the content generation (pagecache.generation) from the same snapshot.
 LINKS_IN_ORDER = "ORDER BY l.link_kind, l.position"
-STORY_SQL = f"""
-SELECT story.*, links.*
+STORY_FROM = f"""
 FROM (
     SELECT a.id, a.slug, a.published_at, a.created_at, a.section_id, s.name,
            f.html, f.format, f.valid_until, f.tag_ids, f.keys
@@ -66,6 +69,8 @@ CROSS JOIN LATERAL (
     )}) l
 ) links
 """
+STORY_SQL = f"SELECT story.*, links.* {STORY_FROM}"
+STORY_AND_GENERATION_SQL = f"SELECT story.*, links.*, {GENERATION_COLUMNS} {STORY_FROM}"
 
 
 @dataclass(frozen=True)
@@ -93,19 +98,23 @@ def render_open(article, fragment):
 def read(slug, fmt, now=None):
     """(the published story `slug` as its page needs it, its stored page if current in format
     `fmt`) -- the page None when it must be rendered again; None if no such story is published."""
-    now = now or timezone.now()
+    now, read_at = now or timezone.now(), time.time()
     alias = router.db_for_read(Article) or "default"
+    with_generation = wants_generation_read()
     with connections[alias].cursor() as cursor:
-        cursor.execute(STORY_SQL, {"slug": slug, **link_params(now=now)})
+        sql = STORY_AND_GENERATION_SQL if with_generation else STORY_SQL
+        cursor.execute(sql, {"slug": slug, **link_params(now=now)})
         row = cursor.fetchone()
     if row is None:
         return None
+    if with_generation:
+        use_generation(generation_from_columns(row[-GENERATION_COLUMN_COUNT:], read_at))
     pk, slug, published_at, created_at, section_id, section_name, html, format_, valid_until, tag_ids, keys = row[:11]
     article = Article(pk=pk, slug=slug, published_at=published_at, created_at=created_at, section_id=section_id)
     current = html is not None and format_ == fmt and (valid_until is None or now < valid_until)
     if not current:
         return article, None
-    links = from_rows(zip(*(column or () for column in row[11:]), strict=True))
+    links = from_rows(zip(*(column or () for column in row[11:16]), strict=True))
     # A plain cursor gets JSON columns as text (Django decodes JSONField itself).
     return article, StoryPage(article, section_name, html, json.loads(tag_ids), json.loads(keys), links)
 

@@ -48,8 +48,9 @@ from django.db import connections, router, transaction
 
 from .models import GenerationSlot
 
-GENERATION_SQL = """
-SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
+# The generation's columns: also read by a page in its own first query (articles/story_page.py).
+GENERATION_COLUMNS = """
+       (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
        (SELECT max(published_at) FROM articles_article WHERE status = 'published' AND published_at <= %(now)s),
        (SELECT max(embargo_until) FROM articles_article WHERE status = 'published' AND embargo_until <= %(now)s),
        (SELECT max(expires_at) FROM articles_photo WHERE expires_at <= %(now)s),
@@ -67,6 +68,8 @@ SELECT (SELECT coalesce(sum(value), 0) FROM pagecache_generation),
             SELECT id FROM frontpage_frontlayout WHERE kind = 'published' AND live_from <= %(now)s
             ORDER BY live_from DESC, id DESC LIMIT 1))
 """
+GENERATION_SQL = f"SELECT {GENERATION_COLUMNS}"
+GENERATION_COLUMN_COUNT = 13
 PAST_MOMENTS = 6  # the first six moments of GENERATION_SQL have passed; the rest are to come
 SHARED_KEY = "pagecache:generation"
 _ORDER_KEY = "pagecache:generation:order"
@@ -154,7 +157,12 @@ def read_generation(now=None, *, alias=None):
     alias = alias or router.db_for_read(GenerationSlot) or "default"
     with connections[alias].cursor() as cursor:
         cursor.execute(GENERATION_SQL, {"now": now})
-        counter, *moments = cursor.fetchone()
+        return from_columns(cursor.fetchone(), read_at)
+
+
+def from_columns(row, read_at):
+    """The Generation of GENERATION_COLUMNS' values `row`, read at `read_at` (time.time())."""
+    counter, *moments = row
     past, upcoming = moments[:PAST_MOMENTS], moments[PAST_MOMENTS:]
     return Generation(
         value=".".join([str(counter), *map(_stamp, past)]),
@@ -330,6 +338,12 @@ def request_generation_read():
 def current_generation():
     """The generation value this request's caches use."""
     return request_generation_read().value
+
+
+def wants_generation_read():
+    """Inside a request whose generation is not read yet: a first query may read it too (use_generation)."""
+    memo = _request_generation.get()
+    return memo is not None and memo[0] is None
 
 
 def use_generation(generation):

@@ -97,12 +97,31 @@ def test_a_stray_mark_in_unsaved_text_cannot_open_a_part(client, story):
     assert f"{story_page.MARK}links" in html and 'id="more-title"' not in html.split("</h1>")[0]
 
 
-def test_a_stored_page_costs_two_queries_the_story_with_its_links_and_the_generation(client, story):
+def test_a_stored_page_costs_one_query_the_story_with_its_links_and_the_generation(client, story):
     page(client, story)
     with CaptureQueriesContext(connection) as queries:
         page(client, story)
-    assert len(queries) == 2
-    assert "articles_storyfragment" in queries[0]["sql"] and "taggit_taggeditem" in queries[0]["sql"]
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert "articles_storyfragment" in sql and "taggit_taggeditem" in sql and "pagecache_generation" in sql
+
+
+def test_the_generation_read_with_the_story_is_the_one_its_caches_and_etag_use(client, story, settings):
+    first = client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["ETag"] == first["ETag"]
+    Section.objects.create(name="Weather desk", slug="weather-desk", position=99)  # a new generation
+    second = client.get(story.get_absolute_url())
+    assert second["ETag"] != first["ETag"] and "Weather desk" in second.content.decode()
+
+
+def test_with_the_page_cache_on_the_story_query_leaves_the_generation_to_the_cache(client, story, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 60
+    client.get(story.get_absolute_url())  # stores the page
+    Article.objects.filter(pk=story.pk).update(headline="Ferry timetable changes again")
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, story)
+    assert "Ferry timetable changes again" in html
+    assert sum("pagecache_generation" in query["sql"] for query in queries) == 1
 
 
 def test_a_moved_story_redirects_from_its_old_date_and_an_unknown_slug_is_404(client, story):
