@@ -193,6 +193,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 class SectionView(ArticleListView):
     model_for_slug, filter_field, list_kind = Section, "section", "Section"
 
+    def get_subject(self):
+        # Every section is in the navigation's list, kept per content generation: no query of its own.
+        section = next((section for section in nav_sections() if section.slug == self.kwargs["slug"]), None)
+        if section is None:
+            raise Http404("No section found matching the query")
+        return section
+
     def get_queryset(self):
         # The story the desk pinned as the section's lead heads page 1 and is left out of the list.
         stories = super().get_queryset()

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 from tests.factories import (
     ArticleAuthorFactory,
     ArticleFactory,
@@ -170,3 +170,16 @@ def test_a_source_page_walks_its_own_stories_not_the_newer_archive(client):
         cursor.execute(f"EXPLAIN {listing}")
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "article_source_pub_idx" in plan
+
+
+def test_a_section_page_finds_its_section_in_the_cached_navigation_and_follows_a_rename(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = SectionFactory(name="Harbour", slug="harbour")
+    ArticleFactory(section=section, headline="Cranes arrive")
+    assert "Cranes arrive" in client.get("/section/harbour/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/section/harbour/")
+    assert not any(q["sql"].lstrip().startswith('SELECT "articles_section"') for q in queries)
+    Section.objects.filter(pk=section.pk).update(slug="port")
+    assert client.get("/section/harbour/").status_code == 404
+    assert "Cranes arrive" in client.get("/section/port/").content.decode()
