@@ -23,6 +23,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from newsroom.links import site_url
 from pagecache.keys import article_keys
 
 from . import story_page
-from .models import Article, Caption, StoryFragment, card_photos
+from .models import Article, Caption, StoryFragment, card_photos, story_path
 from .pictures import card_picture, lead_picture
 from .renditions import CARD_PICTURE, FIGURE_PICTURE, prefetch_picture_renditions, story_renditions
 
@@ -137,6 +138,57 @@ def with_card_fragments(queryset):
     return queryset.select_related("section", "fragment").only(
         *CARD_FIELDS, "fragment__card_image", "fragment__lead_image", "fragment__format", "fragment__valid_until"
     )
+
+
+# A list page's card as values() reads it where pictures are stored (list_cards, as_cards).
+CARD_COLUMNS = ("pk", "headline", "slug", "dek", "published_at", "created_at",
+                "fragment__card_image", "fragment__format", "fragment__valid_until")
+
+
+@dataclass(frozen=True)
+class StoredCardPicture:
+    """What stored_part() reads of a card's fragment row (values(): no StoryFragment model)."""
+
+    card_image: str | None
+    format: str | None
+    valid_until: datetime | None
+
+
+@dataclass
+class Card:
+    """A story as a list page's card shows it (templatetags.reader.card): read without a model,
+    which with its section and fragment cost three instances and their signals per card."""
+
+    pk: int
+    headline: str
+    slug: str
+    dek: str
+    published_at: datetime
+    created_at: datetime
+    fragment: StoredCardPicture
+    card_picture: SafeString | None = None  # set by attach_pictures()
+
+    def get_absolute_url(self):
+        return story_path(self.slug, self.published_at or self.created_at)
+
+
+def list_cards(queryset):
+    """`queryset` (published stories, ordered) as a list page reads its cards: CARD_COLUMNS where
+    pictures are stored (turn the rows into Cards with as_cards), else whole rows for per-request
+    pictures."""
+    if not stores():
+        return queryset.with_card_rows()
+    return queryset.values(*CARD_COLUMNS)
+
+
+def as_cards(rows):
+    """Cards of list_cards() rows (dicts; model instances where nothing is stored pass through)."""
+    return [
+        Card(row["pk"], row["headline"], row["slug"], row["dek"], row["published_at"], row["created_at"],
+             StoredCardPicture(row["fragment__card_image"], row["fragment__format"], row["fragment__valid_until"]))
+        if isinstance(row, dict) else row
+        for row in rows
+    ]
 
 
 def is_current(fragment, fmt, now=None):
@@ -255,7 +307,11 @@ def attach_pictures(stories, name="card_picture"):
         pictures = render_and_store_pictures([story.pk for story in missing], name, fmt)
     except DatabaseError:
         logger.warning("pictures of stories %s not stored", [s.pk for s in missing], exc_info=True)
-        render_pictures(missing, name)
+        # Drawn on models of their own: a Card has no photos to prefetch.
+        drawn = {story.pk: story for story in Article.objects.filter(pk__in=[s.pk for s in missing])}
+        render_pictures(list(drawn.values()), name)
+        for story in missing:
+            setattr(story, name, getattr(drawn.get(story.pk), name, SafeString("")))
         return
     for story in missing:
         setattr(story, name, pictures.get(story.pk, SafeString("")))

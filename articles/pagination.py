@@ -22,6 +22,12 @@ class PeekPage(Page):
 
 
 class PeekPaginator(Paginator):
+    """`make_rows`: turns the page's fetched rows into what the page shows (fragments.as_cards)."""
+
+    def __init__(self, object_list, per_page, *, make_rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.make_rows = make_rows or list
+
     def validate_number(self, number):
         try:
             number = int(number)
@@ -40,7 +46,7 @@ class PeekPaginator(Paginator):
         return PeekPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def rows(self, start, stop):
-        return list(self.object_list[start:stop])
+        return self.make_rows(self.object_list[start:stop])
 
 
 class IdsFirstPaginator(PeekPaginator):
@@ -58,4 +64,4 @@ class IdsFirstPaginator(PeekPaginator):
 
     def rows(self, start, stop):
         page_ids = self.ids(start, stop)
-        return list(self.rows_from.filter(pk__in=page_ids)) if page_ids else []
+        return self.make_rows(self.rows_from.filter(pk__in=page_ids)) if page_ids else []

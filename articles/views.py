@@ -24,7 +24,7 @@ from newsroom.ratelimits import allow
 from pagecache.keys import TOP_STORIES_KEY, add_keys
 
 from . import story_page
-from .fragments import attach_pictures, published_page, with_card_fragments
+from .fragments import as_cards, attach_pictures, list_cards, published_page, with_card_fragments
 from .fragments import render as render_fragment
 from .fragments import stores as stores_fragments
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
@@ -173,12 +173,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return self.listed_stories().filter(**{self.filter_field: self.subject})
 
     def listed_stories(self):
-        """Published stories as a list shows them, before the list's own filter."""
-        return self.with_cards(self.get_base_queryset()).without_body().newest_first()
+        """Published stories as a list's cards read them, before the list's own filter (their
+        pictures: get_context_data)."""
+        return list_cards(self.get_base_queryset().without_body().newest_first())
 
-    def with_cards(self, stories):
-        """`stories` with what their cards show (their pictures: get_context_data)."""
-        return with_card_fragments(stories.with_card_rows())
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, make_rows=as_cards, **kwargs)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -205,10 +205,6 @@ class SectionView(ArticleListView):
         stories = super().get_queryset()
         self.lead_ids = section_lead_ids(self.subject)
         return stories.exclude(pk__in=self.lead_ids) if self.lead_ids else stories
-
-    def with_cards(self, stories):
-        # The lead's photo is prefetched in get_context_data, the cards' pictures attached there.
-        return with_card_fragments(stories.with_card_rows())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -232,6 +232,18 @@ def test_a_cards_picture_is_stored_and_read_back_without_its_photo(client, carde
     assert '"articles_caption"' not in read and '"articles_rendition"' not in read
 
 
+@pytest.mark.parametrize("path", ["section", "tag"])
+def test_a_list_read_as_cards_without_models_is_the_page_rendered_from_models(client, carded, path, settings):
+    carded.tags.add("ferries")
+    ArticleFactory(section=carded.section, tags=["ferries"], dek="A standfirst & more.",
+                   published_at=timezone.now() - timedelta(hours=3))
+    url = {"section": carded.section.get_absolute_url(), "tag": "/tag/ferries/"}[path]
+    stored_cards = (client.get(url), client.get(url))[1].content.decode()
+    assert "A standfirst &amp; more." in stored_cards
+    settings.NEWSROOM_STORY_FRAGMENTS = False  # models and their photos, drawn per request
+    assert client.get(url).content.decode() == stored_cards
+
+
 @pytest.mark.parametrize("path", ["home", "tag"])
 def test_home_and_tag_pages_store_the_card_too(client, carded, path):
     carded.tags.add("ferries")
