@@ -38,8 +38,9 @@ from newsroom.links import site_url
 from pagecache.keys import article_keys
 
 from . import story_page
-from .models import Article, Caption, StoryFragment, card_photos, story_path
+from .models import Article, Caption, Section, StoryFragment, card_photos, story_path
 from .pictures import card_picture, lead_picture
+from .public_cache import nav_sections
 from .renditions import CARD_PICTURE, FIGURE_PICTURE, prefetch_picture_renditions, story_renditions
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def with_card_fragments(queryset):
 
 
 # A list page's card as values() reads it where pictures are stored (list_cards, as_cards).
-CARD_COLUMNS = ("pk", "headline", "slug", "dek", "published_at", "created_at",
+CARD_COLUMNS = ("pk", "headline", "slug", "dek", "published_at", "created_at", "section_id",
                 "fragment__card_image", "fragment__format", "fragment__valid_until")
 
 
@@ -152,9 +153,10 @@ class StoredCardPicture:
     card_image: str | None
     format: str | None
     valid_until: datetime | None
+    lead_image: str | None = None  # read only where a lead may be among the cards (the home page)
 
 
-@dataclass
+@dataclass(eq=False)
 class Card:
     """A story as a list page's card shows it (templatetags.reader.card): read without a model,
     which with its section and fragment cost three instances and their signals per card."""
@@ -165,30 +167,46 @@ class Card:
     dek: str
     published_at: datetime
     created_at: datetime
+    section: Section
     fragment: StoredCardPicture
     card_picture: SafeString | None = None  # set by attach_pictures()
+    lead_picture: SafeString | None = None  # set by attach_pictures(…, "lead_picture")
 
     def get_absolute_url(self):
         return story_path(self.slug, self.published_at or self.created_at)
 
 
-def list_cards(queryset):
-    """`queryset` (published stories, ordered) as a list page reads its cards: CARD_COLUMNS where
+def list_cards(queryset, leads=False):
+    """`queryset` (published stories, ordered) as a page reads its cards: CARD_COLUMNS where
     pictures are stored (turn the rows into Cards with as_cards), else whole rows for per-request
-    pictures."""
+    pictures. `leads`: also the stored lead picture, for a page whose lead is among the cards."""
     if not stores():
         return queryset.with_card_rows()
-    return queryset.values(*CARD_COLUMNS)
+    return queryset.values(*CARD_COLUMNS, *(["fragment__lead_image"] if leads else []))
 
 
 def as_cards(rows):
-    """Cards of list_cards() rows (dicts; model instances where nothing is stored pass through)."""
+    """Cards of list_cards() rows (dicts; model instances where nothing is stored pass through),
+    each with its Section from the navigation's cached list."""
+    rows = list(rows)
+    sections = sections_by_id({row["section_id"] for row in rows if isinstance(row, dict)})
     return [
         Card(row["pk"], row["headline"], row["slug"], row["dek"], row["published_at"], row["created_at"],
-             StoredCardPicture(row["fragment__card_image"], row["fragment__format"], row["fragment__valid_until"]))
+             sections[row["section_id"]],
+             StoredCardPicture(row["fragment__card_image"], row["fragment__format"], row["fragment__valid_until"],
+                               row.get("fragment__lead_image")))
         if isinstance(row, dict) else row
         for row in rows
     ]
+
+
+def sections_by_id(ids):
+    """{id: Section} of `ids`, from the navigation's list (kept per generation); a section made since
+    that list was read is fetched."""
+    sections = {section.pk: section for section in nav_sections() if section.pk in ids}
+    if len(sections) < len(ids):
+        sections |= Section.objects.in_bulk(ids - sections.keys())
+    return sections
 
 
 def is_current(fragment, fmt, now=None):

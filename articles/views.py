@@ -80,11 +80,11 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         front = front_page_ids(layout=self.layout)
         # One fetch for the home slots and every section's stories, whatever the number of sections or pins.
-        stories = list(
-            with_card_fragments(self.get_base_queryset().filter(pk__in=front.all_ids()).with_card_rows())
-            .without_body()
-            .order_by("section__position", "section__name", "-published_at")
-        )
+        stories = as_cards(list_cards(
+            self.get_base_queryset().filter(pk__in=front.all_ids()).without_body()
+            .order_by("section__position", "section__name", "-published_at"),
+            leads=True,
+        ))
         by_pk = {story.pk: story for story in stories}
         home = [by_pk[pk] for pk in front.home if pk in by_pk]
         under_sections = [story for story in stories if story not in home]

@@ -232,12 +232,12 @@ def test_a_cards_picture_is_stored_and_read_back_without_its_photo(client, carde
     assert '"articles_caption"' not in read and '"articles_rendition"' not in read
 
 
-@pytest.mark.parametrize("path", ["section", "tag"])
+@pytest.mark.parametrize("path", ["home", "section", "tag"])
 def test_a_list_read_as_cards_without_models_is_the_page_rendered_from_models(client, carded, path, settings):
     carded.tags.add("ferries")
     ArticleFactory(section=carded.section, tags=["ferries"], dek="A standfirst & more.",
                    published_at=timezone.now() - timedelta(hours=3))
-    url = {"section": carded.section.get_absolute_url(), "tag": "/tag/ferries/"}[path]
+    url = {"home": "/", "section": carded.section.get_absolute_url(), "tag": "/tag/ferries/"}[path]
     stored_cards = (client.get(url), client.get(url))[1].content.decode()
     assert "A standfirst &amp; more." in stored_cards
     settings.NEWSROOM_STORY_FRAGMENTS = False  # models and their photos, drawn per request
@@ -302,3 +302,14 @@ def test_a_lead_storys_picture_is_stored_like_a_cards(client):
     assert not any('"articles_rendition"' in q["sql"] for q in warm.captured_queries)
     Photo.objects.filter(captions__article=story).update(alt_text="The bridge by day")
     assert "The bridge by day" in client.get("/").content.decode()
+
+
+def test_a_card_of_a_section_newer_than_the_requests_navigation_still_finds_its_section(carded):
+    from pagecache.generation import request_generation
+
+    with request_generation():
+        fragments.nav_sections()  # the request's list, kept under the generation it read
+        newer = Section.objects.create(name="Night desk", slug="night-desk", position=50)
+        Article.objects.filter(pk=carded.pk).update(section=newer)
+        [card] = fragments.as_cards(fragments.list_cards(Article.objects.filter(pk=carded.pk)))
+    assert card.section == newer and card.section.name == "Night desk"
