@@ -224,9 +224,16 @@ class IdsFirstListView(ArticleListView):
 
     paginator_class = IdsFirstPaginator
 
+    def get_queryset(self):
+        if orders_by_links():  # the page's ids come from the subject's own links: no join to build
+            self.subject = self.get_subject()
+            return self.listed_stories()
+        return super().get_queryset()
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        if orders_by_links():
+        if orders_by_links():  # `queryset` is the unfiltered list the rows are read from by id
             kwargs["ids"] = partial(linked_story_ids, self.list_kind.lower(), self.subject.pk)
+            return super().get_paginator(queryset, per_page, **kwargs)
         return super().get_paginator(queryset, per_page, rows=self.listed_stories(), **kwargs)
 
 
