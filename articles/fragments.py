@@ -38,7 +38,7 @@ from newsroom.links import site_url
 from pagecache.keys import article_keys
 
 from . import story_page
-from .models import Article, Caption, Section, StoryFragment, card_photos, story_path
+from .models import Article, Caption, Section, StoryFragment, card_photos, story_paths
 from .pictures import card_picture, lead_picture
 from .public_cache import nav_sections
 from .renditions import CARD_PICTURE, FIGURE_PICTURE, prefetch_picture_renditions, story_renditions
@@ -163,17 +163,16 @@ class Card:
 
     pk: int
     headline: str
-    slug: str
+    url: str
     dek: str
     published_at: datetime
-    created_at: datetime
     section: Section
     fragment: StoredCardPicture
     card_picture: SafeString | None = None  # set by attach_pictures()
     lead_picture: SafeString | None = None  # set by attach_pictures(…, "lead_picture")
 
     def get_absolute_url(self):
-        return story_path(self.slug, self.published_at or self.created_at)
+        return self.url
 
 
 def list_cards(queryset, leads=False):
@@ -189,10 +188,15 @@ def as_cards(rows):
     """Cards of list_cards() rows (dicts; model instances where nothing is stored pass through),
     each with its Section from the navigation's cached list."""
     rows = list(rows)
-    sections = sections_by_id({row["section_id"] for row in rows if isinstance(row, dict)})
+    values = [row for row in rows if isinstance(row, dict)]
+    sections = sections_by_id({row["section_id"] for row in values})
+    paths = dict(zip(
+        (row["pk"] for row in values),
+        story_paths((row["slug"], row["published_at"] or row["created_at"]) for row in values),
+        strict=True,
+    ))
     return [
-        Card(row["pk"], row["headline"], row["slug"], row["dek"], row["published_at"], row["created_at"],
-             sections[row["section_id"]],
+        Card(row["pk"], row["headline"], paths[row["pk"]], row["dek"], row["published_at"], sections[row["section_id"]],
              StoredCardPicture(row["fragment__card_image"], row["fragment__format"], row["fragment__valid_until"],
                                row.get("fragment__lead_image")))
         if isinstance(row, dict) else row
