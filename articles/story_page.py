@@ -11,11 +11,12 @@ same format check retires it when code, templates or settings change). The templ
 - "links": "more on this" and "more from the section", read per request (articles.related);
 - "year": the footer's copyright year.
 
-A reader's request then runs one query for the story and its stored page (the published rule in
-SQL: a killed, embargoed or scheduled story has no page, whatever is stored), one for its links,
-and the chrome's generation check -- no model of the story, no template but the links'. Previews,
-and databases without stored fragments (the SQLite quick start), render the template per request;
-both ways give the same bytes (tests/test_story_page.py).
+A reader's request then runs one statement: the story with its stored page (the published rule in
+SQL: a killed, embargoed or scheduled story has no page, whatever is stored), its links and, when
+the request has not read it yet, the content generation its caches and ETag use -- all from one
+snapshot, no model of the story, no template. Previews, and databases without stored fragments
+(the SQLite quick start), render the template per request; both ways give the same bytes
+(tests/test_story_page.py).
 """
 
 import json
