@@ -38,6 +38,7 @@ from newsroom.links import site_url
 from pagecache.keys import article_keys
 
 from . import story_page
+from .cards import story_card
 from .models import Article, Caption, Section, StoryFragment, card_photos, story_paths
 from .pictures import card_picture, lead_picture
 from .public_cache import nav_sections
@@ -168,7 +169,7 @@ class Card:
     published_at: datetime
     section: Section
     fragment: StoredCardPicture
-    card_picture: SafeString | None = None  # set by attach_pictures()
+    card_html: SafeString | None = None  # set by attach_pictures()
     lead_picture: SafeString | None = None  # set by attach_pictures(…, "lead_picture")
 
     def get_absolute_url(self):
@@ -294,7 +295,8 @@ class Picture:
 
 # The attribute attach_pictures() sets on a story -> the picture.
 PICTURES = {
-    "card_picture": Picture("card_image", CARD_PICTURE, card_picture),
+    # The whole card, its heading level left open (articles.cards).
+    "card_html": Picture("card_image", CARD_PICTURE, lambda story: story_card(story, card_picture(story))),
     "lead_picture": Picture("lead_image", FIGURE_PICTURE, lead_picture),
 }
 
@@ -308,7 +310,7 @@ def render_pictures(stories, name):
         setattr(story, name, kind.draw(story))
 
 
-def attach_pictures(stories, name="card_picture"):
+def attach_pictures(stories, name="card_html"):
     """Set `name` (a PICTURES key) on each of `stories` (loaded through with_card_fragments()): the
     stored picture where it is current, else drawn now (one prefetch for all of those) and stored."""
     column = PICTURES[name].column
@@ -350,9 +352,9 @@ def render_and_store_pictures(ids, name, fmt):
         stale = [row for row in rows if row.pk not in pictures]
         if not stale:
             return pictures
-        # The story rows again, read after the lock: a slug changed meanwhile is in a card's link.
+        # The story rows again, read after the lock: what changed meanwhile is in the card.
         stories = list(Article.objects.using("default").filter(pk__in=[row.pk for row in stale])
-                       .only("id", "slug", "published_at", "created_at"))
+                       .only("id", "slug", "published_at", "created_at", "headline", "dek"))
         render_pictures(stories, name)
         drawn = {story.pk: getattr(story, name) for story in stories}
         ends = next_photo_moments(drawn)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import fragments
+from articles import cards, fragments
 from articles.models import Article, ArticleNote, Author, Photo, Section, Source, StoryFragment
 from tests.factories import ArticleAuthorFactory, ArticleFactory, AuthorFactory, CaptionFactory, PhotoFactory
 
@@ -226,6 +226,9 @@ def test_a_cards_picture_is_stored_and_read_back_without_its_photo(client, carde
     html = section_page(client, carded)
     assert "A ferry leaving port" in html and 'class="card__image"' in html
     assert stored(carded).card_image and stored(carded).html is None  # the card alone: its page was not read
+    # The whole card is kept, its heading level left for each page to fill (articles/cards.py).
+    assert "Ferry timetable changes" in stored(carded).card_image and cards.HEADING in stored(carded).card_image
+    assert cards.HEADING not in html and '<h2 class="card__headline">' in html
     with CaptureQueriesContext(connection) as warm:
         assert section_page(client, carded) == html
     read = " ".join(q["sql"] for q in warm.captured_queries)

@@ -1,20 +1,15 @@
 """Template tags for reader features: story metadata, JSON-LD, feed discovery, sitemap images."""
 
 import json
-from functools import lru_cache
-from html import escape  # as in photos.py: django.utils.html.escape() without its wrapping
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from newsroom.links import absolute_url, reverse_once
 
-from .. import chrome, datelines, story_page
+from .. import cards, chrome, datelines, story_page
 from ..models import Article
 from ..pictures import card_picture
 from ..seo import article_json_ld, lead_image
@@ -33,7 +28,6 @@ SUBJECT_FEEDS = {
     "author": ("reader:feed-author-rss", "reader:feed-author-atom"),
 }
 FEED_FORMATS = (("application/rss+xml", "RSS"), ("application/atom+xml", "Atom"))
-CARD_TIME_FORMAT = "M j, Y H:i"
 
 
 @register.simple_tag
@@ -94,47 +88,17 @@ def sidebar():
 
 @register.simple_tag
 def card(article, heading="h3"):
-    """A story's card on the home, section, tag, source and author pages: photo, headline, standfirst, time.
-
-    Built in Python rather than an included template: a home page draws about 40 cards, and the
-    include with its variable lookups was the largest part of the page's cost.
-    """
-    # One f-string with each value escaped, like picture(): format_html() cost more than the card.
-    url = escape(article.get_absolute_url())
-    # Stored with the story when the page attached it (articles.fragments.attach_pictures).
-    image = getattr(article, "card_picture", None)
-    if image is None:
-        image = card_picture(article)
-    dek = f'<p class="card__dek">{conditional_escape(article.dek)}</p>' if article.dek else ""
-    shown = card_time(timezone.localtime(article.published_at).replace(tzinfo=None), get_language()) \
-        if article.published_at else ""
-    heading = conditional_escape(heading)
-    return mark_safe(
-        f'<article class="card">\n  {image}\n  <{heading} class="card__headline"><a href="{url}">'
-        f'{conditional_escape(article.headline)}</a></{heading}>\n  {dek}\n'
-        f'  <p class="meta"><time datetime="{escape(iso_seconds(article.published_at))}">{escape(shown)}</time></p>\n'
-        '</article>\n'
-    )
-
-
-@lru_cache(maxsize=20_000)
-def card_time(wall_time, language):
-    """A card's time as shown ("Dec 2, 2026 05:16"), formatted once per time and language.
-
-    date_format() was a third of a card's cost (month names through translation, the format
-    parsed each time). Its answer depends only on the wall-clock time (naive, so the same instant
-    in another zone is another key) and the active language (the month names).
-    """
-    return date_format(wall_time, CARD_TIME_FORMAT)
+    """A story's card (articles.cards): stored with the story when the page attached it
+    (articles.fragments.attach_pictures), else drawn now (its photos prefetched)."""
+    stored = getattr(article, "card_html", None)
+    if stored is None:
+        stored = cards.story_card(article, card_picture(article))
+    return cards.with_heading(stored, heading)
 
 
 @register.filter
 def iso_seconds(value):
-    """A time for <time datetime>: ISO 8601 in the site's zone, to the second (validators refuse
-    the six-digit fractions Django's "c" format writes)."""
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return cards.iso_seconds(value)
 
 
 @register.filter
