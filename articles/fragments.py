@@ -22,7 +22,7 @@ import functools
 import hashlib
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -101,16 +101,15 @@ def published_page(slug):
     """The StoryPage (articles.story_page) of the published story `slug`, stored or rendered and
     stored now; None if no such story is published. Only where fragments are stored (stores())."""
     fmt = render_format()
-    found = story_page.read(slug, fmt)
-    if found is None or found[1] is not None:
-        return found and found[1]
-    article, _ = found
+    page = story_page.read(slug, fmt)
+    if page is None or page.html is not None:
+        return page
     try:
-        return render_and_store(article.pk, fmt)
+        return render_and_store(page, fmt)
     except DatabaseError:
         # A writer held the row past LOCK_TIMEOUT, or a deadlock: this reader renders without storing.
-        logger.warning("story %s: page not stored", article.pk, exc_info=True)
-        return open_page(published_story(article.pk))
+        logger.warning("story %s: page not stored", page.article.pk, exc_info=True)
+        return open_page(published_story(page.article.pk))
 
 
 def open_page(article):
@@ -126,20 +125,6 @@ def published_story(pk, using=None):
     """Story `pk` with everything its page shows, if it is published (None if not)."""
     stories = Article.objects.using(using) if using else Article.objects
     return stories.published().with_related(story_renditions()).filter(pk=pk).first()
-
-
-# What a card or a list's lead shows of a story when its picture is stored (the card tag, lead.html).
-CARD_FIELDS = ("headline", "slug", "dek", "published_at", "created_at", "section__name", "section__slug")
-
-
-def with_card_fragments(queryset):
-    """`queryset` with what attach_pictures() reads of each story's fragment (not its page's HTML),
-    and of the story only what its card shows: each column more was a cost on every card of a list."""
-    if not stores():
-        return queryset
-    return queryset.select_related("section", "fragment").only(
-        *CARD_FIELDS, "fragment__card_image", "fragment__lead_image", "fragment__format", "fragment__valid_until"
-    )
 
 
 # A list page's card as values() reads it where pictures are stored (list_cards, as_cards).
@@ -249,17 +234,19 @@ def save_rendered(rows, fmt, values):
     StoryFragment.objects.using("default").bulk_update(rows, sorted(names))
 
 
-def render_and_store(pk, fmt):
+def render_and_store(read, fmt):
     """Lock the story's fragment row, render its page from the primary, store it (see the module's
-    docstring); the StoryPage, None if the story is no longer published."""
+    docstring). `read`: the StoryPage as story_page.read() found it, not rendered; the StoryPage,
+    None if the story is no longer published."""
+    pk = read.article.pk
     with transaction.atomic(using="default"), connections["default"].cursor() as cursor:
         lock_rows(cursor, [pk])
         stored = StoryFragment.objects.using("default").get(pk=pk)
+        if stored_part(stored, "html", fmt) is not None:  # another reader stored it while this one waited
+            return replace(read, html=stored.html, tag_ids=stored.tag_ids, keys=stored.keys)
         article = published_story(pk, using="default")
         if article is None:
             return None
-        if stored_part(stored, "html", fmt) is not None:  # another reader stored it while this one waited
-            return story_page.StoryPage(article, article.section.name, stored.html, stored.tag_ids, stored.keys)
         page = open_page(article)
         save_rendered([stored], fmt, {pk: {
             "html": page.html, "tag_ids": page.tag_ids, "keys": page.keys,
@@ -311,7 +298,7 @@ def render_pictures(stories, name):
 
 
 def attach_pictures(stories, name="card_html"):
-    """Set `name` (a PICTURES key) on each of `stories` (loaded through with_card_fragments()): the
+    """Set `name` (a PICTURES key) on each of `stories` (Cards, or models where nothing is stored): the
     stored picture where it is current, else drawn now (one prefetch for all of those) and stored."""
     column = PICTURES[name].column
     if not stores():

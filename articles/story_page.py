@@ -78,7 +78,7 @@ STORY_AND_GENERATION_SQL = f"SELECT story.*, links.*, {GENERATION_COLUMNS} {STOR
 class StoryPage:
     article: Article  # only id, slug, published_at, created_at and section_id are loaded
     section_name: str
-    html: str  # the page with its live parts open
+    html: str | None  # the page with its live parts open; None when it must be rendered (read())
     tag_ids: list
     keys: list  # the page's surrogate keys
     links: tuple = None  # (more from the section, more on this) when read with the page
@@ -97,8 +97,8 @@ def render_open(article, fragment):
 
 
 def read(slug, fmt, now=None):
-    """(the published story `slug` as its page needs it, its stored page if current in format
-    `fmt`) -- the page None when it must be rendered again; None if no such story is published."""
+    """The StoryPage of the published story `slug`, its html None unless stored and current in
+    format `fmt`; None if no such story is published."""
     now, read_at = now or timezone.now(), time.time()
     alias = router.db_for_read(Article) or "default"
     with_generation = wants_generation_read()
@@ -114,10 +114,10 @@ def read(slug, fmt, now=None):
     article = Article(pk=pk, slug=slug, published_at=published_at, created_at=created_at, section_id=section_id)
     current = html is not None and format_ == fmt and (valid_until is None or now < valid_until)
     if not current:
-        return article, None
+        return StoryPage(article, section_name, None, [], [])
     links = from_rows(zip(*(column or () for column in row[11:16]), strict=True))
     # A plain cursor gets JSON columns as text (Django decodes JSONField itself).
-    return article, StoryPage(article, section_name, html, json.loads(tag_ids), json.loads(keys), links)
+    return StoryPage(article, section_name, html, json.loads(tag_ids), json.loads(keys), links)
 
 
 def fill(page):

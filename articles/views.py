@@ -24,7 +24,7 @@ from newsroom.ratelimits import allow
 from pagecache.keys import TOP_STORIES_KEY, add_keys
 
 from . import story_page
-from .fragments import as_cards, attach_pictures, list_cards, published_page, with_card_fragments
+from .fragments import as_cards, attach_pictures, list_cards, published_page
 from .fragments import render as render_fragment
 from .fragments import stores as stores_fragments
 from .front_page import STORIES_PER_SECTION, front_page_ids, section_lead_ids
@@ -109,12 +109,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
-        if stores_fragments():  # the stored page, its live parts filled (articles.story_page)
-            page = published_page(self.kwargs["slug"])
-            story = page and page.article
-        else:  # the template, per request (the quick start's SQLite)
-            story = self.object = self.get_base_queryset().with_related(story_renditions()).filter(
-                slug=self.kwargs["slug"]).first()
+        story = self.find_story()
         if story is None:
             moved = self.find_redirect(request.path)
             if moved:
@@ -123,13 +118,22 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         url = story.get_absolute_url()
         if request.path != url:
             return redirect(url, permanent=True)
-        if stores_fragments():
-            response = HttpResponse(story_page.fill(page))
-            keys = page.keys
+        if self.page is not None:
+            response, keys = HttpResponse(story_page.fill(self.page)), self.page.keys
         else:
             response = self.render_to_response(self.get_context_data(object=self.object))
             keys = self.story.keys
         return add_keys(response, *keys, TOP_STORIES_KEY)
+
+    def find_story(self):
+        """The URL's published story: its stored page where fragments are stored (self.page, its
+        live parts filled: articles.story_page), else its model for the template (self.object)."""
+        self.page = None
+        if stores_fragments():
+            self.page = published_page(self.kwargs["slug"])
+            return self.page and self.page.article
+        self.object = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
+        return self.object
 
     def find_redirect(self, path):
         old = ArticleRedirect.objects.filter(old_path=path).select_related("article").first()
@@ -210,9 +214,8 @@ class SectionView(ArticleListView):
         context = super().get_context_data(**kwargs)
         lead = None
         if context["page_obj"].number == 1 and self.lead_ids:
-            lead = with_card_fragments(
-                self.get_base_queryset().filter(pk__in=self.lead_ids).with_card_rows().without_body()
-            ).first()
+            leads = self.get_base_queryset().filter(pk__in=self.lead_ids).without_body().order_by("pk")
+            lead = next(iter(as_cards(list_cards(leads, leads=True)[:1])), None)
         attach_pictures([lead] if lead else [], "lead_picture")
         context["lead"] = lead
         return context

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.listings import SQL
 from articles.models import Article, ArticleAuthor
 from tests.factories import ArticleAuthorFactory, ArticleFactory, AuthorFactory
+from tests.plans import index_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +59,7 @@ def test_the_page_walks_its_subjects_links_not_the_archive(client, listing):
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     (ids_query,) = [q["sql"] for q in queries.captured_queries if "story_published_at" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(f"EXPLAIN {ids_query}")
-        plan = " ".join(row[0] for row in cursor.fetchall())
+    plan = index_plan(ids_query)
     index = "article_taggeditem_tag_published_idx" if listing == "tag" else "article_author_published_idx"
     assert index in plan
 

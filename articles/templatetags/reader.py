@@ -96,9 +96,7 @@ def card(article, heading="h3"):
     return cards.with_heading(stored, heading)
 
 
-@register.filter
-def iso_seconds(value):
-    return cards.iso_seconds(value)
+register.filter("iso_seconds", cards.iso_seconds)
 
 
 @register.filter
